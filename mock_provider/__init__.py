@@ -1,0 +1,24 @@
+"""A conformant mock OAuth 2.0 client-credentials authorization server and protected API."""
+
+from .clock import Clock, ManualClock, SystemClock
+from .errors import BearerError, MockProviderError, OAuthError
+from .provider import DEFAULT_ISSUER, IssuedToken, MockProvider, RegisteredClient, Resource
+from .recording import RecordedRequest, fingerprint
+from .server import ProviderServer
+
+__all__ = [
+    "DEFAULT_ISSUER",
+    "BearerError",
+    "Clock",
+    "IssuedToken",
+    "ManualClock",
+    "MockProvider",
+    "MockProviderError",
+    "OAuthError",
+    "ProviderServer",
+    "RecordedRequest",
+    "RegisteredClient",
+    "Resource",
+    "SystemClock",
+    "fingerprint",
+]

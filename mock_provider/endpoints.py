@@ -1,0 +1,357 @@
+"""The provider's endpoints: each turns a parsed request into a response using the provider's
+state and the pure rules of the ``rfc*`` modules.
+
+Every refusal is raised as an :class:`~mock_provider.errors.OAuthError` and rendered by
+:mod:`mock_provider.app`; nothing here writes a secret into a description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from . import rfc8414
+from .errors import BearerError, OAuthError
+from .http import Request, Response
+from .recording import fingerprint
+from .rfc6749 import (
+    Params,
+    format_scope,
+    invalid_client,
+    parse_form,
+    parse_parameters,
+    parse_scope,
+    presented_credentials,
+)
+from .rfc6750 import bearer_token
+
+if TYPE_CHECKING:
+    from .provider import MockProvider, RegisteredClient, Resource
+
+__all__ = ["Exchange", "introspect", "jwks", "metadata", "resource", "revoke", "token"]
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@dataclass
+class Exchange:
+    """What an endpoint learned about a request, for the request log."""
+
+    request: Request
+    query: Params
+    form: Params | None = None
+    client_id: str | None = None
+    auth_method: str | None = None
+    token: str | None = None
+
+
+def parse_query(request: Request) -> Params:
+    """The query string as parameters (repeated parameters refused as in RFC 6749 §3.1)."""
+    return parse_parameters(request.query, where="URI query") if request.query else Params()
+
+
+def _require_post(request: Request, allowed: str = "POST") -> None:
+    if request.method != "POST":
+        raise OAuthError(
+            "invalid_request",
+            f"{request.method} is not allowed here; use {allowed}",
+            status=405,
+            headers={"Allow": allowed},
+        )
+
+
+def _form(provider: MockProvider, ex: Exchange) -> Params:
+    ex.form = parse_form(ex.request.body, ex.request.headers.get("Content-Type"))
+    return ex.form
+
+
+def authenticate(provider: MockProvider, ex: Exchange, form: Params) -> RegisteredClient:
+    """Authenticate the client of a token, revocation or introspection request.
+
+    Raises:
+        OAuthError: ``invalid_request`` for mixed methods (§2.3), ``invalid_client`` for a
+            missing, unknown or wrong client, or a method the client may not use (§5.2).
+    """
+    creds = presented_credentials(
+        ex.request.headers,
+        form,
+        ex.query,
+        realm=provider.realm,
+        basic_form_encoded=provider.basic_form_encoded,
+    )
+    ex.client_id, ex.auth_method = creds.client_id, creds.method
+    if creds.method is None or creds.client_secret is None or not creds.client_id:
+        # §4.4: "The client credentials grant type MUST only be used by confidential
+        # clients"; §3.2.1: confidential clients MUST authenticate.
+        raise invalid_client(
+            "client authentication is required: send HTTP Basic credentials "
+            "(client_secret_basic) or client_id and client_secret in the body "
+            "(client_secret_post)",
+            realm=provider.realm,
+        )
+    client = provider.client(creds.client_id)
+    # Compare against something even for an unknown client, so timing does not tell
+    # which client ids exist.
+    matched = (
+        client.check_secret(creds.client_secret)
+        if client is not None
+        else _DUMMY.check_secret(creds.client_secret)
+    )
+    if client is None or not matched:
+        raise invalid_client(
+            "client authentication failed: unknown client_id or wrong client_secret",
+            realm=provider.realm,
+        )
+    if creds.method not in client.auth_methods:
+        raise invalid_client(
+            f"this client may not authenticate with {creds.method}; "
+            f"use {' or '.join(client.auth_methods)}",
+            realm=provider.realm,
+        )
+    return client
+
+
+def token(provider: MockProvider, ex: Exchange) -> Response:
+    """``POST /oauth/token``: the client credentials grant, RFC 6749 §4.4."""
+    _require_post(ex.request)  # §3.2: "The client MUST use the HTTP POST method"
+    form = _form(provider, ex)
+    grant_type = form.get("grant_type")
+    if grant_type is None:
+        raise OAuthError("invalid_request", "missing grant_type (RFC 6749 §4.4.2)")
+    if grant_type != "client_credentials":
+        raise OAuthError(
+            "unsupported_grant_type",
+            f"grant_type {grant_type[:40]} is not supported; this provider issues tokens "
+            "for grant_type=client_credentials (RFC 6749 §4.4)",
+        )
+    client = authenticate(provider, ex, form)
+    if grant_type not in client.grant_types:
+        raise OAuthError(
+            "unauthorized_client",
+            f"client {client.client_id} may not use grant_type {grant_type}",
+        )
+    requested = parse_scope(form.get("scope"))
+    not_allowed = [s for s in requested if s not in client.scopes]
+    if not_allowed:
+        raise OAuthError(
+            "invalid_scope",
+            f"scope {format_scope(not_allowed)} is not allowed for this client; "
+            f"allowed: {format_scope(client.scopes) or '(none)'}",
+        )
+    granted = requested or client.granted_by_default
+    audience = _requested_audience(form, client)
+    issued = provider._issue(client, granted, audience)
+    lifetime = round(issued.expires_at - issued.issued_at)
+    # §5.1: access_token, token_type and (RECOMMENDED) expires_in; scope is REQUIRED when
+    # it differs from the request, so we send it whenever a scope was granted.
+    # §4.4.3: "A refresh token SHOULD NOT be included."
+    body: dict[str, Any] = {
+        "access_token": issued.value,
+        "token_type": "Bearer",
+        "expires_in": lifetime,
+    }
+    if granted:
+        body["scope"] = format_scope(granted)
+    return Response.json(200, body, NO_STORE)
+
+
+def _requested_audience(form: Params, client: RegisteredClient) -> tuple[str, ...]:
+    """RFC 8707 ``resource`` values and the ``audience`` parameter, checked for the client."""
+    resources = form.getlist("resource")
+    for value in resources:
+        parts = urlsplit(value)
+        # RFC 8707 §2: "MUST be an absolute URI ... MUST NOT include a fragment component."
+        if not parts.scheme or "#" in value:
+            raise OAuthError(
+                "invalid_target",
+                "resource must be an absolute URI without a fragment (RFC 8707 §2)",
+            )
+    wanted = [*resources, *([form["audience"]] if "audience" in form else [])]
+    if client.audiences:
+        unknown = [a for a in wanted if a not in client.audiences]
+        if unknown:
+            raise OAuthError(
+                "invalid_target",
+                f"audience/resource {unknown[0][:80]} is not available to this client "
+                "(RFC 8707 §2)",
+            )
+    return tuple(dict.fromkeys(wanted))
+
+
+def _token_parameter(form: Params) -> str:
+    value = form.get("token")
+    if value is None:
+        raise OAuthError("invalid_request", "missing token parameter")
+    return value
+
+
+def revoke(provider: MockProvider, ex: Exchange) -> Response:
+    """``POST /oauth/revoke``: RFC 7009 token revocation."""
+    _require_post(ex.request)  # §2.1: "an HTTP POST request"
+    form = _form(provider, ex)
+    client = authenticate(provider, ex, form)  # §2.1: "first validates the client credentials"
+    value = _token_parameter(form)  # §2.1: token REQUIRED
+    ex.token = fingerprint(value)
+    # §2.1 token_type_hint is OPTIONAL and "If the server is unable to locate the token
+    # using the given hint, it MUST extend its search across all of its supported token
+    # types", so the hint never changes the outcome here.
+    record = provider.find_token(value)
+    if record is not None and record.client_id != client.client_id:
+        # §2.1: the server "verifies whether the token was issued to the client making the
+        # revocation request. If this validation fails, the request is refused and the
+        # client is informed of the error".
+        raise OAuthError(
+            "unauthorized_client",
+            "the token was not issued to this client, so this client may not revoke it",
+        )
+    provider.revoke(value)
+    # §2.2: "The authorization server responds with HTTP status code 200 if the token has
+    # been revoked successfully or if the client submitted an invalid token."
+    return Response(200, [("Cache-Control", "no-store"), ("Content-Length", "0")])
+
+
+def introspect(provider: MockProvider, ex: Exchange) -> Response:
+    """``POST /oauth/introspect``: RFC 7662 token introspection."""
+    _require_post(ex.request)  # §2.1: "HTTP POST request"
+    form = _form(provider, ex)
+    # §2.1: "the endpoint MUST also require some form of authorization".
+    authenticate(provider, ex, form)
+    value = _token_parameter(form)
+    ex.token = fingerprint(value)
+    record = provider.active_token(value)
+    if record is None:
+        # §2.2: for an inactive token "the authorization server ... MUST NOT include
+        # any additional information" beyond active=false.
+        return Response.json(200, {"active": False}, NO_STORE)
+    body: dict[str, Any] = {
+        "active": True,
+        "scope": format_scope(record.scopes),
+        "client_id": record.client_id,
+        "token_type": "Bearer",
+        "exp": int(record.expires_at),
+        "iat": int(record.issued_at),
+        "sub": record.client_id,
+        "aud": record.audience[0] if len(record.audience) == 1 else list(record.audience),
+        "iss": provider.url,
+        "jti": record.jti,
+    }
+    if not record.scopes:
+        del body["scope"]
+    return Response.json(200, body, NO_STORE)
+
+
+def resource(provider: MockProvider, res: Resource, ex: Exchange) -> Response:
+    """A protected API (the "me" API by default): RFC 6750 bearer token required."""
+    if ex.request.method not in res.methods:
+        allowed = ", ".join(res.methods)
+        raise OAuthError(
+            "invalid_request",
+            f"{ex.request.method} is not allowed here; use {allowed}",
+            status=405,
+            headers={"Allow": allowed},
+        )
+    form = Params()
+    content_type = (ex.request.headers.get("Content-Type") or "").lower()
+    if ex.request.body and content_type.startswith("application/x-www-form-urlencoded"):
+        form = ex.form = parse_form(ex.request.body, content_type)
+    value = bearer_token(ex.request.headers, ex.query, form, realm=provider.realm)
+    ex.token = fingerprint(value)
+    record = provider.active_token(value)
+    if record is None:
+        known = provider.find_token(value)
+        why = (
+            "the access token is unknown"
+            if known is None
+            else "the access token was revoked"
+            if known.revoked
+            else "the access token expired"
+        )
+        # §3.1 invalid_token: "expired, revoked, malformed, or invalid for other reasons".
+        raise BearerError("invalid_token", why, status=401, realm=provider.realm)
+    ex.client_id = record.client_id
+    missing = [s for s in res.scopes if s not in record.scopes]
+    if missing:
+        # §3.1 insufficient_scope: 403, "MAY include the scope attribute with the scope
+        # necessary to access the protected resource".
+        raise BearerError(
+            "insufficient_scope",
+            f"this resource needs scope {format_scope(res.scopes)}",
+            status=403,
+            realm=provider.realm,
+            scope=format_scope(res.scopes),
+        )
+    client = provider.client(record.client_id)
+    if callable(res.body):
+        body = res.body(record, client)
+    elif res.body is not None:
+        body = res.body
+    else:
+        body = describe_caller(provider, record, client)
+    return Response.json(200, body, {"Cache-Control": "no-store"})
+
+
+def describe_caller(
+    provider: MockProvider, record: Any, client: RegisteredClient | None
+) -> dict[str, Any]:
+    """The "me" answer: who the token belongs to, what it may do, and when it expires."""
+    now = provider.clock.time()
+    body: dict[str, Any] = {
+        "sub": record.client_id,
+        "client_id": record.client_id,
+        "scope": format_scope(record.scopes),
+        "scopes": list(record.scopes),
+        "aud": record.audience[0] if len(record.audience) == 1 else list(record.audience),
+        "iss": provider.url,
+        "iat": int(record.issued_at),
+        "exp": int(record.expires_at),
+        "expires_in": max(0, int(record.expires_at - now)),
+    }
+    if client is not None:
+        body.update(client.me)
+    return body
+
+
+def metadata(provider: MockProvider, ex: Exchange) -> Response:
+    """``GET /.well-known/oauth-authorization-server``: RFC 8414 metadata."""
+    if ex.request.method not in {"GET", "HEAD"}:
+        raise OAuthError(
+            "invalid_request",
+            f"{ex.request.method} is not allowed here; use GET",
+            status=405,
+            headers={"Allow": "GET, HEAD"},
+        )
+    scopes = sorted({s for c in provider.clients.values() for s in c.scopes})
+    doc = rfc8414.metadata(
+        provider.url,
+        token_endpoint=provider.token_url,
+        revocation_endpoint=provider.revocation_url,
+        introspection_endpoint=provider.introspection_url,
+        auth_methods=["client_secret_basic", "client_secret_post"],
+        scopes=scopes,
+        jwks_uri=provider.jwks_url if provider.token_format == "jwt" else None,
+    )
+    return Response.json(200, doc)
+
+
+def jwks(provider: MockProvider, ex: Exchange) -> Response:
+    """``GET /jwks.json``: the public signing keys (JWT mode only)."""
+    if provider.token_format != "jwt":
+        return Response.json(
+            404,
+            {
+                "error": "not_found",
+                "error_description": "this provider issues opaque tokens; there is no JWKS",
+            },
+        )
+    return Response.json(200, provider.signing_keys.jwks())
+
+
+# A client that matches no request, compared against when the client_id is unknown.
+def _dummy() -> RegisteredClient:
+    from .provider import RegisteredClient
+
+    return RegisteredClient("", "x" * 32)
+
+
+_DUMMY = _dummy()

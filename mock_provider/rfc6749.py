@@ -1,0 +1,270 @@
+"""RFC 6749 (OAuth 2.0) rules for the token endpoint, as pure functions.
+
+Each check sits next to the sentence of the RFC it enforces. Nothing here knows about HTTP
+servers or clients: inputs are header values, form bodies and registered client data;
+outputs are values or raised :class:`~mock_provider.errors.OAuthError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote_plus
+
+from .errors import OAuthError
+from .http import Headers
+
+__all__ = [
+    "BASIC",
+    "POST",
+    "Params",
+    "PresentedCredentials",
+    "decode_basic",
+    "format_scope",
+    "invalid_client",
+    "parse_form",
+    "parse_scope",
+    "presented_credentials",
+]
+
+BASIC = "client_secret_basic"
+POST = "client_secret_post"
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+# §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+_SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
+
+
+class Params(dict[str, str]):
+    """Request parameters: one value per name, plus every value of repeatable ones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.multi: dict[str, list[str]] = {}
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value of a repeatable parameter (e.g. RFC 8707 ``resource``), in order."""
+        return list(self.multi.get(name, ()))
+
+
+# RFC 8707 §2: "Multiple resource parameters MAY be used", overriding §3.1 for this name.
+REPEATABLE = frozenset({"resource"})
+
+
+def parse_form(
+    body: bytes,
+    content_type: str | None,
+    *,
+    allow_charset: bool = True,
+) -> Params:
+    """Parse an ``application/x-www-form-urlencoded`` request body.
+
+    Raises:
+        OAuthError: ``invalid_request`` for another content type, a body that is not UTF-8,
+            or a repeated parameter.
+    """
+    media_type, _, params = (content_type or "").partition(";")
+    # §4.4.2 (and §4.1.3, §6): the client makes the request "using the
+    # application/x-www-form-urlencoded format ... in the HTTP request entity-body".
+    if media_type.strip().lower() != FORM_CONTENT_TYPE:
+        shown = media_type.strip() or "none"
+        raise OAuthError(
+            "invalid_request",
+            f"the request body must be {FORM_CONTENT_TYPE} (RFC 6749 §4.4.2); "
+            f"Content-Type was {shown}",
+        )
+    if params.strip() and not allow_charset:
+        raise OAuthError(
+            "invalid_request",
+            f"this provider accepts Content-Type {FORM_CONTENT_TYPE} with no parameters",
+        )
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        # Appendix B: names and values are UTF-8 before percent-encoding.
+        raise OAuthError(
+            "invalid_request", "the request body is not valid UTF-8 (RFC 6749 Appendix B)"
+        ) from None
+    return parse_parameters(text, where="request body")
+
+
+def parse_parameters(text: str, *, where: str) -> Params:
+    """Parse urlencoded ``text`` into a dict, enforcing §3.1 and §3.2.
+
+    Raises:
+        OAuthError: ``invalid_request`` for a repeated parameter or invalid percent-encoding.
+    """
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError:
+        raise OAuthError(
+            "invalid_request", f"the {where} has percent-encoded bytes that are not UTF-8"
+        ) from None
+    form = Params()
+    seen: set[str] = set()
+    for name, value in pairs:
+        if name in REPEATABLE:
+            if value != "":
+                form.multi.setdefault(name, []).append(value)
+                form.setdefault(name, value)
+            continue
+        # §3.1 / §3.2: "Request and response parameters MUST NOT be included more than once."
+        if name in seen:
+            raise OAuthError(
+                "invalid_request",
+                f"parameter {name} is included more than once (RFC 6749 §3.1)",
+            )
+        seen.add(name)
+        # §3.1: "Parameters sent without a value MUST be treated as if they were omitted."
+        if value != "":
+            form[name] = value
+    return form
+
+
+def parse_scope(value: str | None) -> tuple[str, ...]:
+    """Split a §3.3 scope string into its tokens (order kept, duplicates dropped).
+
+    Raises:
+        OAuthError: ``invalid_scope`` for a character outside the scope-token alphabet or
+            a malformed list (empty tokens between spaces).
+    """
+    if value is None:
+        return ()
+    # §3.3: scope = scope-token *( SP scope-token ): single spaces, no leading/trailing space.
+    tokens = value.split(" ")
+    if any(not _SCOPE_TOKEN.fullmatch(token) for token in tokens):
+        raise OAuthError(
+            "invalid_scope",
+            "scope must be scope tokens separated by single spaces, each made of printable "
+            "ASCII other than '\"' and '\\' (RFC 6749 §3.3)",
+        )
+    return tuple(dict.fromkeys(tokens))
+
+
+def format_scope(scopes: Iterable[str]) -> str:
+    """Join scope tokens with single spaces (§3.3)."""
+    return " ".join(scopes)
+
+
+@dataclass(frozen=True)
+class PresentedCredentials:
+    """The client credentials a request presented, before they are checked.
+
+    ``method`` is ``client_secret_basic``, ``client_secret_post`` or ``None`` (nothing sent).
+    ``used_header`` tells whether the Authorization header was used, which decides the
+    ``WWW-Authenticate`` challenge of a refusal (§5.2).
+    """
+
+    method: str | None
+    client_id: str | None
+    client_secret: str | None = None
+    used_header: bool = False
+
+    def __repr__(self) -> str:
+        secret = "<redacted>" if self.client_secret is not None else None
+        return (
+            f"PresentedCredentials(method={self.method!r}, client_id={self.client_id!r}, "
+            f"client_secret={secret!r})"
+        )
+
+
+def invalid_client(description: str, *, realm: str) -> OAuthError:
+    """The §5.2 ``invalid_client`` refusal: 401 with a ``Basic`` challenge.
+
+    §5.2 requires the 401 and challenge when the client used the Authorization header; we
+    send them for every ``invalid_client`` because RFC 9110 §15.5.2 says a 401 MUST carry
+    ``WWW-Authenticate``, and strict providers (Okta, Keycloak) answer 401 in all cases.
+    """
+    return OAuthError(
+        "invalid_client",
+        description,
+        status=401,
+        headers={"WWW-Authenticate": f'Basic realm="{realm}", charset="UTF-8"'},
+    )
+
+
+def decode_basic(value: str, *, realm: str, form_encoded: bool = True) -> tuple[str, str]:
+    """Decode ``Basic <base64>`` into ``(client_id, client_secret)``.
+
+    §2.3.1: "The client identifier is encoded using the application/x-www-form-urlencoded
+    encoding algorithm per Appendix B, and the encoded value is used as the username; the
+    client password is encoded using the same algorithm and used as the password."
+    ``form_encoded=False`` accepts the raw form some providers expect instead.
+
+    Raises:
+        OAuthError: ``invalid_client`` when the value is not valid Basic credentials.
+    """
+    scheme, _, credentials = value.strip().partition(" ")
+    if scheme.lower() != "basic":
+        raise invalid_client(
+            f"unsupported authentication scheme {scheme[:20]} at the token endpoint; "
+            "use HTTP Basic (client_secret_basic) or client_secret_post",
+            realm=realm,
+        )
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise invalid_client(
+            "the Basic credentials are not valid base64 of UTF-8 text (RFC 7617 §2)",
+            realm=realm,
+        ) from None
+    client_id, colon, client_secret = decoded.partition(":")
+    if not colon:
+        raise invalid_client(
+            "the Basic credentials have no ':' between client_id and client_secret",
+            realm=realm,
+        )
+    if form_encoded:
+        client_id, client_secret = unquote_plus(client_id), unquote_plus(client_secret)
+    return client_id, client_secret
+
+
+def presented_credentials(
+    headers: Headers,
+    form: Mapping[str, str],
+    query: Mapping[str, str],
+    *,
+    realm: str,
+    basic_form_encoded: bool = True,
+) -> PresentedCredentials:
+    """Work out which client authentication the request used, without checking it.
+
+    Raises:
+        OAuthError: ``invalid_request`` when credentials are in the URI or two methods are
+            combined; ``invalid_client`` for an unreadable Authorization header.
+    """
+    # §2.3.1: client credentials "MUST NOT be included in the request URI".
+    if "client_secret" in query:
+        raise OAuthError(
+            "invalid_request",
+            "client_secret must not be sent in the URI query (RFC 6749 §2.3.1); "
+            "send it in the request body or the Authorization header",
+        )
+    authorization = headers.get("Authorization")
+    body_secret = form.get("client_secret")
+    if authorization is not None:
+        client_id, client_secret = decode_basic(
+            authorization, realm=realm, form_encoded=basic_form_encoded
+        )
+        # §2.3: "The client MUST NOT use more than one authentication method in each request."
+        if body_secret is not None:
+            raise OAuthError(
+                "invalid_request",
+                "the client authenticated with both HTTP Basic and client_secret in the body; "
+                "use exactly one method (RFC 6749 §2.3)",
+            )
+        body_id = form.get("client_id")
+        if body_id is not None and body_id != client_id:
+            raise OAuthError(
+                "invalid_request",
+                "client_id in the body does not match the client_id of the Basic credentials",
+            )
+        return PresentedCredentials(BASIC, client_id, client_secret, used_header=True)
+    if body_secret is not None:
+        # §2.3.1: client_id and client_secret in the request body.
+        return PresentedCredentials(POST, form.get("client_id"), body_secret)
+    return PresentedCredentials(None, form.get("client_id"))

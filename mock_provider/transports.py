@@ -1,0 +1,99 @@
+"""In-process ways for httpx to reach a provider: sync and async transports, and respx.
+
+These call :func:`mock_provider.app.handle` directly with the provider's own request model,
+with no WSGI round trip, so an in-process token costs little more than httpx itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+import httpx
+
+from .http import Headers, Request, Response
+
+if TYPE_CHECKING:
+    from .provider import MockProvider
+
+__all__ = ["AsyncProviderTransport", "ProviderTransport", "respx_router"]
+
+
+def to_provider_request(request: httpx.Request, body: bytes) -> Request:
+    """Translate an ``httpx.Request`` (whose body was read) to the provider's model."""
+    url = request.url
+    return Request(
+        method=request.method,
+        path=unquote(url.raw_path.split(b"?", 1)[0].decode("ascii"), errors="replace"),
+        query=url.query.decode("ascii", "replace"),
+        headers=Headers(request.headers.multi_items()),
+        body=body,
+        scheme=url.scheme,
+        host=url.host,
+        remote_addr="127.0.0.1",
+    )
+
+
+def to_httpx_response(response: Response, request: httpx.Request) -> httpx.Response:
+    """Translate the provider's response to an ``httpx.Response`` for ``request``."""
+    return httpx.Response(
+        response.status,
+        headers=response.headers,
+        content=response.body,
+        request=request,
+    )
+
+
+class ProviderTransport(httpx.BaseTransport):
+    """A sync httpx transport answered by a provider in-process."""
+
+    def __init__(self, provider: MockProvider) -> None:
+        self.provider = provider
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer ``request`` from the provider."""
+        body = request.read()
+        return to_httpx_response(self.provider.handle(to_provider_request(request, body)), request)
+
+
+class AsyncProviderTransport(httpx.AsyncBaseTransport):
+    """An async httpx transport answered by a provider in-process.
+
+    httpx's own ``WSGITransport`` is sync-only; this one awaits the request body and answers
+    without blocking the event loop on I/O (the provider does none).
+    """
+
+    def __init__(self, provider: MockProvider) -> None:
+        self.provider = provider
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer ``request`` from the provider."""
+        body = await request.aread()
+        return to_httpx_response(self.provider.handle(to_provider_request(request, body)), request)
+
+
+def respx_router(provider: MockProvider, *, assert_all_called: bool = False) -> Any:
+    """A respx router sending every request for the provider's scheme+host to it.
+
+    Requests to other hosts are not mocked and raise respx's ``AllMockedAssertionError``,
+    so a test never reaches the network by accident.
+    """
+    import respx
+
+    router = respx.mock(assert_all_called=assert_all_called, assert_all_mocked=True)
+    route_provider(router, provider)
+    return router
+
+
+def route_provider(router: Any, provider: MockProvider) -> Any:
+    """Add a route to a respx ``router`` answering the provider's host in-process."""
+    parts = urlsplit(provider.url)
+
+    def side_effect(request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        return to_httpx_response(provider.handle(to_provider_request(request, body)), request)
+
+    lookups: dict[str, Any] = {"scheme": parts.scheme, "host": parts.hostname}
+    if parts.port is not None:
+        lookups["port"] = parts.port
+    return router.route(**lookups).mock(side_effect=side_effect)

@@ -1,0 +1,3 @@
+"""pytest-oauthcc: test OAuth 2.0 client-credentials connections against a conformant mock."""
+
+__all__: list[str] = []

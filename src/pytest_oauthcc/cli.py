@@ -1,0 +1,28 @@
+"""The ``oauthcc`` command: ``serve`` (more subcommands join as they land)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from mock_provider import cli as provider_cli
+
+__all__ = ["main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``oauthcc`` argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="oauthcc", description="Mock OAuth 2.0 client-credentials provider and checker."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    provider_cli.add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``oauthcc`` with ``argv`` (default: the process arguments); return the status."""
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return provider_cli.serve(args)
+    raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
