@@ -94,9 +94,10 @@ def serve(
     return 0
 
 
-def demo(*, out: TextIO = sys.stdout) -> int:
+def demo(*, out: TextIO | None = None) -> int:
     """Serve the provider on a loopback port, fetch a token, call the "me" API, revoke the
     token and show the API refusing it; print each step. Returns 0 when all behaved."""
+    out = out or sys.stdout
     import httpx
 
     client_id, secret, scopes = DEMO_CLIENT
