@@ -18,6 +18,8 @@ from urllib.parse import unquote
 
 from . import endpoints
 from .errors import OAuthError
+from .fault_answers import apply_fault, fault_answer, recorded_error
+from .faults import CONTROL_PREFIX, wsgi_fault
 from .http import Headers, Request, Response
 from .recording import RecordedRequest, redact_form, redact_headers, redact_query
 from .rfc6749 import Params
@@ -40,12 +42,24 @@ _ENDPOINTS: dict[str, Callable[[MockProvider, endpoints.Exchange], Response]] = 
 
 def handle(provider: MockProvider, request: Request) -> Response:
     """Answer ``request`` as ``provider`` would, and record it (redacted)."""
+    if provider.control is not None and request.path.startswith(CONTROL_PREFIX):
+        from .control import handle_control
+
+        # Control requests script the provider; they are not what the client under test
+        # sent, so they stay out of the request log.
+        return handle_control(provider, request)
     name = provider.routes().get(request.path)
     ex = endpoints.Exchange(request, Params())
     error: str | None = None
+    fault = provider.take_fault(name, request)
     try:
         ex.query = endpoints.parse_query(request)
-        response = _dispatch(provider, name, ex)
+        if fault is not None and (fault.drop or fault.replaces_answer):
+            ex.client_id = provider.presented_client_id(request, name)
+            response = fault_answer(fault, name or "", realm=provider.realm)
+            error = recorded_error(response)
+        else:
+            response = _dispatch(provider, name, ex)
     except OAuthError as exc:
         error = None if getattr(exc, "bare", False) else exc.error
         status, headers, body = exc.render()
@@ -68,6 +82,8 @@ def handle(provider: MockProvider, request: Request) -> Response:
             },
             endpoints.NO_STORE,
         )
+    if fault is not None:
+        response = apply_fault(fault, response)
     if request.method == "HEAD":
         response.body = b""
     provider._record(
@@ -84,6 +100,7 @@ def handle(provider: MockProvider, request: Request) -> Response:
             auth_method=ex.auth_method,
             token=ex.token,
             error=error,
+            fault=fault.id if fault is not None else None,
         )
     )
     return response
@@ -115,6 +132,7 @@ class WSGIApp:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         response = self.provider.handle(request_from_environ(environ))
+        wsgi_fault(self.provider, response)  # a scripted delay or dropped connection
         reason = _reason(response.status)
         headers = list(response.headers)
         if not any(k.lower() == "content-length" for k, _ in headers):

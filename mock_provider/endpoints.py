@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from . import rfc8414
 from .errors import BearerError, OAuthError
 from .http import Request, Response
+from .quirks import shape_token_response
 from .recording import fingerprint
 from .rfc6749 import (
     Params,
@@ -61,8 +62,10 @@ def _require_post(request: Request, allowed: str = "POST") -> None:
         )
 
 
-def _form(provider: MockProvider, ex: Exchange) -> Params:
-    ex.form = parse_form(ex.request.body, ex.request.headers.get("Content-Type"))
+def _form(provider: MockProvider, ex: Exchange, *, allow_charset: bool = True) -> Params:
+    ex.form = parse_form(
+        ex.request.body, ex.request.headers.get("Content-Type"), allow_charset=allow_charset
+    )
     return ex.form
 
 
@@ -115,7 +118,8 @@ def authenticate(provider: MockProvider, ex: Exchange, form: Params) -> Register
 def token(provider: MockProvider, ex: Exchange) -> Response:
     """``POST /oauth/token``: the client credentials grant, RFC 6749 §4.4."""
     _require_post(ex.request)  # §3.2: "The client MUST use the HTTP POST method"
-    form = _form(provider, ex)
+    strict = provider.quirks_for_request(ex.request, "token").reject_request_charset
+    form = _form(provider, ex, allow_charset=not strict)
     grant_type = form.get("grant_type")
     if grant_type is None:
         raise OAuthError("invalid_request", "missing grant_type (RFC 6749 §4.4.2)")
@@ -140,9 +144,13 @@ def token(provider: MockProvider, ex: Exchange) -> Response:
             f"allowed: {format_scope(client.scopes) or '(none)'}",
         )
     granted = requested or client.granted_by_default
+    quirks = provider.quirks_for(client.client_id)
+    if quirks.narrow_scope is not None:
+        granted = tuple(s for s in granted if s in quirks.narrow_scope)
     audience = _requested_audience(form, client)
-    issued = provider._issue(client, granted, audience)
-    lifetime = round(issued.expires_at - issued.issued_at)
+    sticky = provider.sticky_token(client.client_id, granted) if quirks.sticky_token else None
+    issued = sticky or provider._issue(client, granted, audience)
+    lifetime = round(issued.expires_at - max(issued.issued_at, provider.clock.time()))
     # §5.1: access_token, token_type and (RECOMMENDED) expires_in; scope is REQUIRED when
     # it differs from the request, so we send it whenever a scope was granted.
     # §4.4.3: "A refresh token SHOULD NOT be included."
@@ -153,7 +161,7 @@ def token(provider: MockProvider, ex: Exchange) -> Response:
     }
     if granted:
         body["scope"] = format_scope(granted)
-    return Response.json(200, body, NO_STORE)
+    return shape_token_response(quirks, body, expires_at=issued.expires_at, headers=NO_STORE)
 
 
 def _requested_audience(form: Params, client: RegisteredClient) -> tuple[str, ...]:

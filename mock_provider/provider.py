@@ -18,12 +18,16 @@ from urllib.parse import urlsplit
 from . import rfc8414
 from .clock import Clock, ManualClock
 from .errors import MockProviderError
-from .recording import RecordedRequest, fingerprint
+from .faults import FaultQueue
+from .quirks import Quirks
+from .recording import RecordedRequest, RecordingHelpers, fingerprint
 from .rfc6749 import BASIC, POST
+from .scripting import ScriptingMixin
 
 if TYPE_CHECKING:
     import httpx
 
+    from .control import ControlSettings
     from .rfc9068 import SigningKeys
     from .server import ProviderServer
 
@@ -114,7 +118,7 @@ class Resource:
     body: Any = None
 
 
-class MockProvider:
+class MockProvider(ScriptingMixin, RecordingHelpers):
     """A conformant mock OAuth 2.0 authorization server (client credentials) and API.
 
     Args:
@@ -129,6 +133,7 @@ class MockProvider:
         me_scopes: scopes a token needs to call the "me" API.
         basic_form_encoded: decode HTTP Basic credentials as RFC 6749 §2.3.1 says
             (form-urlencoded); ``False`` models providers that expect them raw.
+        control: serve the HTTP control API under ``/_mock/`` (see :meth:`enable_control`).
 
     Raises:
         ValueError: for an invalid issuer, token format or lifetime.
@@ -149,6 +154,7 @@ class MockProvider:
         jwks_path: str = "/jwks.json",
         me_scopes: Iterable[str] = (),
         basic_form_encoded: bool = True,
+        control: bool = False,
     ) -> None:
         if token_format not in TOKEN_FORMATS:
             raise ValueError(f"token_format must be one of {TOKEN_FORMATS}, got {token_format!r}")
@@ -175,6 +181,13 @@ class MockProvider:
         self._recorded: list[RecordedRequest] = []
         self._keys: SigningKeys | None = None
         self.add_resource("me", me_path, scopes=me_scopes)
+        # Scripting state (faults, quirks, control API): see scripting.py.
+        self.faults = FaultQueue()
+        self._quirks = Quirks()
+        self._client_quirks: dict[str, Quirks] = {}
+        self.control: ControlSettings | None = None
+        if control:
+            self.enable_control()
 
     # -- URLs -----------------------------------------------------------------------------
 

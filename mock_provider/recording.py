@@ -9,11 +9,18 @@ or a token: secrets become ``<redacted>``, tokens a short fingerprint (``fp:1a2b
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-__all__ = ["RecordedRequest", "fingerprint", "redact_form", "redact_headers"]
+__all__ = [
+    "RecordedRequest",
+    "RecordingHelpers",
+    "fingerprint",
+    "redact_form",
+    "redact_headers",
+]
 
 REDACTED = "<redacted>"
 
@@ -86,8 +93,10 @@ class RecordedRequest:
         client_id: the client the request authenticated as, or presented, if any.
         auth_method: ``client_secret_basic``, ``client_secret_post`` or ``None``.
         token: the fingerprint of the bearer or ``token`` parameter it carried, if any.
-        status: the status the provider answered with.
+        status: the status the provider answered with; 0 when a fault dropped the
+            connection without answering.
         error: the OAuth ``error`` code of a refusal, if any.
+        fault: the id of the scripted fault that shaped the answer, if any.
     """
 
     time: float
@@ -102,6 +111,12 @@ class RecordedRequest:
     auth_method: str | None = None
     token: str | None = None
     error: str | None = None
+    fault: int | None = None
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The scopes the request asked for (its ``scope`` form field, split)."""
+        return tuple(self.form.get("scope", "").split())
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of every attribute (all already redacted)."""
@@ -118,9 +133,119 @@ class RecordedRequest:
             "auth_method": self.auth_method,
             "token": self.token,
             "error": self.error,
+            "fault": self.fault,
         }
 
     def __str__(self) -> str:
         who = f" client_id={self.client_id}" if self.client_id else ""
         err = f" error={self.error}" if self.error else ""
-        return f"{self.method} {self.path} -> {self.status} [{self.endpoint}]{who}{err}"
+        fault = f" fault=#{self.fault}" if self.fault is not None else ""
+        status = "dropped" if self.status == 0 else str(self.status)
+        return f"{self.method} {self.path} -> {status} [{self.endpoint}]{who}{err}{fault}"
+
+
+class _HasRequests(Protocol):
+    @property
+    def requests(self) -> list[RecordedRequest]: ...
+
+
+_FILTERS = ("endpoint", "client_id", "scope", "status", "method", "auth_method", "token", "error")
+
+
+def select(requests: Iterable[RecordedRequest], **filters: Any) -> list[RecordedRequest]:
+    """The requests matching every filter: an attribute value, or ``scope`` (one asked-for
+    scope) or ``token`` (a raw token, compared by fingerprint).
+
+    Raises:
+        TypeError: for an unknown filter name (the message lists the valid ones).
+    """
+    unknown = sorted(set(filters) - set(_FILTERS))
+    if unknown:
+        raise TypeError(
+            f"unknown request filter(s) {', '.join(unknown)}; valid filters: {', '.join(_FILTERS)}"
+        )
+    wanted = dict(filters)
+    scope = wanted.pop("scope", None)
+    if wanted.get("token") is not None:
+        wanted["token"] = fingerprint(wanted["token"])
+    return [
+        r
+        for r in requests
+        if all(getattr(r, name) == value for name, value in wanted.items())
+        and (scope is None or scope in r.scopes)
+    ]
+
+
+def describe(requests: Iterable[RecordedRequest]) -> str:
+    """The requests one per line (their redacted ``__str__``), or ``(none)``."""
+    lines = [f"  {r}" for r in requests]
+    return "\n".join(lines) if lines else "  (none)"
+
+
+class RecordingHelpers:
+    """Questions tests ask of the request log; a mixin of :class:`~mock_provider.MockProvider`.
+
+    Every message lists the requests actually received, redacted, one per line.
+    """
+
+    def find_requests(self: _HasRequests, **filters: Any) -> list[RecordedRequest]:
+        """Recorded requests matching ``filters`` (see :func:`select`), oldest first."""
+        return select(self.requests, **filters)
+
+    def count_token_requests(
+        self: _HasRequests, client_id: str | None = None, scope: str | None = None
+    ) -> int:
+        """How many token requests arrived, optionally from ``client_id`` / asking ``scope``."""
+        filters: dict[str, Any] = {"endpoint": "token"}
+        if client_id is not None:
+            filters["client_id"] = client_id
+        if scope is not None:
+            filters["scope"] = scope
+        return len(select(self.requests, **filters))
+
+    def last_token_request(self: _HasRequests) -> RecordedRequest:
+        """The latest token request: its ``form`` holds the (redacted) parameters and
+        ``auth_method`` how the client authenticated.
+
+        Raises:
+            AssertionError: when no token request was received (lists what was).
+        """
+        token_requests = select(self.requests, endpoint="token")
+        if not token_requests:
+            raise AssertionError(
+                "no token request was received; requests received:\n" + describe(self.requests)
+            )
+        return token_requests[-1]
+
+    def requests_with_token(self: _HasRequests, token: str) -> list[RecordedRequest]:
+        """The requests that carried ``token`` (as a bearer or ``token`` parameter)."""
+        return select(self.requests, token=token)
+
+    def assert_requests(self: _HasRequests, count: int, **filters: Any) -> list[RecordedRequest]:
+        """Assert that exactly ``count`` recorded requests match ``filters``; return them.
+
+        Raises:
+            AssertionError: otherwise, listing every request received.
+        """
+        __tracebackhide__ = True
+        matched = select(self.requests, **filters)
+        if len(matched) != count:
+            shown = ", ".join(
+                f"{k}={fingerprint(v) if k == 'token' else v!r}" for k, v in filters.items()
+            )
+            raise AssertionError(
+                f"expected {count} request(s) matching {shown or 'anything'} but "
+                f"{len(matched)} matched; requests received:\n{describe(self.requests)}"
+            )
+        return matched
+
+    def assert_token_requests(
+        self: _HasRequests, count: int, **filters: Any
+    ) -> list[RecordedRequest]:
+        """Assert that exactly ``count`` token requests match ``filters``; return them.
+
+        Raises:
+            AssertionError: otherwise, listing every request received.
+        """
+        __tracebackhide__ = True
+        return RecordingHelpers.assert_requests(self, count, endpoint="token", **filters)

@@ -8,7 +8,9 @@ because the listening socket exists before the thread starts.
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
+import struct
 import tempfile
 import threading
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .errors import MockProviderError
+from .faults import ConnectionDropped
 
 if TYPE_CHECKING:
     from .provider import MockProvider
@@ -33,6 +36,15 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log(self, type: str, message: str, *args: Any) -> None:
         logging.getLogger("mock_provider.server").debug(message, *args)
+
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        """Reset the connection when a scripted fault asked to drop it."""
+        self.close_connection = True
+        if isinstance(error, ConnectionDropped):
+            # SO_LINGER with a zero timeout makes close() send RST instead of FIN: the
+            # client sees "connection reset by peer", as with a crashed load balancer.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
 
 
 class ProviderServer:

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from .faults import FaultResponse
 from .http import Headers, Request, Response
 
 if TYPE_CHECKING:
@@ -34,6 +35,60 @@ def to_provider_request(request: httpx.Request, body: bytes) -> Request:
     )
 
 
+def _read_timeout(request: httpx.Request) -> float | None:
+    timeout = request.extensions.get("timeout", {}).get("read")
+    return float(timeout) if timeout is not None else None
+
+
+def _fault_error(response: FaultResponse, request: httpx.Request, waited: bool) -> None:
+    # httpx applies timeouts in its network transports, so an in-process transport raises
+    # the same exceptions itself: ReadTimeout for a delay past the read timeout, ReadError
+    # (what a reset socket gives) for a dropped connection.
+    if waited:
+        raise httpx.ReadTimeout(
+            "timed out waiting for the mock provider (scripted delay)", request=request
+        )
+    if response.drop:
+        raise httpx.ReadError(
+            "[Errno 104] Connection reset by peer (scripted drop)", request=request
+        )
+
+
+def fault_effects(provider: MockProvider, response: Response, request: httpx.Request) -> None:
+    """Carry out a fault's delay (sleeping this thread) and drop for a sync transport.
+
+    Raises:
+        httpx.ReadTimeout: when the delay is longer than the request's read timeout.
+        httpx.ReadError: for a dropped connection.
+    """
+    if not isinstance(response, FaultResponse):
+        return
+    timeout = _read_timeout(request)
+    too_long = timeout is not None and response.delay > timeout
+    provider.faults.sleep(timeout if too_long and timeout is not None else response.delay)
+    _fault_error(response, request, too_long)
+
+
+async def async_fault_effects(
+    provider: MockProvider, response: Response, request: httpx.Request
+) -> None:
+    """:func:`fault_effects` for an async transport: sleeps without blocking the loop,
+    cut short when the provider's faults are cleared."""
+    if not isinstance(response, FaultResponse):
+        return
+    import anyio
+
+    timeout = _read_timeout(request)
+    too_long = timeout is not None and response.delay > timeout
+    remaining = timeout if too_long and timeout is not None else response.delay
+    generation = provider.faults.generation
+    while remaining > 0 and provider.faults.generation == generation:
+        step = min(remaining, 0.05)
+        await anyio.sleep(step)
+        remaining -= step
+    _fault_error(response, request, too_long)
+
+
 def to_httpx_response(response: Response, request: httpx.Request) -> httpx.Response:
     """Translate the provider's response to an ``httpx.Response`` for ``request``."""
     return httpx.Response(
@@ -53,7 +108,9 @@ class ProviderTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` from the provider."""
         body = request.read()
-        return to_httpx_response(self.provider.handle(to_provider_request(request, body)), request)
+        response = self.provider.handle(to_provider_request(request, body))
+        fault_effects(self.provider, response, request)
+        return to_httpx_response(response, request)
 
 
 class AsyncProviderTransport(httpx.AsyncBaseTransport):
@@ -69,7 +126,9 @@ class AsyncProviderTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` from the provider."""
         body = await request.aread()
-        return to_httpx_response(self.provider.handle(to_provider_request(request, body)), request)
+        response = self.provider.handle(to_provider_request(request, body))
+        await async_fault_effects(self.provider, response, request)
+        return to_httpx_response(response, request)
 
 
 def respx_router(provider: MockProvider, *, assert_all_called: bool = False) -> Any:
@@ -91,7 +150,9 @@ def route_provider(router: Any, provider: MockProvider) -> Any:
 
     def side_effect(request: httpx.Request) -> httpx.Response:
         body = request.read()
-        return to_httpx_response(provider.handle(to_provider_request(request, body)), request)
+        response = provider.handle(to_provider_request(request, body))
+        fault_effects(provider, response, request)  # respx calls this synchronously
+        return to_httpx_response(response, request)
 
     lookups: dict[str, Any] = {"scheme": parts.scheme, "host": parts.hostname}
     if parts.port is not None:

@@ -1,0 +1,159 @@
+"""The OpenAPI 3.1 description of the control API, served at ``GET /_mock/openapi.json``.
+
+Request schemas are generated from :mod:`mock_provider.fields`, the same tables the control
+API validates with, so the description cannot drift from what the server accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, Field
+
+__all__ = ["openapi_document"]
+
+
+def _schema(fields: dict[str, Field]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for name, (types, _, description) in fields.items():
+        json_type: Any = list(types) if len(types) > 1 else types[0]
+        properties[name] = {"type": json_type, "description": description}
+    required = [name for name, (_, req, _) in fields.items() if req]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    content = {"application/json": {"schema": schema or {"type": "object"}}}
+    return {"description": description, "content": content}
+
+
+_ERROR = _json(
+    "refused: a JSON object with error and message",
+    {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["error", "message"],
+    },
+)
+_RECORDED = {
+    "type": "object",
+    "properties": {
+        name: {"type": kind}
+        for name, kind in {
+            "time": "number",
+            "endpoint": ["string", "null"],
+            "method": "string",
+            "path": "string",
+            "status": "integer",
+            "query": "object",
+            "headers": "object",
+            "form": "object",
+            "client_id": ["string", "null"],
+            "auth_method": ["string", "null"],
+            "token": ["string", "null"],
+            "error": ["string", "null"],
+            "fault": ["integer", "null"],
+        }.items()
+    },
+}
+
+
+def _op(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "responses": {"200": ok, "400": _ERROR, "401": _ERROR},
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    return operation
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for the control API of a provider at ``server_url``."""
+    fault = _schema(FAULT_FIELDS)
+    created = _op("Queue one fault, or a list of faults, in order", _json("queued"))
+    created["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"oneOf": [fault, {"type": "array", "items": fault}]}}
+        },
+    }
+    created["responses"]["201"] = created["responses"].pop("200")
+    add_client = _op("Register or replace a client", _json("registered"), _schema(CLIENT_FIELDS))
+    add_client["responses"]["201"] = add_client["responses"].pop("200")
+    clock = {
+        "type": "object",
+        "properties": {"advance": {"type": "number", "description": "seconds to move"}},
+        "required": ["advance"],
+        "additionalProperties": False,
+    }
+    token = {"type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]}
+    paths: dict[str, Any] = {
+        "/_mock/faults": {
+            "get": _op("Queued faults, and those that never fired", _json("the fault queue")),
+            "post": created,
+            "delete": _op("Clear every queued fault", _json("cleared")),
+        },
+        "/_mock/clients": {
+            "get": _op("Registered clients (without secrets)", _json("the clients")),
+            "post": add_client,
+        },
+        "/_mock/clients/{client_id}": {
+            "parameters": [
+                {"name": "client_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "get": _op("One registered client", _json("the client")),
+            "delete": _op("Remove a client; its tokens stop working", _json("removed")),
+        },
+        "/_mock/quirks": {
+            "get": _op("Quirks in force", _json("provider-wide and per-client quirks")),
+            "post": _op("Switch quirks on", _json("the quirks now"), _schema(QUIRK_FIELDS)),
+            "delete": _op("Back to conformant token responses", _json("cleared")),
+        },
+        "/_mock/clock": {
+            "get": _op("The provider clock", _json("the time")),
+            "post": _op("Move the provider clock (clock skew)", _json("the new time"), clock),
+        },
+        "/_mock/requests": {
+            "get": _op(
+                "Recorded requests, oldest first, secrets redacted",
+                _json("the request log", {"type": "array", "items": _RECORDED}),
+            ),
+            "delete": _op("Forget the recorded requests", _json("cleared")),
+        },
+        "/_mock/revoke-all": {"post": _op("Revoke every token", _json("how many"))},
+        "/_mock/expire": {"post": _op("Expire one token now", _json("expired"), token)},
+        "/_mock/rotate-signing-key": {
+            "post": _op("Rotate the JWT signing key; older JWTs fail", _json("rotated"))
+        },
+        "/_mock/reset": {
+            "post": _op("Back to the start-up state (clients, quirks, faults)", _json("reset"))
+        },
+        "/_mock/openapi.json": {"get": _op("This document", _json("OpenAPI 3.1"))},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "pytest-oauthcc mock provider control API",
+            "version": "1",
+            "description": "Script the mock OAuth provider over HTTP: faults, quirks, "
+            "clients, clock, recorded requests. Needs 'Authorization: Bearer <control "
+            "token>' when the server listens beyond loopback.",
+        },
+        "servers": [{"url": server_url}],
+        "components": {
+            "securitySchemes": {"controlToken": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Fault": fault, "RecordedRequest": _RECORDED},
+        },
+        "paths": paths,
+    }
