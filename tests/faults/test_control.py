@@ -40,7 +40,8 @@ def test_faults_round_trip(served: tuple[MockProvider, httpx.Client]) -> None:
     )
     assert queued.status_code == 201
     fault = queued.json()["faults"][0]
-    assert fault["times"] == 2 and fault["fired"] == 0
+    assert fault["times"] == 2
+    assert fault["fired"] == 0
     assert http.get("/_mock/faults").json()["unfired"][0]["id"] == fault["id"]
     first = http.post("/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=TOKEN)
     assert (first.status_code, first.headers["retry-after"]) == (503, "1")
@@ -117,7 +118,8 @@ def test_quirks_round_trip(served: tuple[MockProvider, httpx.Client]) -> None:
     assert unknown.status_code == 400
     assert unknown.json()["message"].startswith("sticky: unknown quirk field; valid fields:")
     assert http.delete("/_mock/quirks").status_code == 200
-    assert provider.quirks.active() == {} and provider.client_quirks == {}
+    assert provider.quirks.active() == {}
+    assert provider.client_quirks == {}
 
 
 def test_clock_tokens_and_key_rotation(served: tuple[MockProvider, httpx.Client]) -> None:
@@ -164,7 +166,8 @@ def test_requests_and_reset(served: tuple[MockProvider, httpx.Client]) -> None:
     assert list(provider.clients) == [CLIENT_ID]
     assert provider.quirks.active() == {}
     assert provider.faults.pending == []
-    assert provider.tokens == [] and http.get("/_mock/requests").json() == []
+    assert provider.tokens == []
+    assert http.get("/_mock/requests").json() == []
     http.get("/api/me")
     assert http.delete("/_mock/requests").json() == {"cleared": 1}
 
