@@ -1,0 +1,332 @@
+"""The JSON Schema of connection files, and the validator the loader runs against it.
+
+The schema is the one source of truth for the format: ``oauthcc schema`` prints it for
+editors, the docs' format reference is generated from it, and :func:`validate` checks every
+file against it (a small validator for exactly the keywords used here, so the checker needs
+no extra dependency; the test suite cross-checks it with ``jsonschema``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+__all__ = ["SCHEMA", "STEP_OF_KEY", "schema_json", "validate"]
+
+_STR: dict[str, Any] = {"type": "string"}
+_TEMPLATE = {"type": "string", "minLength": 1, "description": "may contain {{ placeholders }}"}
+_STRING_MAP: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "string"}}
+
+_FIELD: dict[str, Any] = {
+    "type": "object",
+    "description": "Step 1: one value the user fills in when connecting.",
+    "required": ["key", "label"],
+    "additionalProperties": False,
+    "properties": {
+        "key": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_]*$",
+            "description": "Name used in placeholders ({{ fields.KEY }}) and env variables.",
+        },
+        "label": {"type": "string", "minLength": 1, "description": "What the user sees."},
+        "help": {"type": "string", "description": "Where to find the value in the console."},
+        "required": {"type": "boolean", "default": False},
+        "secret": {
+            "type": "boolean",
+            "default": False,
+            "description": "Masked in the UI and never printed, logged or sent outside auth.",
+        },
+        "options": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "minLength": 1},
+            "description": "Allowed values (a selector, e.g. the environment).",
+        },
+        "default": {"type": "string"},
+        "example": {
+            "type": "string",
+            "description": "A sample value: placeholder text for the user; mock checks use it.",
+        },
+    },
+}
+
+_URL_OBJECT = {"type": "object", "required": ["url"], "additionalProperties": False}
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://pytest-oauthcc.readthedocs.io/schema/connection-v1.json",
+    "title": "pytest-oauthcc connection config",
+    "description": "One OAuth 2.0 client-credentials connection, described in nine steps.",
+    "type": "object",
+    "required": [
+        "version",
+        "name",
+        "fields",
+        "token",
+        "test",
+        "label",
+        "allowed_domains",
+        "unique_id",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": 1, "description": "Format version; always 1."},
+        "name": {"type": "string", "minLength": 1, "description": "The connection's name."},
+        "description": {"type": "string"},
+        "fields": {
+            "type": "array",
+            "minItems": 1,
+            "items": _FIELD,
+            "description": "Step 1: the fields the user fills in.",
+        },
+        "environments": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": _STRING_MAP,
+            "description": "Named sets of values ({{ env.NAME }}), chosen by the field "
+            "`environment`; every environment name must be one of its options.",
+        },
+        "token": {
+            **_URL_OBJECT,
+            "description": "Step 2: the Access Token API (RFC 6749 §4.4).",
+            "properties": {
+                "url": {**_TEMPLATE, "description": "Token endpoint; HTTPS."},
+                "client_auth": {
+                    "enum": ["basic", "body"],
+                    "default": "basic",
+                    "description": "basic: HTTP Basic (client_secret_basic); body: "
+                    "client_id and client_secret in the form (client_secret_post).",
+                },
+                "client_id": {**_TEMPLATE, "default": "{{ fields.client_id }}"},
+                "client_secret": {**_TEMPLATE, "default": "{{ fields.client_secret }}"},
+                "scopes": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},
+                    "description": "Sent space-separated as `scope`; omit for the default.",
+                },
+                "extra_params": {
+                    **_STRING_MAP,
+                    "description": "More form parameters (audience, resource, ...).",
+                },
+                "response": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "access_token": {
+                            "type": "string",
+                            "default": "access_token",
+                            "description": "Dotted path of the token.",
+                        },
+                        "expires_in": {
+                            "type": ["string", "null"],
+                            "default": "expires_in",
+                            "description": "Dotted path of the lifetime; null "
+                            "when the provider sends none.",
+                        },
+                        "default_expires_in": {"type": "integer", "minimum": 1, "default": 3600},
+                    },
+                },
+                "renew_before": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "default": 60,
+                    "description": "Renew this many seconds before expiry.",
+                },
+                "token_format": {
+                    "enum": ["opaque", "jwt"],
+                    "default": "opaque",
+                    "description": "What the provider issues (the mock mimics).",
+                },
+            },
+        },
+        "refresh": {
+            **_URL_OBJECT,
+            "required": ["url", "grant_type"],
+            "description": "Step 3, optional: only when the provider explicitly supports it.",
+            "properties": {
+                "url": _TEMPLATE,
+                "grant_type": {"enum": ["client_credentials", "refresh_token"]},
+            },
+        },
+        "revoke": {
+            **_URL_OBJECT,
+            "description": "Step 4, optional: the Revoke Token API (RFC 7009).",
+            "properties": {"url": _TEMPLATE},
+        },
+        "token_placement": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Where API calls carry the token (RFC 6750 §2.1).",
+            "properties": {
+                "in": {"const": "header", "default": "header"},
+                "name": {"const": "Authorization", "default": "Authorization"},
+                "prefix": {"const": "Bearer ", "default": "Bearer "},
+            },
+        },
+        "test": {
+            **_URL_OBJECT,
+            "description": "Step 5: the Test (Me) API that confirms the token works.",
+            "properties": {
+                "method": {"enum": ["GET", "POST", "HEAD"], "default": "GET"},
+                "url": _TEMPLATE,
+                "expect": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "status": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "integer", "minimum": 100, "maximum": 599},
+                        },
+                        "body_has": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    },
+                },
+            },
+        },
+        "label": {**_TEMPLATE, "description": "Step 6: the connection label (<= 512 chars)."},
+        "allowed_domains": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "minLength": 1},
+            "description": "Step 7: hosts the connection may call; `*.x` = subdomains of x.",
+        },
+        "unique_id": {**_TEMPLATE, "description": "Step 8: the stable account identifier."},
+        "request_defaults": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Step 9: sent with every API request, never credentials.",
+            "properties": {"query": _STRING_MAP, "headers": _STRING_MAP},
+        },
+        "mock": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "What the mock provider answers (mock mode only).",
+            "properties": {
+                "test_response": {"description": "The Test API's JSON body."},
+                "token_response": {
+                    "type": "object",
+                    "description": "Extra members of token answers (e.g. an app_id).",
+                },
+            },
+        },
+    },
+}
+
+# The step each top-level key belongs to, for attributing problems to results.
+STEP_OF_KEY = {
+    "fields": "fields",
+    "environments": "fields",
+    "token": "token",
+    "token_placement": "test",
+    "refresh": "refresh",
+    "revoke": "revoke",
+    "test": "test",
+    "mock": "test",
+    "label": "label",
+    "allowed_domains": "allowed_domains",
+    "unique_id": "unique_id",
+    "request_defaults": "request_defaults",
+}
+
+
+def schema_json() -> str:
+    """The schema as indented JSON text (what ``oauthcc schema`` prints)."""
+    return json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "null": (type(None),),
+}
+
+
+def _is(value: Any, name: str) -> bool:
+    if name == "integer" and isinstance(value, bool):
+        return False
+    return isinstance(value, _TYPES[name])
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate(
+    value: Any, schema: dict[str, Any] = SCHEMA
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every way ``value`` breaks ``schema``, as ``(key path, message)`` pairs."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    _check(value, schema, (), out)
+    return out
+
+
+def _check(
+    value: Any,
+    schema: dict[str, Any],
+    key: tuple[str | int, ...],
+    out: list[tuple[tuple[str | int, ...], str]],
+) -> None:
+    if "const" in schema and value != schema["const"]:
+        out.append((key, f"must be {_show(schema['const'])}, got {_show(value)}"))
+        return
+    if "enum" in schema and value not in schema["enum"]:
+        choices = ", ".join(_show(v) for v in schema["enum"])
+        out.append((key, f"must be one of {choices}; got {_show(value)}"))
+        return
+    types = schema.get("type")
+    if types is not None:
+        names = [types] if isinstance(types, str) else types
+        if not any(_is(value, n) for n in names):
+            out.append((key, f"must be {' or '.join(names)}, got {_show(value)}"))
+            return
+    if isinstance(value, str):
+        if len(value) < schema.get("minLength", 0):
+            out.append((key, "must not be empty"))
+        pattern = schema.get("pattern")
+        if pattern is not None:
+            import re
+
+            if not re.search(pattern, value):
+                out.append((key, f"{_show(value)} does not match {pattern}"))
+    elif _is(value, "integer"):
+        if "minimum" in schema and value < schema["minimum"]:
+            out.append((key, f"must be >= {schema['minimum']}, got {value}"))
+        if "maximum" in schema and value > schema["maximum"]:
+            out.append((key, f"must be <= {schema['maximum']}, got {value}"))
+    elif isinstance(value, list):
+        if len(value) < schema.get("minItems", 0):
+            out.append((key, f"needs at least {schema['minItems']} item(s)"))
+        if "items" in schema:
+            for index, item in enumerate(value):
+                _check(item, schema["items"], (*key, index), out)
+    elif isinstance(value, dict):
+        _check_object(value, schema, key, out)
+
+
+def _check_object(
+    value: dict[str, Any],
+    schema: dict[str, Any],
+    key: tuple[str | int, ...],
+    out: list[tuple[tuple[str | int, ...], str]],
+) -> None:
+    props: dict[str, Any] = schema.get("properties", {})
+    for name in schema.get("required", []):
+        if name not in value:
+            out.append(((*key, name), "is required but missing"))
+    if len(value) < schema.get("minProperties", 0):
+        out.append((key, "must not be empty"))
+    extra = schema.get("additionalProperties", True)
+    for name, item in value.items():
+        if name in props:
+            _check(item, props[name], (*key, name), out)
+        elif extra is False:
+            close = difflib.get_close_matches(name, list(props), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(props)}"
+            out.append(((*key, name), f"unknown key; {hint}"))
+        elif isinstance(extra, dict):
+            _check(item, extra, (*key, name), out)

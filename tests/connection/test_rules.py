@@ -1,0 +1,295 @@
+"""Static rules: each names its step and a reason a connector author understands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_oauthcc.connection.loading import Document, load_document
+from pytest_oauthcc.connection.model import parse
+from pytest_oauthcc.connection.rules import Finding, domain_allowed, is_loopback, static_findings
+from pytest_oauthcc.connection.values import resolve_values
+
+SERVICEX = Path(__file__).parents[2] / "examples" / "connections" / "servicex.oauthcc.yaml"
+BASE: dict[str, Any] = load_document(SERVICEX).data
+
+
+def findings(**changes: Any) -> list[tuple[str, str, str]]:
+    data = json.loads(json.dumps(BASE))
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        target = data
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[last] = value
+    config = parse(Document("x.oauthcc.yaml", data))
+    values, _ = resolve_values(config, {}, live=False)
+    found: list[Finding] = static_findings(config, values)
+    return [(f.step, f.status, f.reason) for f in found]
+
+
+def test_the_reference_example_has_no_findings() -> None:
+    assert findings() == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            {"fields": [*BASE["fields"], {"key": "api_key", "label": "API Key"}]},
+            (
+                "fields",
+                "fail",
+                "fields[3].secret: field 'api_key' (API Key) looks like a "
+                "credential; mark it secret: true so it is masked and never logged",
+            ),
+            id="secret-looking-field-must-be-secret",
+        ),
+        pytest.param(
+            {
+                "fields__1__secret": False,
+                "fields__1__label": "Client Passcode",
+                "fields__1__key": "client_pin",
+                "token": {**BASE["token"], "client_secret": "{{ fields.client_pin }}"},
+            },
+            (
+                "fields",
+                "fail",
+                "fields: field 'client_pin' holds the client secret; mark it secret: true",
+            ),
+            id="the-secret-field-must-be-secret",
+        ),
+        pytest.param(
+            {"fields__2__options": ["sandbox", "prod"], "fields__2__default": "prod"},
+            (
+                "fields",
+                "fail",
+                "environments: environment names production, sandbox do not "
+                "match the options of field 'environment' (sandbox, prod)",
+            ),
+            id="environment-names-match-options",
+        ),
+        pytest.param(
+            {"environments__production__token_url": "http://auth.servicex.com/oauth/token"},
+            (
+                "token",
+                "fail",
+                "token.url: http://auth.servicex.com/oauth/token (environment "
+                "production) must use HTTPS (RFC 6749 §3.2)",
+            ),
+            id="https-except-loopback",
+        ),
+        pytest.param(
+            {"token__extra_params": {"scopes": "read"}},
+            (
+                "token",
+                "fail",
+                "token.extra_params.scopes: 'scopes' is not a standard parameter; "
+                "RFC 6749 §3.3 sends scopes as 'scope' (use token.scopes)",
+            ),
+            id="scope-under-a-non-standard-name",
+        ),
+        pytest.param(
+            {"token__extra_params": {"scope": ""}},
+            (
+                "token",
+                "fail",
+                "token.extra_params.scope: put scopes in token.scopes, not extra_params",
+            ),
+            id="scope-never-sent-empty",
+        ),
+        pytest.param(
+            {"token__extra_params": {"client_id": "{{ fields.client_id }}"}},
+            (
+                "token",
+                "fail",
+                "token.extra_params.client_id: 'client_id' is sent by the grant "
+                "itself (token.client_auth decides where credentials go); remove it to avoid "
+                "duplicated credentials",
+            ),
+            id="no-duplicated-credentials",
+        ),
+        pytest.param(
+            {
+                "allowed_domains": [
+                    "api.servicex.com",
+                    "sandbox.api.servicex.com",
+                    "auth.servicex.com",
+                ]
+            },
+            (
+                "allowed_domains",
+                "fail",
+                "sandbox.auth.servicex.com (environment sandbox) "
+                "(token.url) is not covered by allowed_domains",
+            ),
+            id="every-host-covered",
+        ),
+        pytest.param(
+            {"allowed_domains": ["*"]},
+            (
+                "allowed_domains",
+                "fail",
+                "allowed_domains[0]: '*' allows every host; list the exact hosts (or *.domain)",
+            ),
+            id="bare-star-refused",
+        ),
+        pytest.param(
+            {"request_defaults": {"query": {"key": "{{ fields.client_secret }}"}}},
+            (
+                "request_defaults",
+                "fail",
+                "request_defaults.query.key: references the secret "
+                "field 'client_secret'; secrets are sent only in the token request",
+            ),
+            id="no-secret-in-request-defaults",
+        ),
+        pytest.param(
+            {"label": "ServiceX {{ token.access_token }}"},
+            (
+                "label",
+                "fail",
+                "label: references the token (token.access_token); tokens go only "
+                "in the Authorization header",
+            ),
+            id="no-token-in-label",
+        ),
+        pytest.param(
+            {"unique_id": "{{ fields.client_secret }}"},
+            (
+                "unique_id",
+                "fail",
+                "unique_id: references the secret field 'client_secret'; "
+                "secrets are sent only in the token request",
+            ),
+            id="no-secret-in-unique-id",
+        ),
+        pytest.param(
+            {"test__url": "{{ env.base_url }}/me?key={{ fields.client_secret }}"},
+            (
+                "test",
+                "fail",
+                "test.url: references the secret field 'client_secret'; secrets "
+                "are sent only in the token request",
+            ),
+            id="no-secret-in-urls",
+        ),
+        pytest.param(
+            {"label": "{{ fields.region }}"},
+            (
+                "label",
+                "fail",
+                "label: {{ fields.region }} does not resolve: no field 'region' "
+                "(fields: client_id, client_secret, environment)",
+            ),
+            id="placeholders-resolve-fields",
+        ),
+        pytest.param(
+            {"test__url": "{{ env.api_url }}/me"},
+            (
+                "test",
+                "fail",
+                "test.url: {{ env.api_url }} does not resolve: 'api_url' must be "
+                "set in every environment",
+            ),
+            id="placeholders-resolve-env",
+        ),
+        pytest.param(
+            {"unique_id": "{{ test.app.uuid }}"},
+            (
+                "unique_id",
+                "fail",
+                "unique_id: {{ test.app.uuid }} does not resolve: no 'uuid' in "
+                "test.app; test.app has: id, name (in mock.test_response)",
+            ),
+            id="placeholders-resolve-test",
+        ),
+        pytest.param(
+            {"test__url": "{{ test.app.id }}"},
+            (
+                "test",
+                "fail",
+                "test.url: {{ test.app.id }} is not available here; test may use fields, env",
+            ),
+            id="test-namespace-only-after-the-test",
+        ),
+        pytest.param(
+            {
+                "refresh": {
+                    "url": "https://auth.servicex.com/oauth/token",
+                    "grant_type": "refresh_token",
+                }
+            },
+            (
+                "refresh",
+                "warn",
+                "refresh.grant_type: refresh tokens are unusual for client "
+                "credentials (RFC 6749 §4.4.3); keep this only if the provider documents it",
+            ),
+            id="refresh-token-grant-warns",
+        ),
+        pytest.param(
+            {"test__expect": {"status": [200, 401]}},
+            ("test", "fail", "test.expect.status: expected statuses must be 2xx, got 401"),
+            id="test-must-not-accept-errors",
+        ),
+        pytest.param(
+            {"token__renew_before": 3600},
+            (
+                "token",
+                "fail",
+                "token.renew_before: renew_before (3600s) must be shorter than the "
+                "token lifetime (3600s), or every call renews",
+            ),
+            id="renew-before-shorter-than-lifetime",
+        ),
+    ],
+)
+def test_rule(changes: dict[str, Any], expected: tuple[str, str, str]) -> None:
+    assert expected in findings(**changes)
+
+
+def test_findings_carry_the_line_of_their_key() -> None:
+    data = json.loads(json.dumps(BASE))
+    data["allowed_domains"] = ["*"]
+    doc = load_document(SERVICEX)
+    config = parse(Document(doc.path, data, doc.lines))
+    values, _ = resolve_values(config, {}, live=False)
+    lines = {f.line for f in static_findings(config, values) if f.step == "allowed_domains"}
+    assert lines == {26}
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed", "expected"),
+    [
+        ("api.x.com", ("api.x.com",), True),
+        ("API.X.COM.", ("api.x.com",), True),
+        ("a.x.com", ("*.x.com",), True),
+        ("a.b.x.com", ("*.x.com",), True),
+        ("x.com", ("*.x.com",), False),  # *.x = subdomains only
+        ("evilx.com", ("*.x.com",), False),
+        ("x.com.evil.io", ("x.com",), False),
+    ],
+)
+def test_domain_matching(host: str, allowed: tuple[str, ...], expected: bool) -> None:
+    assert domain_allowed(host, allowed) is expected
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("[::1]", True),
+        ("::1", True),
+        ("localhost.evil.com", False),
+        ("10.0.0.1", False),
+        ("example.com", False),
+    ],
+)
+def test_loopback(host: str, expected: bool) -> None:
+    assert is_loopback(host) is expected
