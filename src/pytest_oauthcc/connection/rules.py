@@ -144,14 +144,14 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
                     config,
                     ("fields",),
                     "fail",
-                    f"field {spec.key!r} feeds token.{needed}; mark it required: true",
+                    f"field {source.key!r} feeds token.{needed}; mark it required: true",
                 )
-            if needed == "client_secret" and spec is not None and not spec.secret:
+            if needed == "client_secret" and source is not None and not source.secret:
                 yield _at(
                     config,
                     ("fields",),
                     "fail",
-                    f"field {spec.key!r} holds the client secret; mark it secret: true",
+                    f"field {source.key!r} holds the client secret; mark it secret: true",
                 )
     if config.environments:
         # The environment field is the selector: each option must name an environment and
