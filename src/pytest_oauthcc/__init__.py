@@ -1,3 +1,48 @@
 """pytest-oauthcc: test OAuth 2.0 client-credentials connections against a conformant mock."""
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    ClientConfigurationError,
+    ClientCredentialsError,
+    DisallowedHostError,
+    InvalidTokenResponseError,
+    OAuthccError,
+    RevocationError,
+    TokenEndpointError,
+    TokenEndpointUnavailableError,
+    TokenRequestError,
+    UnsupportedTokenTypeError,
+)
+
+if TYPE_CHECKING:
+    from .client import ClientCredentials, ClientStats, RetryPolicy, TokenCache
+
+__all__: list[str] = [
+    "ClientConfigurationError",
+    "ClientCredentials",
+    "ClientCredentialsError",
+    "ClientStats",
+    "DisallowedHostError",
+    "InvalidTokenResponseError",
+    "OAuthccError",
+    "RetryPolicy",
+    "RevocationError",
+    "TokenCache",
+    "TokenEndpointError",
+    "TokenEndpointUnavailableError",
+    "TokenRequestError",
+    "UnsupportedTokenTypeError",
+]
+
+# The client pulls in httpx; pytest imports this package for the plugin on every run, so
+# the client is imported on first use only (PEP 562).
+_LAZY = {"ClientCredentials", "ClientStats", "RetryPolicy", "TokenCache"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module 'pytest_oauthcc' has no attribute {name!r}")
