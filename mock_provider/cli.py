@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import secrets
 import sys
 import threading
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from .clock import SystemClock
 from .provider import MockProvider
+from .scenario import Scenario, ScenarioError, load_scenario
+
+if TYPE_CHECKING:
+    from .server import ProviderServer
 
 __all__ = ["DEMO_CLIENT", "add_serve_arguments", "demo", "main", "serve"]
 
@@ -42,36 +48,103 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--expires-in",
         type=int,
-        default=3600,
+        default=None,
         metavar="SECONDS",
-        help="token lifetime (default 3600)",
+        help="token lifetime (default: the scenario's, else 3600)",
     )
-    parser.add_argument("--token-format", choices=["opaque", "jwt"], default="opaque")
+    parser.add_argument(
+        "--token-format",
+        choices=["opaque", "jwt"],
+        default=None,
+        help="token format (default: the scenario's, else opaque)",
+    )
     parser.add_argument("--issuer", default=None, help="issuer URL (default: the server URL)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA")
-
-
-def build_provider(args: argparse.Namespace) -> MockProvider:
-    """The provider described by parsed ``serve`` arguments."""
-    provider = MockProvider(
-        args.issuer,
-        clock=SystemClock(),
-        expires_in=args.expires_in,
-        token_format=args.token_format,
+    parser.add_argument(
+        "--scenario",
+        metavar="FILE",
+        default=None,
+        help="a YAML or JSON scenario: clients, settings, quirks and a fault script",
     )
-    for client_id, secret, scopes in args.client or [DEMO_CLIENT]:
+    parser.add_argument(
+        "--no-control",
+        action="store_true",
+        help="do not serve the HTTP control API under /_mock/",
+    )
+    parser.add_argument(
+        "--control-token",
+        default=None,
+        metavar="TOKEN",
+        help="require 'Authorization: Bearer TOKEN' on the control API (generated and "
+        "printed when --host is not a loopback address)",
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names only this machine (127.0.0.0/8, ::1 or localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def control_token(host: str, given: str | None) -> str | None:
+    """The control token to require: ``given``, else a fresh one for a non-loopback host
+    (anyone who can reach it could otherwise script the provider), else none."""
+    if given:
+        return given
+    return None if is_loopback(host) else secrets.token_urlsafe(24)
+
+
+def build_provider(args: argparse.Namespace, scenario: Scenario | None = None) -> MockProvider:
+    """The provider described by parsed ``serve`` arguments and an optional scenario
+    (options given on the command line win over the scenario's settings)."""
+    settings = dict(scenario.data.get("provider", {})) if scenario is not None else {}
+    for name in ("issuer", "expires_in", "token_format"):
+        if getattr(args, name, None) is not None:
+            settings[name] = getattr(args, name)
+    provider = MockProvider(settings.pop("issuer", None), clock=SystemClock(), **settings)
+    if scenario is not None:
+        scenario.apply(provider)
+    clients = args.client or ([] if scenario is not None and provider.clients else [DEMO_CLIENT])
+    for client_id, secret, scopes in clients:
         provider.add_client(client_id, secret, scopes=scopes)
     return provider
 
 
 def serve(
-    args: argparse.Namespace, *, out: TextIO = sys.stdout, stop: threading.Event | None = None
+    args: argparse.Namespace,
+    *,
+    out: TextIO | None = None,
+    stop: threading.Event | None = None,
+    started: Callable[[ProviderServer], None] | None = None,
 ) -> int:
-    """Run the provider until Ctrl-C (or ``stop`` is set); return the exit status."""
-    provider = build_provider(args)
+    """Run the provider until Ctrl-C (or ``stop`` is set); return the exit status.
+
+    A ``--scenario`` file is loaded first: a broken one is reported (every problem, as
+    ``FILE:LINE: key 'path': message``) on stderr and the server never starts (status 2).
+    ``started`` is called with the running server (for tests and embedding).
+    """
+    out = out or sys.stdout
+    scenario = None
+    if getattr(args, "scenario", None):
+        try:
+            scenario = load_scenario(args.scenario)
+        except ScenarioError as exc:
+            print(f"error: the scenario cannot be loaded:\n{exc}", file=sys.stderr, flush=True)
+            return 2
+    provider = build_provider(args, scenario)
+    token = None
+    if not getattr(args, "no_control", False):
+        token = control_token(args.host, getattr(args, "control_token", None))
+        provider.enable_control(token)
     stop = stop or threading.Event()
     with provider.serve(args.host, args.port, tls=args.tls) as server:
         print(f"Serving mock OAuth provider at {provider.url}", file=out, flush=True)
+        if scenario is not None:
+            print(f"  scenario       {scenario.path}", file=out)
         for client in provider.clients.values():
             # The operator chose these credentials (or they are the documented demo pair):
             # printing them is what makes the server usable, like a dev server's login.
@@ -85,7 +158,16 @@ def serve(
         print(f"  metadata       {provider.metadata_url}", file=out)
         if server.ca_path:
             print(f"  CA bundle      {server.ca_path}", file=out)
+        if provider.control is not None:
+            print(f"  control API    {server.url}/_mock/ (OpenAPI: /_mock/openapi.json)", file=out)
+        if token is not None:
+            # A generated token is printed so the operator can use it; one they chose
+            # (--control-token) is not echoed back.
+            shown = token if token != getattr(args, "control_token", None) else "as given"
+            print(f"  control token  {shown} (send 'Authorization: Bearer <token>')", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
+        if started is not None:
+            started(server)
         try:
             while not stop.wait(0.5):
                 pass

@@ -54,6 +54,7 @@ CLIENT_FIELDS: dict[str, Field] = {
 QUIRK_FIELDS: dict[str, Field] = {
     "client_id": (("string", "null"), False, "only this client's token responses"),
     "expires_in_as": (("string", "null"), False, "string, float, zero or missing"),
+    "claimed_expires_in": (("integer", "null"), False, "announce this lifetime instead"),
     "expires_at": (("string", "null"), False, "epoch, epoch_ms or iso8601 instead of expires_in"),
     "lifetime_ms": (("boolean",), False, "expires_in in milliseconds"),
     "token_type": (("string", "null"), False, "bearer (lower case), missing, or any string"),

@@ -32,6 +32,8 @@ class Quirks:
     Attributes:
         expires_in_as: send ``expires_in`` as ``"string"``, ``"float"``, ``"zero"`` (0) or
             leave it ``"missing"``.
+        claimed_expires_in: announce this lifetime whatever the token's real one (a
+            token that dies before the client expects it to).
         expires_at: send an absolute expiry instead of ``expires_in``: ``"epoch"`` seconds,
             ``"epoch_ms"`` milliseconds or ``"iso8601"``.
         lifetime_ms: send ``expires_in`` in milliseconds.
@@ -47,6 +49,7 @@ class Quirks:
     """
 
     expires_in_as: str | None = None
+    claimed_expires_in: int | None = None
     expires_at: str | None = None
     lifetime_ms: bool = False
     token_type: str | None = None
@@ -122,6 +125,9 @@ def validate_quirks(quirks: Mapping[str, Any]) -> dict[str, Any]:
             problems.append("extra_fields must be a mapping of member names to values")
         else:
             out["extra_fields"] = dict(out["extra_fields"])
+    claimed = out.get("claimed_expires_in")
+    if claimed is not None and (isinstance(claimed, bool) or not isinstance(claimed, int)):
+        problems.append(f"claimed_expires_in must be a whole number of seconds, got {claimed!r}")
     scopes = out.get("narrow_scope")
     if scopes is not None:
         if isinstance(scopes, str) or not all(isinstance(s, str) for s in scopes):
@@ -138,6 +144,9 @@ def shape_token_response(
 ) -> Response:
     """Turn a conformant RFC 6749 §5.1 token response ``body`` into the quirky one."""
     shaped = dict(body)
+    if quirks.claimed_expires_in is not None:
+        expires_at += quirks.claimed_expires_in - body.get("expires_in", 0)
+        shaped["expires_in"] = quirks.claimed_expires_in
     lifetime = shaped.get("expires_in")
     if lifetime is not None:
         if quirks.lifetime_ms:

@@ -30,6 +30,12 @@ def _shape(body: dict[str, Any]) -> dict[str, Any]:
             {k: v for k, v in ISSUED.items() if k != "expires_in"},
             id="missing",
         ),
+        pytest.param({"claimed_expires_in": 86400}, {**ISSUED, "expires_in": 86400}, id="claimed"),
+        pytest.param(
+            {"claimed_expires_in": 86400, "expires_at": "epoch"},
+            {**{k: v for k, v in ISSUED.items() if k != "expires_in"}, "expires_at": NOW + 86400},
+            id="claimed_expires_at",
+        ),
         pytest.param({"lifetime_ms": True}, {**ISSUED, "expires_in": 3_600_000}, id="ms"),
         pytest.param(
             {"expires_at": "epoch"},
@@ -149,7 +155,8 @@ def test_unknown_quirk_lists_the_valid_ones(provider: MockProvider) -> None:
     with pytest.raises(TypeError) as caught:
         provider.set_quirks(expires_in_ass="string")
     assert str(caught.value) == (
-        "unknown quirk(s) expires_in_ass; valid quirks: expires_in_as, expires_at, lifetime_ms, "
+        "unknown quirk(s) expires_in_ass; valid quirks: expires_in_as, claimed_expires_in, "
+        "expires_at, lifetime_ms, "
         "token_type, nest_under, extra_fields, narrow_scope, sticky_token, "
         "form_encoded_response, response_charset, reject_request_charset"
     )

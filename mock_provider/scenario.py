@@ -1,0 +1,203 @@
+"""Scenario files: a provider's clients, settings, quirks and fault script in YAML or JSON.
+
+``oauthcc serve --scenario flaky.yaml`` loads one before the server starts. A broken file is
+refused with every problem at once, each as ``FILE:LINE: key 'path': message`` (line numbers
+from PyYAML's node marks; JSON is read by the same YAML composer).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .clock import Clock
+from .errors import MockProviderError
+from .faults import ENDPOINTS, Fault
+from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, Field, check_fields
+from .provider import MockProvider
+from .quirks import validate_quirks
+
+__all__ = ["Scenario", "ScenarioError", "load_scenario"]
+
+PROVIDER_FIELDS: dict[str, Field] = {
+    "issuer": (("string", "null"), False, "the issuer URL (default: the server URL)"),
+    "token_format": (("string",), False, "opaque or jwt"),
+    "expires_in": (("integer",), False, "default token lifetime in seconds"),
+    "realm": (("string",), False, "the realm of WWW-Authenticate challenges"),
+}
+TOP_FIELDS: dict[str, Field] = {
+    "description": (("string",), False, "what the scenario reproduces"),
+    "provider": (("object",), False, "provider settings"),
+    "clients": (("array",), False, "clients to register"),
+    "quirks": (("object",), False, "provider-wide token-response quirks"),
+    "client_quirks": (("object",), False, "quirks per client_id"),
+    "faults": (("array",), False, "the fault script, in order"),
+}
+
+
+class ScenarioError(MockProviderError):
+    """A scenario file that cannot be loaded; ``problems`` lists every one as
+    ``FILE:LINE: key 'path': message``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class Scenario:
+    """A loaded, validated scenario. Apply it with :meth:`build` or :meth:`apply`."""
+
+    path: str
+    data: dict[str, Any] = field(repr=False)
+
+    @property
+    def description(self) -> str:
+        """The scenario's ``description``, or an empty string."""
+        return str(self.data.get("description", ""))
+
+    def build(self, *, clock: Clock | None = None, issuer: str | None = None) -> MockProvider:
+        """A new provider set up as the scenario says (``issuer`` overrides the file's)."""
+        settings = dict(self.data.get("provider", {}))
+        if issuer is not None:
+            settings["issuer"] = issuer
+        provider = MockProvider(settings.pop("issuer", None), clock=clock, **settings)
+        self.apply(provider)
+        return provider
+
+    def apply(self, provider: MockProvider) -> None:
+        """Register the clients, set the quirks and queue the faults on ``provider``."""
+        for client in self.data.get("clients", []):
+            options = dict(client)
+            provider.add_client(options.pop("client_id"), options.pop("client_secret"), **options)
+        if self.data.get("quirks"):
+            provider.set_quirks(**self.data["quirks"])
+        for client_id, quirks in self.data.get("client_quirks", {}).items():
+            provider.set_quirks(client_id=client_id, **quirks)
+        for fault in self.data.get("faults", []):
+            provider.faults.add(Fault(**fault))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
+
+    Raises:
+        ScenarioError: listing every problem as ``FILE:LINE: key 'path': message``.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{name}:1: cannot read the scenario file: {exc}"]) from None
+    if name.endswith(".json"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScenarioError([f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([f"{name}:{line}: not valid YAML: {problem}"]) from None
+    lines: dict[str, int] = {}
+    data = _value(node, "", lines) if node is not None else {}
+    located = [
+        (lines.get(key, lines.get(_parent(key), 1)), key, message) for key, message in _check(data)
+    ]
+    problems = [f"{name}:{line}: key '{key}': {message}" for line, key, message in sorted(located)]
+    if problems:
+        raise ScenarioError(problems)
+    return Scenario(name, data)
+
+
+def _value(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
+    """The Python value of ``node``, recording each key path's 1-based line in ``lines``."""
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _LOADER.construct_object(key_node)
+            child = f"{path}.{key}" if path else str(key)
+            lines[child] = key_node.start_mark.line + 1
+            out[key] = _value(value_node, child, lines)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item, f"{path}[{i}]", lines) for i, item in enumerate(node.value)]
+    return _LOADER.construct_object(node, deep=True)
+
+
+# Only construct_object is used: it turns one resolved scalar node into its Python value.
+_LOADER = yaml.SafeLoader("")
+
+
+def _parent(key: str) -> str:
+    # The nearest enclosing key that exists: "faults[0].status" -> "faults[0]" -> "faults".
+    return key.rsplit(".", 1)[0] if "." in key else key.rsplit("[", 1)[0]
+
+
+def _prefixed(prefix: str, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(f"{prefix}.{key}" if key else prefix, message) for key, message in problems]
+
+
+def _items(data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _check(data: Any) -> list[tuple[str, str]]:
+    problems = check_fields(data, TOP_FIELDS, what="scenario")
+    if not isinstance(data, Mapping):
+        return problems
+    settings = data.get("provider")
+    if isinstance(settings, Mapping):
+        problems += _prefixed("provider", check_fields(settings, PROVIDER_FIELDS, what="provider"))
+        if settings.get("token_format", "opaque") not in ("opaque", "jwt"):
+            problems.append(("provider.token_format", "expected opaque or jwt"))
+    seen: set[str] = set()
+    for index, client in enumerate(_items(data, "clients")):
+        where = f"clients[{index}]"
+        problems += _prefixed(where, check_fields(client, CLIENT_FIELDS, what="client"))
+        client_id = client.get("client_id") if isinstance(client, Mapping) else None
+        if isinstance(client_id, str):
+            if client_id in seen:
+                problems.append((f"{where}.client_id", f"client {client_id} is listed twice"))
+            seen.add(client_id)
+    quirk_fields = {k: v for k, v in QUIRK_FIELDS.items() if k != "client_id"}
+    quirk_sets = [("quirks", data.get("quirks"))]
+    if isinstance(data.get("client_quirks"), Mapping):
+        quirk_sets += [(f"client_quirks.{k}", v) for k, v in data["client_quirks"].items()]
+    for where, quirks in quirk_sets:
+        if quirks is None:
+            continue
+        found = check_fields(quirks, quirk_fields, what="quirk")
+        problems += _prefixed(where, found)
+        if not found:
+            for key, value in quirks.items():
+                try:
+                    validate_quirks({key: value})
+                except (TypeError, ValueError) as exc:
+                    problems.append((f"{where}.{key}", str(exc).split(": ", 1)[-1]))
+    for index, fault in enumerate(_items(data, "faults")):
+        where = f"faults[{index}]"
+        found = check_fields(fault, FAULT_FIELDS, what="fault")
+        problems += _prefixed(where, found)
+        if found:
+            continue
+        if fault["endpoint"] not in ENDPOINTS:
+            problems.append((f"{where}.endpoint", f"expected one of {', '.join(ENDPOINTS)}"))
+            continue
+        try:
+            Fault(**fault)
+        except (TypeError, ValueError) as exc:
+            for part in str(exc).removeprefix("invalid fault: ").split("; "):
+                key = re.split(r"[ =]", part, maxsplit=1)[0]
+                problems.append((f"{where}.{key}" if key in fault else where, part))
+    return problems
