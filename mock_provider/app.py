@@ -154,7 +154,14 @@ def request_from_environ(environ: dict[str, Any]) -> Request:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    if length > 0:
+        body = environ["wsgi.input"].read(length)
+    elif environ.get("wsgi.input_terminated"):
+        # A chunked request has no Content-Length; werkzeug's server de-chunks the input
+        # and marks it terminated, so it can be read to the end.
+        body = environ["wsgi.input"].read()
+    else:
+        body = b""
     # PEP 3333: PATH_INFO is bytes decoded as latin-1; re-decode as UTF-8 for the router.
     raw_path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     try:

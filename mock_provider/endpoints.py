@@ -274,6 +274,8 @@ def resource(provider: MockProvider, res: Resource, ex: Exchange) -> Response:
             else "the access token was revoked"
             if known.revoked
             else "the access token expired"
+            if not known.is_active(provider.clock.time())
+            else "the access token's signing key was rotated out"
         )
         # §3.1 invalid_token: "expired, revoked, malformed, or invalid for other reasons".
         raise BearerError("invalid_token", why, status=401, realm=provider.realm)

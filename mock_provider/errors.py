@@ -31,9 +31,11 @@ def sanitize_description(text: str) -> str:
     """Make ``text`` a valid RFC 6749 §5.2 ``error_description`` (printable ASCII, no ``"``/``\\``).
 
     Disallowed characters become ``?``; a double quote becomes a single quote so that
-    quoted names stay readable.
+    quoted names stay readable, and ``§`` becomes ``section ``.
     """
-    return _DESCRIPTION_FORBIDDEN.sub("?", text.replace('"', "'"))
+    # Descriptions cite RFC sections; "§" is outside the alphabet, so it is spelled out.
+    text = text.replace("§", "section ").replace('"', "'")
+    return _DESCRIPTION_FORBIDDEN.sub("?", text)
 
 
 class MockProviderError(Exception):

@@ -140,7 +140,7 @@ def parse_scope(value: str | None) -> tuple[str, ...]:
         raise OAuthError(
             "invalid_scope",
             "scope must be scope tokens separated by single spaces, each made of printable "
-            "ASCII other than '\"' and '\\' (RFC 6749 §3.3)",
+            "ASCII other than double quote and backslash (RFC 6749 §3.3)",
         )
     return tuple(dict.fromkeys(tokens))
 

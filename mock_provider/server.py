@@ -7,6 +7,7 @@ because the listening socket exists before the thread starts.
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import ssl
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from .errors import MockProviderError
+from .errors import MockProviderError, sanitize_description
 from .faults import ConnectionDropped
 
 if TYPE_CHECKING:
@@ -36,6 +37,30 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log(self, type: str, message: str, *args: Any) -> None:
         logging.getLogger("mock_provider.server").debug(message, *args)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Refuse an unparseable request (bad request line, oversized headers) with JSON.
+
+        ``http.server`` answers these before the WSGI app runs, with an HTML page; the
+        provider promises RFC-shaped JSON for every refusal.
+        """
+        description = sanitize_description(message or explain or "the request is malformed")
+        body = json.dumps({"error": "invalid_request", "error_description": description}).encode()
+        # The message echoes the request line, which may carry a secret in its query.
+        self.log_error("refused an unparseable request with status %d", code)
+        # http.server writes no status line or headers for what it took as HTTP/0.9 (any
+        # unparseable request line); garbage still gets a full HTTP/1.x answer.
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"
+        self.send_response(code, message)
+        self.send_header("Connection", "close")
+        if code >= 200 and code not in (204, 304):
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
     def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
         """Reset the connection when a scripted fault asked to drop it."""

@@ -1,0 +1,194 @@
+"""The same answers over a real socket: each endpoint once, plus raw malformed HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from mock_provider import ManualClock, MockProvider, ProviderServer
+
+from .conftest import BASIC_CHALLENGE, CLIENT_ID, CLIENT_SECRET, NO_STORE_JSON, NOW, basic
+
+GRANT = {"grant_type": "client_credentials"}
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[MockProvider, ProviderServer, httpx.Client]]:
+    provider = MockProvider(clock=ManualClock(NOW))
+    provider.add_client(CLIENT_ID, CLIENT_SECRET, scopes=("read",))
+    with provider.serve() as server, httpx.Client(base_url=server.url, timeout=5) as http:
+        yield provider, server, http
+
+
+def _headers(response: httpx.Response) -> dict[str, str]:
+    # The socket server adds its own Server, Date and Content-Length headers.
+    skip = {"server", "date", "content-length", "connection"}
+    return {k: v for k, v in response.headers.items() if k not in skip}
+
+
+def test_socket_rfc6749_4_4_token(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    provider, server, http = served
+    assert provider.url == server.url
+    response = http.post("/oauth/token", data=GRANT, headers={"Authorization": basic()})
+    assert response.status_code == 200
+    assert _headers(response) == NO_STORE_JSON
+    assert response.json() == {
+        "access_token": provider.tokens[0].value,
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "scope": "read",
+    }
+
+
+def test_socket_rfc6749_5_2_invalid_client(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    _, _, http = served
+    response = http.post("/oauth/token", data=GRANT, auth=(CLIENT_ID, "wrong"))
+    assert response.status_code == 401
+    assert _headers(response) == {**NO_STORE_JSON, "www-authenticate": BASIC_CHALLENGE}
+    assert response.json() == {
+        "error": "invalid_client",
+        "error_description": "client authentication failed: unknown client_id or wrong "
+        "client_secret",
+    }
+
+
+def test_socket_rfc6749_3_2_get_token_is_405(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    provider, _, http = served
+    response = http.get("/oauth/token", params=GRANT, headers={"Authorization": basic()})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert provider.tokens == []
+
+
+def test_socket_rfc7662_and_rfc7009_and_rfc6750(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    _, _, http = served
+    token = http.post("/oauth/token", data=GRANT, headers={"Authorization": basic()}).json()[
+        "access_token"
+    ]
+    bearer = {"Authorization": f"Bearer {token}"}
+    introspected = http.post(
+        "/oauth/introspect", data={"token": token}, auth=(CLIENT_ID, CLIENT_SECRET)
+    )
+    assert introspected.status_code == 200
+    assert _headers(introspected) == NO_STORE_JSON
+    assert introspected.json()["active"] is True
+    me = http.get("/api/me", headers=bearer)
+    assert me.status_code == 200
+    assert me.json()["client_id"] == CLIENT_ID
+    revoked = http.post("/oauth/revoke", data={"token": token}, auth=(CLIENT_ID, CLIENT_SECRET))
+    assert revoked.status_code == 200
+    assert revoked.content == b""
+    after = http.get("/api/me", headers=bearer)
+    assert after.status_code == 401
+    assert after.headers["www-authenticate"] == (
+        'Bearer realm="mock-oauth", error="invalid_token", '
+        'error_description="the access token was revoked"'
+    )
+    inactive = http.post(
+        "/oauth/introspect", data={"token": token}, auth=(CLIENT_ID, CLIENT_SECRET)
+    )
+    assert inactive.json() == {"active": False}
+
+
+def test_socket_rfc6750_3_1_bare_challenge(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    _, _, http = served
+    response = http.get("/api/me")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == 'Bearer realm="mock-oauth"'
+
+
+def test_socket_rfc8414_metadata(served: tuple[MockProvider, ProviderServer, httpx.Client]) -> None:
+    _, server, http = served
+    response = http.get("/.well-known/oauth-authorization-server")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["issuer"] == server.url
+    assert body["token_endpoint"] == server.url + "/oauth/token"
+
+
+def test_socket_chunked_request_body_is_read(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    _, _, http = served
+
+    def chunks() -> Iterator[bytes]:
+        yield b"grant_type="
+        yield b"client_credentials"
+
+    response = http.post(
+        "/oauth/token",
+        content=chunks(),
+        headers={"Authorization": basic(), "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.request.headers["transfer-encoding"] == "chunked"
+    assert response.status_code == 200
+
+
+def _raw(server: ProviderServer, payload: bytes) -> bytes:
+    parts = urlsplit(server.url)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as conn:
+        conn.sendall(payload)
+        conn.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+    return received
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        pytest.param(b"GARBAGE\r\n\r\n", 400, id="bad_request_line"),
+        pytest.param(b'GET "/\\" HTTP/1.1\r\n\r\n', 404, id="quotes_in_request_line"),
+        pytest.param(b"GET / HTTP/9.9\r\n\r\n", 505, id="unsupported_version"),
+        pytest.param(
+            b"GET /oauth/token HTTP/1.1\r\n" + b"X: y\r\n" * 200 + b"\r\n",
+            431,
+            id="too_many_headers",
+        ),
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+            400,
+            id="bad_content_length",
+        ),
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\ngrant_type=cli",
+            400,
+            id="truncated_body",
+        ),
+        pytest.param(
+            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40, 400, id="tls_hello"
+        ),
+    ],
+)
+def test_socket_malformed_http_gets_json(
+    served: tuple[MockProvider, ProviderServer, httpx.Client], payload: bytes, expected: int
+) -> None:
+    provider, server, _ = served
+    # 505 is HTTP's answer to an unsupported version, 431 to too many header fields.
+    received = _raw(server, payload)
+    head, _, body = received.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    assert status == expected, received
+    assert b"content-type: application/json" in head.lower(), received
+    assert isinstance(json.loads(body), dict)
+    assert b"<html" not in received.lower()
+    assert provider.tokens == []
