@@ -1,6 +1,151 @@
 """The pytest plugin (entry point ``oauthcc``): options, markers, fixtures and hooks.
 
-Kept cheap to import: heavy modules load inside the fixtures that need them.
+pytest imports every installed plugin at start-up, in every run of every project in the
+environment, whether or not a test uses it. So this module only registers things: the mock
+provider, respx, werkzeug and the reference client are imported inside the fixtures that need
+them, and a run that uses none of them pays nothing for them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ._options import MARKER, marker_signature, merge_markers
+
+if TYPE_CHECKING:
+    from pluggy import Result
+
+    from ._options import ProviderOptions
+    from ._provider import CheckedProvider
+    from ._servers import ServerPool
+
+__all__: list[str] = []
+
+DEFAULT_FILES = ("*.oauthcc.yaml", "*.oauthcc.yml", "*.oauthcc.json", "*.oauthcc.toml")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``oauthcc`` command-line options and ini settings."""
+    group = parser.getgroup("oauthcc", "OAuth 2.0 client-credentials connections")
+    group.addoption(
+        "--oauthcc-live",
+        action="store_true",
+        default=False,
+        help="check connection files against the real providers instead of a mock",
+    )
+    group.addoption(
+        "--oauthcc-env-file",
+        metavar="PATH",
+        default=None,
+        help="a dotenv file supplying the ${VAR} placeholders of connection files",
+    )
+    group.addoption(
+        "--oauthcc-report",
+        metavar="PATH",
+        default=None,
+        help="write a JSON report of every connection and step to PATH",
+    )
+    parser.addini(
+        "oauthcc_files",
+        type="args",
+        default=list(DEFAULT_FILES),
+        help="glob patterns of connection files collected as tests",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers; their help text is their signature."""
+    config.addinivalue_line(
+        "markers",
+        f"{marker_signature()}: configure the oauth_provider, oauth_server, oauth_client and "
+        "make_oauth_provider fixtures of a test, class or module (closest wins).",
+    )
+    config.addinivalue_line(
+        "markers",
+        "oauthcc(config, fields=None, live=False): bind a test to the connection file `config` "
+        "(fixture oauthcc_connection).",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Result[None], None]:
+    """Fail the test whose provider saw a problem: an unfired fault, an unmatched request, a
+    provider failure. If the test failed anyway, the problems are shown next to its failure."""
+    outcome = yield
+    if not item.stash.get(_USED, False):
+        return
+    from ._fixtures import problems
+
+    found = problems(item)
+    if not found:
+        return
+    message = "\n\n".join(found)
+    excinfo = outcome.excinfo
+    if excinfo is None:
+        outcome.force_exception(pytest.fail.Exception(message, pytrace=False))
+    elif isinstance(excinfo[1], Exception):
+        item.add_report_section("call", "oauthcc provider", message)
+
+
+# Set by the fixtures, so a test that uses none of them costs the hook nothing.
+_USED = pytest.StashKey[bool]()
+
+
+def _options(request: pytest.FixtureRequest) -> ProviderOptions:
+    __tracebackhide__ = True
+    options = merge_markers(request.node.iter_markers(MARKER))
+    request.node.stash[_USED] = True
+    return options
+
+
+@pytest.fixture
+def oauth_provider(request: pytest.FixtureRequest) -> Iterator[CheckedProvider]:
+    """A fresh mock provider per test, answering every httpx request to its issuer host
+    in-process (sync and async, including clients the code under test creates). Configured
+    by ``@pytest.mark.oauth_provider(...)``; demo client ``demo-client`` / ``demo-secret``."""
+    __tracebackhide__ = True
+    from ._fixtures import routed
+
+    options = _options(request)
+    with ExitStack() as stack:
+        yield routed(request.node, options, issuer=options.issuer, stack=stack)
+
+
+@pytest.fixture
+def make_oauth_provider(request: pytest.FixtureRequest) -> Iterator[Callable[..., CheckedProvider]]:
+    """A factory of independent in-process providers, each on its own issuer host; takes the
+    marker's options as keyword arguments (over the test's marker)."""
+    __tracebackhide__ = True
+    from ._fixtures import ProviderFactory
+
+    options = _options(request)
+    with ExitStack() as stack:
+        yield ProviderFactory(request.node, options, stack)
+
+
+@pytest.fixture(scope="session")
+def oauth_server_pool() -> Iterator[ServerPool]:
+    """The loopback servers behind ``oauth_server``: started on first use, once per session
+    (per xdist worker), stopped at the end; ``.url(tls=False)`` for session-scoped set-up."""
+    from ._servers import ServerPool
+
+    with ServerPool() as pool:
+        yield pool
+
+
+@pytest.fixture
+def oauth_server(
+    request: pytest.FixtureRequest, oauth_server_pool: ServerPool
+) -> Iterator[CheckedProvider]:
+    """A fresh provider per test on the session's real loopback socket (``.url``; with
+    ``tls=True``, ``.ca_path``), for clients that are not httpx."""
+    __tracebackhide__ = True
+    from ._fixtures import served
+
+    options = _options(request)
+    with served(request.node, oauth_server_pool, options) as provider:
+        yield provider

@@ -1,0 +1,105 @@
+"""Loopback servers started once per session (per xdist worker), reset for every test.
+
+A socket server costs a bind and a thread; a provider costs a few dicts. So each session keeps
+one server per scheme (HTTP, and HTTPS when a test asks for ``tls=True``) whose WSGI app
+answers from whichever provider the current test installed. Resetting is installing a fresh
+provider: clients, tokens, recording, faults, quirks and clock are all new, and a request
+still in flight from the previous test finishes against the provider it started with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, cast
+
+from mock_provider import ProviderServer
+
+if TYPE_CHECKING:
+    from mock_provider import MockProvider
+
+__all__ = ["ServerPool"]
+
+_IDLE_BODY = json.dumps(
+    {
+        "error": "temporarily_unavailable",
+        "error_description": "no test is using oauth_server right now",
+    }
+).encode()
+
+
+class _Slot:
+    """What :class:`ProviderServer` serves: a WSGI app forwarding to the installed provider.
+
+    It stands in for a :class:`MockProvider` towards the server, which only asks it for a WSGI
+    app and tells it the URL it listens on.
+    """
+
+    def __init__(self) -> None:
+        self.provider: MockProvider | None = None
+        self.url = ""
+
+    def wsgi_app(self) -> Callable[..., Iterable[bytes]]:
+        return self
+
+    def _bind_issuer(self, url: str) -> None:
+        self.url = url
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        provider = self.provider
+        if provider is None:
+            start_response(
+                "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(_IDLE_BODY)))],
+            )
+            return [_IDLE_BODY]
+        return provider.wsgi_app()(environ, start_response)
+
+
+class ServerPool:
+    """The session's loopback servers, started on first use; a context manager."""
+
+    def __init__(self) -> None:
+        self._servers: dict[bool, tuple[ProviderServer, _Slot]] = {}
+
+    def _server(self, tls: bool) -> tuple[ProviderServer, _Slot]:
+        if tls not in self._servers:
+            slot = _Slot()
+            server = ProviderServer(cast("MockProvider", slot), tls=tls).start()
+            self._servers[tls] = (server, slot)
+        return self._servers[tls]
+
+    def url(self, *, tls: bool) -> str:
+        """The URL of the HTTP (or HTTPS) server, starting it if needed."""
+        return self._server(tls)[0].url
+
+    def ca_path(self, *, tls: bool) -> str | None:
+        """The CA bundle of the HTTPS server (``None`` for HTTP)."""
+        return self._server(tls)[0].ca_path
+
+    def install(self, provider: MockProvider, *, tls: bool) -> None:
+        """Make ``provider`` answer every request to the server from now on."""
+        self._server(tls)[1].provider = provider
+
+    def uninstall(self, *, tls: bool) -> None:
+        """Answer 503 until the next test installs its provider."""
+        if tls in self._servers:
+            self._servers[tls][1].provider = None
+
+    def close(self) -> None:
+        """Stop every server and wait for its thread."""
+        for server, _ in self._servers.values():
+            server.stop()
+        self._servers.clear()
+
+    def __enter__(self) -> ServerPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
