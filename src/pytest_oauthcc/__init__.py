@@ -17,12 +17,14 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .client import ClientCredentials, ClientStats, RetryPolicy, TokenCache
+    from .connection.checker import Connection
 
 __all__: list[str] = [
     "ClientConfigurationError",
     "ClientCredentials",
     "ClientCredentialsError",
     "ClientStats",
+    "Connection",
     "DisallowedHostError",
     "InvalidTokenResponseError",
     "OAuthccError",
@@ -45,4 +47,8 @@ def __getattr__(name: str) -> Any:
         from . import client
 
         return getattr(client, name)
+    if name == "Connection":
+        from .connection.checker import Connection
+
+        return Connection
     raise AttributeError(f"module 'pytest_oauthcc' has no attribute {name!r}")

@@ -19,6 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     provider_cli.add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
+    connection_cli.add_check_arguments(
+        sub.add_parser("check", help="check connection configs (all nine steps)")
+    )
     connection_cli.add_schema_arguments(
         sub.add_parser("schema", help="print the JSON Schema of connection files")
     )
@@ -30,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return provider_cli.serve(args)
+    if args.command == "check":
+        return connection_cli.check(args)
     if args.command == "schema":
         return connection_cli.schema(args)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover

@@ -97,9 +97,9 @@ def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list
         *_field_rules(config),
         *_reference_rules(config),
         *_token_rules(config),
+        *_domain_list_rules(config),
         *_url_rules(config, values),
         *_test_rules(config),
-        *_domain_list_rules(config),
     ]
 
 

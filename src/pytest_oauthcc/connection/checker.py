@@ -1,0 +1,151 @@
+"""``Connection``: load a connection file and check all nine steps.
+
+``Connection.load(path, fields={...}).check()`` runs the static rules, then the dynamic
+steps (against a mock built from the config by default, or the real provider with
+``live=True``) and merges both into one :class:`StepResult` per step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .errors import ConfigError, ConfigProblem
+from .model import ConnectionConfig, load_config
+from .results import STEPS, CheckResult, StepResult, worst
+from .rules import Finding, static_findings
+from .values import env_var_name, read_env_file, resolve_values
+
+__all__ = ["Connection"]
+
+
+class Connection:
+    """A connection config plus the field values to check it with.
+
+    Use :meth:`load`; the constructor takes an already parsed config.
+    """
+
+    def __init__(self, config: ConnectionConfig, fields: Mapping[str, str] | None = None) -> None:
+        self.config = config
+        given = dict(fields or {})
+        unknown = sorted(set(given) - {f.key for f in config.fields})
+        if unknown:
+            known = ", ".join(f.key for f in config.fields)
+            raise ConfigError(
+                config.path,
+                [
+                    ConfigProblem(
+                        config.path,
+                        config.document.line(("fields",)),
+                        "fields",
+                        f"no field {name!r} to set (fields: {known})",
+                    )
+                    for name in unknown
+                ],
+            )
+        self._given = given
+
+    @classmethod
+    def load(cls, path: str | Path, fields: Mapping[str, str] | None = None) -> Connection:
+        """Read and validate a ``*.oauthcc.{yaml,yml,json,toml}`` file.
+
+        Args:
+            path: the connection file.
+            fields: values for some fields (by key); the rest come from the environment
+                (live) or are made up (mock).
+
+        Raises:
+            ConfigError: listing every problem in the file, each with line and key.
+        """
+        return cls(load_config(path), fields)
+
+    @property
+    def name(self) -> str:
+        """The connection's name."""
+        return self.config.name
+
+    @property
+    def path(self) -> str:
+        """The file it was loaded from."""
+        return self.config.path
+
+    def env_var(self, field_key: str) -> str:
+        """The environment variable live mode reads for ``field_key``."""
+        return env_var_name(self.config.name, field_key)
+
+    def check(
+        self,
+        *,
+        live: bool = False,
+        env_file: str | Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> CheckResult:
+        """Run all nine steps and return one result per step.
+
+        Args:
+            live: check against the real provider (field values from ``environ``/``env_file``)
+                instead of a mock built from the config.
+            env_file: ``KEY=VALUE`` file with ``OAUTHCC_<NAME>_<FIELD>`` values (live).
+            environ: where to read those variables (default: the process environment).
+            transport: live mode only: the httpx transport to send with (default: network).
+
+        Raises:
+            ConfigError: if ``env_file`` cannot be read.
+        """
+        from .steps import run_steps
+
+        sources: dict[str, str] = {}
+        if live:
+            sources.update(read_env_file(env_file) if env_file is not None else {})
+            sources.update(os.environ if environ is None else environ)
+        values, missing = resolve_values(self.config, self._given, live=live, sources=sources)
+        findings = static_findings(self.config, values)
+        if missing:
+            names = ", ".join(self.env_var(k) for k in missing)
+            findings.append(
+                Finding("fields", "fail", f"required fields have no value; set {names}")
+            )
+        dynamic = run_steps(self.config, values, live=live, transport=transport)
+        return CheckResult(
+            self.path,
+            self.name,
+            tuple(
+                _merge(step, [f for f in findings if f.step == step], dynamic[step])
+                for step in STEPS
+            ),
+        )
+
+    def __repr__(self) -> str:
+        return f"Connection(name={self.name!r}, path={self.path!r})"
+
+
+def _merge(step: str, findings: list[Finding], observed: StepResult) -> StepResult:
+    """Combine static findings with what the dynamic step observed (worst status wins;
+    on a tie the static finding explains, being the root cause)."""
+    if not findings:
+        return observed
+    static = worst([f.status for f in findings])
+    if worst([static, observed.status]) != static:
+        return observed
+    same = [f for f in findings if f.status == static]
+    more = f" (+{len(same) - 1} more)" if len(same) > 1 else ""
+    transcript = observed.transcript if observed.status == "fail" else ()
+    return StepResult(step, static, same[0].reason + more, transcript, same[0].line)
+
+
+def check_paths(paths: list[Path], **options: Any) -> list[CheckResult | ConfigError]:
+    """Check every connection file under ``paths``; config errors are returned, not raised."""
+    from .loading import find_connection_files
+
+    out: list[CheckResult | ConfigError] = []
+    for path in find_connection_files(paths):
+        try:
+            out.append(Connection.load(path).check(**options))
+        except ConfigError as exc:
+            out.append(exc)
+    return out
