@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from mock_provider import ManualClock
+
 from ._options import MARKER, ProviderOptions
-from ._provider import CheckedProvider, build_provider
+from ._provider import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, CheckedProvider, build_provider
 from ._servers import ServerPool
 
-__all__ = ["PROVIDERS", "ProviderFactory", "routed", "served"]
+if TYPE_CHECKING:
+    from .client import ClientCredentials
+
+__all__ = ["PROVIDERS", "ProviderFactory", "problems", "reference_auth", "routed", "served"]
 
 # The providers a test used, with the options their checks follow.
 PROVIDERS = pytest.StashKey[list[tuple[CheckedProvider, ProviderOptions]]]()
@@ -116,6 +121,35 @@ def served(
         pool.uninstall(tls=options.tls)
         # A request thread still waiting on a scripted delay must not outlive its test.
         provider.clear_faults()
+
+
+def reference_auth(provider: CheckedProvider) -> ClientCredentials:
+    """The reference client for the provider's demo client, on the provider's clock.
+
+    Waits between retries advance the provider's clock instead of sleeping, so a test that
+    scripts ``Retry-After: 30`` sees the provider 30 seconds later and takes no time.
+    """
+    from .client import ClientCredentials
+
+    clock = provider.clock
+    if not isinstance(clock, ManualClock):  # pragma: no cover - build_provider makes one
+        raise TypeError(f"the fixtures' providers run on a ManualClock, got {clock!r}")
+
+    def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    async def async_sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    return ClientCredentials(
+        provider.token_url,
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        revocation_url=provider.revocation_url,
+        clock=clock,
+        sleep=sleep,
+        async_sleep=async_sleep,
+    )
 
 
 def problems(item: pytest.Item) -> list[str]:

@@ -17,6 +17,7 @@ import pytest
 from ._options import MARKER, marker_signature, merge_markers
 
 if TYPE_CHECKING:
+    import httpx
     from pluggy import Result
 
     from ._options import ProviderOptions
@@ -149,3 +150,34 @@ def oauth_server(
     options = _options(request)
     with served(request.node, oauth_server_pool, options) as provider:
         yield provider
+
+
+@pytest.fixture
+def oauth_client(oauth_provider: CheckedProvider) -> Iterator[httpx.Client]:
+    """An ``httpx.Client`` on ``oauth_provider`` (``base_url`` = its issuer) whose ``auth`` is
+    the reference ``ClientCredentials`` for the demo client, on the provider's clock."""
+    import httpx
+
+    from ._fixtures import reference_auth
+
+    with httpx.Client(
+        base_url=oauth_provider.url,
+        auth=reference_auth(oauth_provider),
+        transport=oauth_provider.transport(),
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def oauth_async_client(oauth_provider: CheckedProvider) -> httpx.AsyncClient:
+    """The async counterpart of ``oauth_client``: an ``httpx.AsyncClient`` answered in-process
+    (it holds no connection, so a test need not close it)."""
+    import httpx
+
+    from ._fixtures import reference_auth
+
+    return httpx.AsyncClient(
+        base_url=oauth_provider.url,
+        auth=reference_auth(oauth_provider),
+        transport=oauth_provider.async_transport(),
+    )
