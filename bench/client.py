@@ -1,0 +1,295 @@
+"""Part 4: the reference client against a static bearer header, httpx-auth and Authlib.
+
+All four call the same in-process provider's protected "me" API. Per-request overhead is
+measured with a cached token; the storms expire the token and let 50 threads (one shared
+``httpx.Client``) or 500 asyncio tasks (one shared ``httpx.AsyncClient``) call at once, and
+count the token requests the provider received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from common import Row, Settings, interleaved, median, per_call, ratio, unavailable
+
+from mock_provider import MockProvider
+
+CLIENT_ID, SECRET = "bench", "bench-secret"
+
+
+def _reference() -> Any:
+    try:
+        from pytest_oauthcc import ClientCredentials
+    except ImportError:
+        return None
+    return ClientCredentials
+
+
+class Contender:
+    """One way of authenticating: how to build its clients and how to expire its token."""
+
+    def __init__(self, provider: MockProvider, name: str) -> None:
+        self.provider = provider
+        self.name = name
+
+    def sync_client(self) -> httpx.Client:
+        """A client whose requests to the provider carry a token."""
+        raise NotImplementedError
+
+    def async_client(self) -> httpx.AsyncClient:
+        """An async client whose requests to the provider carry a token."""
+        raise NotImplementedError
+
+    def expire(self) -> None:
+        """Make the cached token due for renewal (the provider's clock moves on too)."""
+        self.provider.clock.advance(self.provider.expires_in + 1)  # type: ignore[attr-defined]
+
+
+class Floor(Contender):
+    """A plain httpx client with a static ``Authorization: Bearer`` header."""
+
+    def sync_client(self) -> httpx.Client:
+        """A client with the header of a token issued directly."""
+        token = self.provider.issue_token(CLIENT_ID)
+        return httpx.Client(
+            transport=self.provider.transport(),
+            headers={"Authorization": f"Bearer {token.value}"},
+        )
+
+
+class Reference(Contender):
+    """``pytest_oauthcc.ClientCredentials`` on the provider's own clock."""
+
+    def _auth(self) -> httpx.Auth:
+        auth: httpx.Auth = _reference()(
+            self.provider.token_url, CLIENT_ID, SECRET, clock=self.provider.clock
+        )
+        return auth
+
+    def sync_client(self) -> httpx.Client:
+        """A client with a ClientCredentials auth."""
+        return httpx.Client(transport=self.provider.transport(), auth=self._auth())
+
+    def async_client(self) -> httpx.AsyncClient:
+        """An async client with a ClientCredentials auth."""
+        return httpx.AsyncClient(transport=self.provider.async_transport(), auth=self._auth())
+
+
+class HttpxAuth(Contender):
+    """httpx-auth's ``OAuth2ClientCredentials`` (its token requests use a sync client)."""
+
+    def _auth(self) -> httpx.Auth:
+        from httpx_auth import OAuth2, OAuth2ClientCredentials
+
+        OAuth2.token_cache.clear()
+        auth: httpx.Auth = OAuth2ClientCredentials(
+            self.provider.token_url,
+            CLIENT_ID,
+            SECRET,
+            client=httpx.Client(transport=self.provider.transport()),
+        )
+        return auth
+
+    def sync_client(self) -> httpx.Client:
+        """A client with an OAuth2ClientCredentials auth."""
+        return httpx.Client(transport=self.provider.transport(), auth=self._auth())
+
+    def async_client(self) -> httpx.AsyncClient:
+        """An async client with the same (sync-flow) auth."""
+        return httpx.AsyncClient(transport=self.provider.async_transport(), auth=self._auth())
+
+    def expire(self) -> None:
+        """Rewrite httpx-auth's cached expiry into the past (it measures wall-clock time)."""
+        from httpx_auth import OAuth2
+
+        super().expire()
+        cache = OAuth2.token_cache
+        for key, (token, _expiry, *rest) in list(cache.tokens.items()):
+            cache.tokens[key] = (token, time.time() - 60, *rest)
+
+
+class Authlib(Contender):
+    """Authlib's httpx ``OAuth2Client`` / ``AsyncOAuth2Client`` with the client-credentials
+    grant (it fetches a new token itself when the current one expires)."""
+
+    def __init__(self, provider: MockProvider, name: str) -> None:
+        super().__init__(provider, name)
+        self.clients: list[Any] = []
+
+    def _kwargs(self) -> dict[str, Any]:
+        return {
+            "client_id": CLIENT_ID,
+            "client_secret": SECRET,
+            "token_endpoint": self.provider.token_url,
+            "grant_type": "client_credentials",
+        }
+
+    def sync_client(self) -> httpx.Client:
+        """An OAuth2Client with a first token fetched."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from authlib.integrations.httpx_client import OAuth2Client
+
+        client = OAuth2Client(transport=self.provider.transport(), **self._kwargs())
+        client.fetch_token()
+        self.clients.append(client)
+        return client  # type: ignore[no-any-return]
+
+    def async_client(self) -> httpx.AsyncClient:
+        """An AsyncOAuth2Client; its first token is fetched by the caller's first request."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+        client = AsyncOAuth2Client(transport=self.provider.async_transport(), **self._kwargs())
+        client.token = {"access_token": "x", "token_type": "Bearer", "expires_at": 1}
+        self.clients.append(client)
+        return client  # type: ignore[no-any-return]
+
+    def expire(self) -> None:
+        """Set the ``expires_at`` of the current token in the past (wall-clock time)."""
+        super().expire()
+        for client in self.clients:
+            client.token = dict(client.token, expires_at=int(time.time()) - 120)
+
+
+def contenders(provider: MockProvider) -> dict[str, Contender]:
+    """The floor and the three authenticating clients available in this environment."""
+    found: dict[str, Contender] = {"floor": Floor(provider, "static bearer header (floor)")}
+    if _reference() is not None:
+        found["reference"] = Reference(provider, "pytest_oauthcc.ClientCredentials")
+    found["httpx-auth"] = HttpxAuth(provider, "httpx-auth OAuth2ClientCredentials")
+    found["authlib"] = Authlib(provider, "Authlib OAuth2Client")
+    return found
+
+
+def _provider() -> MockProvider:
+    provider = MockProvider()
+    provider.add_client(CLIENT_ID, SECRET)
+    return provider
+
+
+def _per_request(provider: MockProvider, client: httpx.Client, count: int) -> Callable[[], float]:
+    url = provider.me_url
+
+    def call() -> None:
+        if client.get(url).status_code != 200:
+            raise RuntimeError("the API refused the token")
+
+    def run() -> float:
+        provider.clear_requests()
+        return per_call(call, count)
+
+    return run
+
+
+def thread_storm(contender: Contender, threads: int) -> int:
+    """Token requests made when ``threads`` threads meet an expired token at once."""
+    provider = contender.provider
+    client = contender.sync_client()
+    client.get(provider.me_url)  # a cached token
+    contender.expire()
+    provider.clear_requests()
+    barrier = threading.Barrier(threads)
+    statuses: list[int] = []
+
+    def call() -> None:
+        barrier.wait(timeout=60)
+        statuses.append(client.get(provider.me_url).status_code)
+
+    workers = [threading.Thread(target=call, daemon=True) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    if statuses.count(200) != threads:
+        raise RuntimeError(f"{contender.name}: {threads - statuses.count(200)} calls failed")
+    return len(provider.token_requests)
+
+
+def task_storm(contender: Contender, tasks: int) -> int:
+    """Token requests made when ``tasks`` asyncio tasks meet an expired token at once."""
+    provider = contender.provider
+
+    async def storm() -> int:
+        async with contender.async_client() as client:
+            await client.get(provider.me_url)
+            contender.expire()
+            provider.clear_requests()
+            responses = await asyncio.gather(*(client.get(provider.me_url) for _ in range(tasks)))
+        if any(r.status_code != 200 for r in responses):
+            raise RuntimeError(f"{contender.name}: some calls failed")
+        return len(provider.token_requests)
+
+    return asyncio.run(storm())
+
+
+def measure_client(settings: Settings) -> list[Row]:
+    """Part 4: per-request overhead with a cached token, and the two expiry storms."""
+    provider = _provider()
+    found = contenders(provider)
+    rows: list[Row] = []
+    if "reference" not in found:
+        rows.append(
+            unavailable("4", "client", "pytest_oauthcc.ClientCredentials", "not importable")
+        )
+    clients = {name: c.sync_client() for name, c in found.items()}
+    for client in clients.values():
+        client.get(provider.me_url)  # fetch and cache the token
+    samples = interleaved(
+        settings.repeats,
+        {n: _per_request(provider, c, settings.client_requests) for n, c in clients.items()},
+    )
+    floor = median(samples["floor"])
+    peers = {n: median(samples[n]) for n in ("httpx-auth", "authlib")}
+    for name, contender in found.items():
+        if name == "floor":
+            continue
+        value = median(samples[name])
+        r = ratio(value, floor)
+        is_reference = name == "reference"
+        rows.append(
+            Row(
+                "4",
+                "API request with a cached token",
+                contender.name,
+                value,
+                "s",
+                baseline=found["floor"].name,
+                baseline_value=floor,
+                ratio=r,
+                target="<= 1.10x, ahead of both peers" if is_reference else "",
+                met=(r is not None and r <= 1.10 and value < min(peers.values()))
+                if is_reference
+                else None,
+                samples=samples[name],
+            )
+        )
+    for name, contender in found.items():
+        if name == "floor":
+            continue
+        for what, count, storm in (
+            ("threads", settings.storm_threads, thread_storm),
+            ("asyncio tasks", settings.storm_tasks, task_storm),
+        ):
+            contender.provider = fresh = _provider()
+            made = storm(contender, count)
+            del fresh
+            rows.append(
+                Row(
+                    "4",
+                    f"token requests when {count} {what} meet an expired token",
+                    contender.name,
+                    float(made),
+                    "requests",
+                    target="exactly 1" if name == "reference" else "",
+                    met=made == 1 if name == "reference" else None,
+                )
+            )
+    return rows

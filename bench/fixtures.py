@@ -1,0 +1,171 @@
+"""Part 3: what the fixtures cost a test suite, against pytest-httpx with a hand-written answer.
+
+Four generated suites of N tests run as ``python -m pytest -p no:cacheprovider -q`` in a
+subprocess, in a temporary folder outside the project (so none of its configuration applies):
+
+* ``plain``: each test passes (what pytest itself costs per test; subtracted from the others);
+* ``oauth_provider``: each test fetches one token from the in-process provider fixture;
+* ``oauth_server``: the same against the loopback server fixture;
+* ``pytest-httpx``: each test registers a hand-written token answer with ``httpx_mock`` and
+  fetches it (the least a hand-mocked suite does).
+
+Per-test overhead is ``(suite seconds - plain seconds) / N``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from common import PYTHON, Row, Settings, interleaved, median, ratio, unavailable
+
+HEADER = """\
+import httpx
+
+CLIENT = httpx.Client()
+FORM = {"grant_type": "client_credentials"}
+"""
+
+BODIES = {
+    "plain": """
+def test_{n}():
+    pass
+""",
+    "oauth_provider": """
+def test_{n}(oauth_provider):
+    response = CLIENT.post(oauth_provider.token_url, auth=("demo-client", "demo-secret"), data=FORM)
+    assert response.json()["access_token"]
+""",
+    "oauth_server": """
+def test_{n}(oauth_server):
+    response = CLIENT.post(oauth_server.token_url, auth=("demo-client", "demo-secret"), data=FORM)
+    assert response.json()["access_token"]
+""",
+    "pytest-httpx": """
+def test_{n}(httpx_mock):
+    httpx_mock.add_response(
+        method="POST",
+        url="https://mock-oauth.test/oauth/token",
+        json={{"access_token": "token-{n}", "token_type": "Bearer", "expires_in": 3600}},
+    )
+    response = CLIENT.post(
+        "https://mock-oauth.test/oauth/token", auth=("demo-client", "demo-secret"), data=FORM
+    )
+    assert response.json()["access_token"]
+""",
+}
+PER_FILE = 100
+
+
+def write_suite(folder: Path, kind: str, count: int) -> Path:
+    """Write ``count`` tests of ``kind`` into ``folder/kind`` (100 per module)."""
+    suite = folder / kind.replace("-", "_")
+    suite.mkdir(parents=True, exist_ok=True)
+    (suite / "pytest.ini").write_text("[pytest]\n")
+    for start in range(0, count, PER_FILE):
+        tests = "".join(
+            BODIES[kind].format(n=n) for n in range(start, min(count, start + PER_FILE))
+        )
+        (suite / f"test_{start:05d}.py").write_text(HEADER + tests)
+    return suite
+
+
+def run_suite(suite: Path, expected: int) -> float:
+    """Seconds to run a suite; raises if it did not pass ``expected`` tests."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-p", "no:xdist"],
+        cwd=suite,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0 or f"{expected} passed" not in result.stdout:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+        raise RuntimeError(f"{suite.name} failed: " + " | ".join(tail))
+    return elapsed
+
+
+def warm_up(suite: Path, count: int) -> str | None:
+    """Run a suite once (compiling its modules); return why it cannot run, or ``None``.
+
+    A missing fixture (``fixture 'oauth_provider' not found``) makes its suite unavailable.
+    """
+    try:
+        run_suite(suite, count)
+    except RuntimeError as exc:
+        return str(exc)[:300]
+    return None
+
+
+def measure_fixtures(settings: Settings) -> list[Row]:
+    """Part 3: per-test overhead of each fixture suite, and the ratios."""
+    count = settings.suite_tests
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="oauthcc-bench-") as tmp:
+        folder = Path(tmp)
+        kinds: list[str] = []
+        for kind in ("plain", "oauth_provider", "oauth_server", "pytest-httpx"):
+            suite = write_suite(folder, kind, count)
+            # The smoke run (one repetition) skips the warm-up; its numbers mean nothing.
+            why = warm_up(suite, count) if settings.mode != "smoke" else None
+            if why is None:
+                kinds.append(kind)
+            else:
+                rows.append(unavailable("3", "fixture overhead per test", kind, why))
+        suites: dict[str, Callable[[], float]] = {
+            kind: _runner(folder / kind.replace("-", "_"), count) for kind in kinds
+        }
+        samples = _measure(settings, suites, rows)
+    if "plain" not in samples:
+        return rows
+    plain = median(samples["plain"])
+    overhead = {
+        kind: (median(values) - plain) / count
+        for kind, values in samples.items()
+        if kind != "plain"
+    }
+    httpx_mock = overhead.get("pytest-httpx")
+    for kind, value in overhead.items():
+        r = ratio(value, httpx_mock) if kind != "pytest-httpx" else None
+        is_target = kind == "oauth_provider"
+        rows.append(
+            Row(
+                "3",
+                f"fixture overhead per test ({count} tests, one token each)",
+                kind,
+                value,
+                "s",
+                baseline="pytest-httpx hand-written answer" if r is not None else "",
+                baseline_value=httpx_mock if r is not None else None,
+                ratio=r,
+                target="< 1 ms and <= 1.5x" if is_target else "",
+                met=(value < 1e-3 and r is not None and r <= 1.5) if is_target else None,
+                note=f"suite {median(samples[kind]):.2f} s, plain suite {plain:.2f} s",
+                samples=[(s - plain) / count for s in samples[kind]],
+            )
+        )
+    return rows
+
+
+def _runner(suite: Path, count: int) -> Callable[[], float]:
+    return lambda: run_suite(suite, count)
+
+
+def _measure(
+    settings: Settings, suites: dict[str, Callable[[], float]], rows: list[Row]
+) -> dict[str, list[float]]:
+    """Interleaved repetitions; in smoke mode a suite that fails is reported unavailable."""
+    if settings.mode != "smoke":
+        return interleaved(max(2, settings.repeats - 2), suites)
+    samples: dict[str, list[float]] = {}
+    for kind, run in suites.items():
+        try:
+            samples[kind] = [run()]
+        except RuntimeError as exc:
+            rows.append(unavailable("3", "fixture overhead per test", kind, str(exc)[:300]))
+    return samples

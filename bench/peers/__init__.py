@@ -1,0 +1,1 @@
+"""Peer servers and floors the benchmark compares with (run as scripts or imported)."""
