@@ -239,7 +239,8 @@ class FaultQueue:
             self._wake.wait(seconds)
 
     def __len__(self) -> int:
-        return len(self.pending)
+        with self._lock:
+            return len(self._pending)
 
     def __repr__(self) -> str:
         return f"FaultQueue(pending={len(self)})"

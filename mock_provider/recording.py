@@ -86,8 +86,9 @@ class RecordedRequest:
     Attributes:
         time: the provider clock when the request arrived.
         endpoint: ``token``, ``revoke``, ``introspect``, ``me`` (or another protected
-            resource's name), ``metadata``, ``jwks``, ``control``, or ``None`` when no
-            endpoint matched.
+            resource's name), ``metadata``, ``jwks``, or ``None`` when no endpoint
+            matched. Control API requests (``/_mock/``) are not recorded: they script the
+            provider, they are not what the client under test sent.
         method, path: as received.
         query, headers, form: redacted (see :func:`redact_headers`, :func:`redact_form`).
         client_id: the client the request authenticated as, or presented, if any.

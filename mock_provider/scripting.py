@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from .fault_answers import presented_client_id
-from .faults import Fault, FaultQueue
+from .faults import ENDPOINTS, Fault, FaultQueue
 from .quirks import Quirks, validate_quirks
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .control import ControlSettings
     from .http import Request
-    from .provider import IssuedToken, MockProvider
+    from .provider import IssuedToken, MockProvider, Resource
     from .rfc9068 import SigningKeys
 
 __all__ = ["ScriptingMixin"]
@@ -37,6 +37,7 @@ class ScriptingMixin:
     _client_quirks: dict[str, Quirks]
     _tokens: dict[str, IssuedToken]
     _keys: SigningKeys | None
+    _resources: dict[str, Resource]
 
     # -- faults ---------------------------------------------------------------------------
 
@@ -81,8 +82,13 @@ class ScriptingMixin:
 
         Raises:
             TypeError: for an unknown option (a typo).
-            ValueError: for an invalid value or combination.
+            ValueError: for an unknown endpoint, an invalid value or combination.
         """
+        served = dict.fromkeys([*ENDPOINTS, *self._resources])
+        if endpoint not in served:
+            raise ValueError(
+                f"no endpoint named {endpoint!r} to fault; endpoints: {', '.join(served)}"
+            )
         fault = Fault(
             endpoint,
             times=times,
@@ -169,7 +175,7 @@ class ScriptingMixin:
 
     def take_fault(self, endpoint: str | None, request: Request) -> Fault | None:
         """The queued fault that answers ``request`` (consumed), or ``None``."""
-        if endpoint is None or not self.faults.pending:
+        if endpoint is None or not self.faults:
             return None
         return self.faults.take(endpoint, self.presented_client_id(request, endpoint))
 
