@@ -9,7 +9,6 @@ so taking it from the event loop never blocks it for longer than that.
 from __future__ import annotations
 
 import asyncio
-import copy
 import threading
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -35,6 +34,16 @@ class CachedToken:
     renew_at: float
     expires_at: float
     scope: tuple[str, ...] | None = None
+
+
+def clone(error: BaseException) -> BaseException:
+    """A copy of ``error`` to raise in one more caller, so callers in many threads do not
+    all grow one shared traceback (``copy.copy`` cannot: our errors take keywords)."""
+    twin = error.__class__.__new__(error.__class__, *error.args)
+    twin.__dict__.update(error.__dict__)
+    twin.args = error.args
+    twin.__cause__ = error.__cause__
+    return twin
 
 
 class Abandoned(TokenRequestError):
@@ -68,8 +77,7 @@ class Flight:
             TokenRequestError: (or whatever the leader raised) when the fetch failed.
         """
         if self.error is not None:
-            # A copy, so callers in many threads do not grow one shared traceback.
-            raise copy.copy(self.error)
+            raise clone(self.error)
         assert self.token is not None
         return self.token
 
@@ -161,7 +169,7 @@ class TokenCache:
             blocked = self._blocked.get(key)
             if blocked is not None:
                 if now < blocked.until:
-                    raise copy.copy(blocked.error)
+                    raise clone(blocked.error)
                 del self._blocked[key]
             flight = self._flights[key] = Flight()
             return flight, cached

@@ -441,9 +441,10 @@ class ClientCredentials(httpx.Auth):
         token = CachedToken(
             value, fingerprint(value), sent + lifetime - margin, sent + lifetime, parsed.scope
         )
-        if previous is not None and previous.value == value and token.renew_at <= self._monotonic():
-            # Sticky-token guard: a provider re-issuing the same almost-expired token would
-            # make every request refetch; use it until it really expires instead.
+        if previous is not None and previous.value == value:
+            # Sticky-token guard: a provider re-issuing the same token near its expiry
+            # (shorter lifetime each time) would be asked again and again as the renewal
+            # window halves; renewing cannot help until it really expires, so wait for that.
             token.renew_at = token.expires_at
             logger.debug("provider re-issued token %s; using it until expiry", token.fingerprint)
         logger.debug("got token %s, lifetime %.0fs", token.fingerprint, lifetime)

@@ -8,6 +8,7 @@ and the client; retry sleeps advance it instead of sleeping.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,8 @@ from pytest_oauthcc import ClientCredentials
 START = 1_800_000_000.0
 CLIENT_ID = "app"
 SECRET = "s3cret-value-0123456789"
+# Loading the CA bundle costs ~90 ms per httpx client; tests make many clients, so share one.
+SSL_CONTEXT = ssl.create_default_context()
 
 
 class FakeSleeper:
@@ -64,13 +67,15 @@ class World:
 
     def _sync_client(self, auth: ClientCredentials | None) -> httpx.Client:
         if self.mode.startswith("socket"):
-            return httpx.Client(auth=auth)
-        return httpx.Client(auth=auth, transport=self.provider.transport())
+            return httpx.Client(auth=auth, verify=SSL_CONTEXT)
+        return httpx.Client(auth=auth, transport=self.provider.transport(), verify=SSL_CONTEXT)
 
     def _async_client(self, auth: ClientCredentials | None) -> httpx.AsyncClient:
         if self.mode.startswith("socket"):
-            return httpx.AsyncClient(auth=auth)
-        return httpx.AsyncClient(auth=auth, transport=self.provider.async_transport())
+            return httpx.AsyncClient(auth=auth, verify=SSL_CONTEXT)
+        return httpx.AsyncClient(
+            auth=auth, transport=self.provider.async_transport(), verify=SSL_CONTEXT
+        )
 
     def _run(self, auth: ClientCredentials | None, call: Callable[[Any], Any]) -> Any:
         if not self.is_async:

@@ -1,0 +1,212 @@
+"""Single flight: any number of threads or tasks needing a token cause one token request.
+
+The token endpoint is gated: it answers only once every other caller is provably waiting
+on the leader's flight, so these tests prove waiting, not just a lucky ordering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import httpx
+import pytest
+
+from mock_provider import MockProvider
+from pytest_oauthcc import TokenEndpointError
+from pytest_oauthcc._single_flight import Flight
+
+from .conftest import SSL_CONTEXT, World, new_provider
+
+
+class Waiters:
+    """Counts callers waiting on a flight (sync or async) and signals at a target."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.count = 0
+        self.lock = threading.Lock()
+        self.reached = threading.Event()
+
+    def arrived(self) -> None:
+        with self.lock:
+            self.count += 1
+            if self.count >= self.target:
+                self.reached.set()
+
+
+@pytest.fixture
+def waiters(monkeypatch: pytest.MonkeyPatch) -> Waiters:
+    box = Waiters(target=0)
+    wait, wait_async = Flight.wait, Flight.wait_async
+
+    def counted_wait(self: Flight, timeout: float) -> None:
+        box.arrived()
+        wait(self, timeout)
+
+    async def counted_wait_async(self: Flight, timeout: float) -> None:
+        box.arrived()
+        await wait_async(self, timeout)
+
+    monkeypatch.setattr(Flight, "wait", counted_wait)
+    monkeypatch.setattr(Flight, "wait_async", counted_wait_async)
+    return box
+
+
+class GatedTransport(httpx.BaseTransport):
+    """The provider's transport, holding token requests until every waiter has arrived."""
+
+    def __init__(self, provider: MockProvider, waiters: Waiters) -> None:
+        self.inner = provider.transport()
+        self.waiters = waiters
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            assert self.waiters.reached.wait(30), f"only {self.waiters.count} waiters arrived"
+        return self.inner.handle_request(request)
+
+
+class AsyncGatedTransport(httpx.AsyncBaseTransport):
+    def __init__(self, provider: MockProvider, waiters: Waiters) -> None:
+        self.inner = provider.async_transport()
+        self.waiters = waiters
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            for _ in range(10_000):  # bounded: each step yields to the waiting tasks
+                if self.waiters.reached.is_set():
+                    break
+                await asyncio.sleep(0)
+            assert self.waiters.reached.is_set(), f"only {self.waiters.count} waiters arrived"
+        return await self.inner.handle_async_request(request)
+
+
+def storm_threads(world: World, waiters: Waiters, threads: int, **fault: object) -> list[object]:
+    """``threads`` threads hit an expired token at once; returns each one's outcome."""
+    auth = world.make()
+    world.get(auth)
+    world.clock.advance(3600)  # expired
+    world.provider.clear_requests()
+    if fault:
+        world.provider.add_fault("token", times=1, **fault)  # type: ignore[arg-type]
+    waiters.target = threads - 1
+    results: list[object] = [None] * threads
+    start = threading.Barrier(threads)
+    http = httpx.Client(
+        auth=auth, transport=GatedTransport(world.provider, waiters), verify=SSL_CONTEXT
+    )
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = http.get(world.provider.me_url).status_code
+        except Exception as exc:
+            results[i] = exc
+
+    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(60)
+    http.close()
+    assert not any(thread.is_alive() for thread in pool)
+    return results
+
+
+@pytest.fixture
+def sync_world() -> World:
+    return World(new_provider(), "sync")
+
+
+@pytest.fixture
+def async_world() -> World:
+    return World(new_provider(), "async")
+
+
+def test_refresh_storm_200_threads_one_token_request(sync_world: World, waiters: Waiters) -> None:
+    local = sync_world
+    results = storm_threads(local, waiters, 200)
+    assert results == [200] * 200
+    assert len(local.provider.token_requests) == 1
+    assert waiters.count == 199
+
+
+def test_refresh_storm_2000_tasks_one_token_request(async_world: World, waiters: Waiters) -> None:
+    local = async_world
+    auth = local.make()
+    local.get(auth)
+    local.clock.advance(3600)
+    local.provider.clear_requests()
+    waiters.target = 1999
+
+    async def main() -> list[int]:
+        transport = AsyncGatedTransport(local.provider, waiters)
+        async with httpx.AsyncClient(auth=auth, transport=transport, verify=SSL_CONTEXT) as http:
+            responses = await asyncio.gather(
+                *(http.get(local.provider.me_url) for _ in range(2000))
+            )
+        return [r.status_code for r in responses]
+
+    assert asyncio.run(main()) == [200] * 2000
+    assert len(local.provider.token_requests) == 1
+    assert auth.stats.token_requests == 2
+
+
+def test_waiters_share_the_leaders_error(sync_world: World, waiters: Waiters) -> None:
+    local = sync_world
+    results = storm_threads(local, waiters, 20, error="invalid_client")
+    assert len(local.provider.token_requests) == 1
+    assert all(isinstance(r, TokenEndpointError) and r.error == "invalid_client" for r in results)
+    # Failures are not cached: the next request asks again.
+    assert local.get(local.make()).status_code == 200
+
+
+def test_failures_are_not_cached(local: World) -> None:
+    local.provider.add_fault("token", times=1, error="invalid_scope")
+    auth = local.make()
+    with pytest.raises(TokenEndpointError):
+        local.get(auth)
+    assert local.get(auth).status_code == 200
+    assert len(local.provider.token_requests) == 2
+
+
+def test_retry_after_window_is_respected_without_asking_again(local: World) -> None:
+    local.provider.add_fault("token", times=1, status=503, retry_after=120)
+    auth = local.make()  # 120 s is over the default max_retry_after of 60 s: fail at once
+    with pytest.raises(TokenEndpointError) as first:
+        local.get(auth)
+    assert (first.value.error, first.value.retry_after) == ("temporarily_unavailable", 120)
+    assert first.value.retryable
+    local.clock.advance(119)
+    with pytest.raises(TokenEndpointError):
+        local.get(auth)
+    assert len(local.provider.token_requests) == 1
+    local.clock.advance(1)
+    assert local.get(auth).status_code == 200
+    assert len(local.provider.token_requests) == 2
+
+
+def test_a_due_token_is_still_used_while_another_caller_renews(local: World) -> None:
+    """Between renew_at and expiry a request need not wait for the renewal in flight."""
+    auth = local.make(renew_before=60)
+    local.get(auth)
+    local.clock.advance(3560)  # due, not expired
+    entered = threading.Event()
+    release = threading.Event()
+    inner = local.provider.transport()
+
+    class Slow(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/token"):
+                entered.set()
+                assert release.wait(30)
+            return inner.handle_request(request)
+
+    with httpx.Client(auth=auth, transport=Slow(), verify=SSL_CONTEXT) as http:
+        leader = threading.Thread(target=http.get, args=(local.provider.me_url,))
+        leader.start()
+        assert entered.wait(30)
+        assert http.get(local.provider.me_url).status_code == 200  # old token, no waiting
+        release.set()
+        leader.join(30)
+    assert len(local.provider.token_requests) == 2
