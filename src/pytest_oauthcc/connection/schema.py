@@ -31,7 +31,7 @@ _FIELD: dict[str, Any] = {
         },
         "label": {"type": "string", "minLength": 1, "description": "What the user sees."},
         "help": {"type": "string", "description": "Where to find the value in the console."},
-        "required": {"type": "boolean", "default": False},
+        "required": {"type": "boolean", "default": False, "description": "The user must fill it."},
         "secret": {
             "type": "boolean",
             "default": False,
@@ -43,7 +43,7 @@ _FIELD: dict[str, Any] = {
             "items": {"type": "string", "minLength": 1},
             "description": "Allowed values (a selector, e.g. the environment).",
         },
-        "default": {"type": "string"},
+        "default": {"type": "string", "description": "The value when the user gives none."},
         "example": {
             "type": "string",
             "description": "A sample value: placeholder text for the user; mock checks use it.",
@@ -73,7 +73,7 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "version": {"const": 1, "description": "Format version; always 1."},
         "name": {"type": "string", "minLength": 1, "description": "The connection's name."},
-        "description": {"type": "string"},
+        "description": {"type": "string", "description": "What the connection is for."},
         "fields": {
             "type": "array",
             "minItems": 1,
@@ -110,6 +110,7 @@ SCHEMA: dict[str, Any] = {
                     "description": "More form parameters (audience, resource, ...).",
                 },
                 "response": {
+                    "description": "Where the token answer keeps the token and lifetime.",
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
@@ -124,7 +125,12 @@ SCHEMA: dict[str, Any] = {
                             "description": "Dotted path of the lifetime; null "
                             "when the provider sends none.",
                         },
-                        "default_expires_in": {"type": "integer", "minimum": 1, "default": 3600},
+                        "default_expires_in": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "default": 3600,
+                            "description": "Lifetime assumed when no expires_in is sent.",
+                        },
                     },
                 },
                 "renew_before": {
@@ -146,7 +152,11 @@ SCHEMA: dict[str, Any] = {
             "description": "Step 3, optional: only when the provider explicitly supports it.",
             "properties": {
                 "url": _TEMPLATE,
-                "grant_type": {"enum": ["client_credentials", "refresh_token"]},
+                "grant_type": {
+                    "enum": ["client_credentials", "refresh_token"],
+                    "description": "client_credentials: a new token from this URL; "
+                    "refresh_token: the provider documents refresh tokens for this grant.",
+                },
             },
         },
         "revoke": {
@@ -159,27 +169,45 @@ SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "description": "Where API calls carry the token (RFC 6750 §2.1).",
             "properties": {
-                "in": {"const": "header", "default": "header"},
-                "name": {"const": "Authorization", "default": "Authorization"},
-                "prefix": {"const": "Bearer ", "default": "Bearer "},
+                "in": {"const": "header", "default": "header", "description": "RFC 6750 §2.1."},
+                "name": {
+                    "const": "Authorization",
+                    "default": "Authorization",
+                    "description": "The header name.",
+                },
+                "prefix": {
+                    "const": "Bearer ",
+                    "default": "Bearer ",
+                    "description": "Before the token.",
+                },
             },
         },
         "test": {
             **_URL_OBJECT,
             "description": "Step 5: the Test (Me) API that confirms the token works.",
             "properties": {
-                "method": {"enum": ["GET", "POST", "HEAD"], "default": "GET"},
+                "method": {
+                    "enum": ["GET", "POST", "HEAD"],
+                    "default": "GET",
+                    "description": "The HTTP method of the Test API.",
+                },
                 "url": _TEMPLATE,
                 "expect": {
+                    "description": "What a working token gets back.",
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
                         "status": {
+                            "description": "Accepted statuses (2xx only); default [200].",
                             "type": "array",
                             "minItems": 1,
                             "items": {"type": "integer", "minimum": 100, "maximum": 599},
                         },
-                        "body_has": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                        "body_has": {
+                            "type": "array",
+                            "items": {"type": "string", "minLength": 1},
+                            "description": "Dotted paths the JSON answer must contain.",
+                        },
                     },
                 },
             },
@@ -196,7 +224,10 @@ SCHEMA: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "description": "Step 9: sent with every API request, never credentials.",
-            "properties": {"query": _STRING_MAP, "headers": _STRING_MAP},
+            "properties": {
+                "query": {**_STRING_MAP, "description": "Query parameters (e.g. version)."},
+                "headers": {**_STRING_MAP, "description": "Headers (e.g. Accept)."},
+            },
         },
         "mock": {
             "type": "object",
