@@ -293,3 +293,41 @@ def test_domain_matching(host: str, allowed: tuple[str, ...], expected: bool) ->
 )
 def test_loopback(host: str, expected: bool) -> None:
     assert is_loopback(host) is expected
+
+
+def test_a_secret_written_in_the_file_fails_and_is_never_echoed() -> None:
+    found = findings(token={**BASE["token"], "client_secret": "hunter2-literal"})
+    assert (
+        "token",
+        "fail",
+        "token.client_secret: must be a {{ fields.KEY }} reference to a secret field, never a "
+        "value written in the file",
+    ) in found
+    assert "hunter2" not in str(found)
+
+
+def test_schema_errors_never_echo_a_secret_value() -> None:
+    from pytest_oauthcc.connection.errors import ConfigError
+
+    data = json.loads(json.dumps(BASE))
+    data["token"]["client_secret"] = 12345678
+    data["fields"][1]["default"] = ["hunter2"]
+    with pytest.raises(ConfigError) as info:
+        parse(Document("x.oauthcc.yaml", data))
+    text = str(info.value)
+    assert "token.client_secret: must be string, got <redacted>" in text
+    assert "12345678" not in text
+    assert "hunter2" not in text
+
+
+def test_a_secret_field_has_no_value_in_the_file() -> None:
+    fields = json.loads(json.dumps(BASE["fields"]))
+    fields[1]["default"] = "hunter2"
+    found = findings(fields=fields)
+    assert (
+        "fields",
+        "fail",
+        "fields[1].default: secret field 'client_secret' has a value in the file; remove it "
+        "(secrets stay out of repositories)",
+    ) in found
+    assert "hunter2" not in str(found)

@@ -127,6 +127,14 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
                 f"field {spec.key!r} ({spec.label}) looks like a credential; "
                 "mark it secret: true so it is masked and never logged",
             )
+        if spec.secret and (spec.default is not None or spec.example is not None):
+            yield _at(
+                config,
+                (*key, "default" if spec.default is not None else "example"),
+                "fail",
+                f"secret field {spec.key!r} has a value in the file; remove it (secrets stay "
+                "out of repositories)",
+            )
         if spec.options and spec.default is not None and spec.default not in spec.options:
             yield _at(
                 config,
@@ -137,6 +145,16 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
     for needed in ("client_id", "client_secret"):
         template = getattr(config.token, needed)
         refs = [p for p in find_placeholders(template) if p.namespace == "fields"]
+        if needed == "client_secret" and not refs:
+            # Secrets stay out of repositories: the file names a field, the value comes
+            # from the user (or OAUTHCC_<NAME>_<FIELD> in CI).
+            yield _at(
+                config,
+                ("token", "client_secret"),
+                "fail",
+                "must be a {{ fields.KEY }} reference to a secret field, never a value "
+                "written in the file",
+            )
         for ref in refs:
             source = config.field(ref.path[0])
             if source is not None and not source.required and source.default is None:

@@ -296,6 +296,14 @@ def validate(
     return out
 
 
+def _value(key: tuple[str | int, ...], value: Any) -> str:
+    """The value for a message, unless its key suggests a credential."""
+    sensitive = any(isinstance(k, str) and ("secret" in k or "password" in k) for k in key)
+    # A field's default or example may be a secret field's value: never echoed either.
+    sensitive = sensitive or (key[:1] == ("fields",) and key[-1:] in (("default",), ("example",)))
+    return "<redacted>" if sensitive else _show(value)
+
+
 def _check(
     value: Any,
     schema: dict[str, Any],
@@ -303,17 +311,17 @@ def _check(
     out: list[tuple[tuple[str | int, ...], str]],
 ) -> None:
     if "const" in schema and value != schema["const"]:
-        out.append((key, f"must be {_show(schema['const'])}, got {_show(value)}"))
+        out.append((key, f"must be {_show(schema['const'])}, got {_value(key, value)}"))
         return
     if "enum" in schema and value not in schema["enum"]:
         choices = ", ".join(_show(v) for v in schema["enum"])
-        out.append((key, f"must be one of {choices}; got {_show(value)}"))
+        out.append((key, f"must be one of {choices}; got {_value(key, value)}"))
         return
     types = schema.get("type")
     if types is not None:
         names = [types] if isinstance(types, str) else types
         if not any(_is(value, n) for n in names):
-            out.append((key, f"must be {' or '.join(names)}, got {_show(value)}"))
+            out.append((key, f"must be {' or '.join(names)}, got {_value(key, value)}"))
             return
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0):
@@ -323,7 +331,7 @@ def _check(
             import re
 
             if not re.search(pattern, value):
-                out.append((key, f"{_show(value)} does not match {pattern}"))
+                out.append((key, f"{_value(key, value)} does not match {pattern}"))
     elif _is(value, "integer"):
         if "minimum" in schema and value < schema["minimum"]:
             out.append((key, f"must be >= {schema['minimum']}, got {value}"))

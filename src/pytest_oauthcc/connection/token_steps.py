@@ -105,17 +105,19 @@ def check_renewal(session: Session, cc: ClientCredentials, http: httpx.Client) -
             "the cached token was not reused",
             start,
         )
-    session.mock.clock.advance(2)
+    # To the renewal point itself: one second further is already past expiry when
+    # renew_before is 0 or 1, which would fail a config that renews on time.
+    session.mock.clock.advance(1)
     response, _ = call_test(session, http)
     renewed = session.since(start, "token")
     if not renewed or session.current_token(cc) == first:
         return _fail(
             session,
             "token",
-            f"no renewal {early - 1}s before expiry (renew_before={early})",
+            f"no renewal {early}s before expiry (renew_before={early})",
             start,
         )
-    if first is not None and session.mock.clock.time() >= issued + lifetime:
+    if first is not None and session.mock.clock.time() > issued + lifetime:
         return _fail(session, "token", "renewed only after expiry", start)
     if response.status_code not in session.config.test.status:
         return _fail(
