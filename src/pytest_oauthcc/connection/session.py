@@ -165,6 +165,14 @@ def open_session(
     if live:
         inner = transport if transport is not None else httpx.HTTPTransport()
     else:
+        if config.token.token_format == "jwt":
+            from mock_provider import MockProviderError
+            from mock_provider.rfc9068 import process_key
+
+            try:
+                process_key()  # the process-wide key every mock provider signs with
+            except MockProviderError as exc:
+                raise RenderFailed("token", f"token_format jwt: {exc}") from None
         mock = build_mock(config, urls, client_id, client_secret, extra)
         inner = mock.transport
     # Reversed so the token endpoint wins when a refresh URL is the same URL.
