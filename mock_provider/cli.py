@@ -7,7 +7,8 @@ import ipaddress
 import secrets
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from .clock import SystemClock
@@ -141,7 +142,7 @@ def serve(
         token = control_token(args.host, getattr(args, "control_token", None))
         provider.enable_control(token)
     stop = stop or threading.Event()
-    with provider.serve(args.host, args.port, tls=args.tls) as server:
+    with provider.serve(args.host, args.port, tls=args.tls) as server, _stop_on_ctrl_c(out):
         print(f"Serving mock OAuth provider at {provider.url}", file=out, flush=True)
         if scenario is not None:
             print(f"  scenario       {scenario.path}", file=out)
@@ -168,12 +169,19 @@ def serve(
         print("Press Ctrl-C to stop.", file=out, flush=True)
         if started is not None:
             started(server)
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            print("Stopped.", file=out, flush=True)
+        while not stop.wait(0.5):
+            pass
     return 0
+
+
+@contextmanager
+def _stop_on_ctrl_c(out: TextIO) -> Iterator[None]:
+    # Ctrl-C may arrive while the banner is still being printed (a script that waits for
+    # the first line and then sends SIGINT): it must stop the server just as cleanly.
+    try:
+        yield
+    except KeyboardInterrupt:
+        print("Stopped.", file=out, flush=True)
 
 
 def demo(*, out: TextIO | None = None) -> int:
