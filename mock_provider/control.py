@@ -13,17 +13,22 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from .errors import MockProviderError
 from .faults import CONTROL_PREFIX, Fault
 from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, check_fields
 from .http import Request, Response
+from .recording import select
 from .snapshot import ProviderState
 
 if TYPE_CHECKING:
     from .provider import MockProvider
 
-__all__ = ["ControlError", "ControlSettings", "handle_control"]
+__all__ = ["REQUEST_FILTERS", "ControlError", "ControlSettings", "handle_control"]
+
+# Query filters of GET /_mock/requests (a raw token is never sent over the control API).
+REQUEST_FILTERS = ("endpoint", "client_id", "scope", "status", "method", "auth_method", "error")
 
 
 class ControlError(Exception):
@@ -128,6 +133,8 @@ def _add_faults(provider: MockProvider, request: Request, _: str) -> tuple[int, 
             where=f"[{index}] " if isinstance(data, list) else "",
         )
     try:
+        for item in items:
+            provider.check_fault_endpoint(item["endpoint"])
         faults = [Fault(**item) for item in items]
     except (TypeError, ValueError) as exc:
         raise ControlError(400, "invalid_request", str(exc)) from None
@@ -268,7 +275,19 @@ def _rotate_key(provider: MockProvider, request: Request, _: str) -> tuple[int, 
 
 
 def _get_requests(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    return 200, [r.to_json() for r in provider.requests]
+    filters: dict[str, Any] = dict(parse_qsl(request.query, keep_blank_values=True))
+    unknown = sorted(set(filters) - set(REQUEST_FILTERS))
+    if unknown:
+        raise ControlError(
+            400,
+            "invalid_request",
+            f"unknown filter(s) {', '.join(unknown)}; filters: {', '.join(REQUEST_FILTERS)}",
+        )
+    if "status" in filters:
+        if not filters["status"].isdigit():
+            raise ControlError(400, "invalid_request", "status must be a number, e.g. status=503")
+        filters["status"] = int(filters["status"])
+    return 200, [r.to_json() for r in select(provider.requests, **filters)]
 
 
 def _clear_requests(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:

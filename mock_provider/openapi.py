@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .control import REQUEST_FILTERS
 from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, Field
 
 __all__ = ["openapi_document"]
@@ -125,10 +126,21 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "post": _op("Move the provider clock (clock skew)", _json("the new time"), clock),
         },
         "/_mock/requests": {
-            "get": _op(
-                "Recorded requests, oldest first, secrets redacted",
-                _json("the request log", {"type": "array", "items": _RECORDED}),
-            ),
+            "get": {
+                **_op(
+                    "Recorded requests, oldest first, secrets redacted",
+                    _json("the request log", {"type": "array", "items": _RECORDED}),
+                ),
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer" if name == "status" else "string"},
+                    }
+                    for name in REQUEST_FILTERS
+                ],
+            },
             "delete": _op("Forget the recorded requests", _json("cleared")),
         },
         "/_mock/revoke-all": {"post": _op("Revoke every token", _json("how many"))},

@@ -84,11 +84,7 @@ class ScriptingMixin:
             TypeError: for an unknown option (a typo).
             ValueError: for an unknown endpoint, an invalid value or combination.
         """
-        served = dict.fromkeys([*ENDPOINTS, *self._resources])
-        if endpoint not in served:
-            raise ValueError(
-                f"no endpoint named {endpoint!r} to fault; endpoints: {', '.join(served)}"
-            )
+        self.check_fault_endpoint(endpoint)
         fault = Fault(
             endpoint,
             times=times,
@@ -106,6 +102,19 @@ class ScriptingMixin:
             malformed=malformed,
         )
         return self.faults.add(fault)
+
+    def check_fault_endpoint(self, endpoint: str) -> None:
+        """Refuse a fault for an endpoint this provider does not serve (a typo would
+        otherwise wait forever, unfired).
+
+        Raises:
+            ValueError: naming every endpoint a fault can target.
+        """
+        served = dict.fromkeys([*ENDPOINTS, *self._resources])
+        if endpoint not in served:
+            raise ValueError(
+                f"no endpoint named {endpoint!r} to fault; endpoints: {', '.join(served)}"
+            )
 
     def clear_faults(self) -> None:
         """Drop every queued fault and release any request waiting on a fault's delay."""

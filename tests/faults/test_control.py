@@ -219,3 +219,40 @@ def test_control_token_required_when_set(served: tuple[MockProvider, httpx.Clien
     assert "ctl-token-s3cr3t" not in repr(provider.control)
     provider.disable_control()
     assert http.get("/_mock/requests").status_code == 404
+
+
+def test_requests_can_be_filtered(served: tuple[MockProvider, httpx.Client]) -> None:
+    _, http = served
+    http.post("/_mock/faults", json={"endpoint": "token", "status": 503})
+    http.post("/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=TOKEN)
+    http.post("/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=TOKEN)
+    http.get("/api/me")
+    failed = http.get("/_mock/requests", params={"endpoint": "token", "status": "503"}).json()
+    assert [(r["endpoint"], r["status"]) for r in failed] == [("token", 503)]
+    mine = http.get("/_mock/requests", params={"client_id": CLIENT_ID}).json()
+    assert len(mine) == 2
+    refused = http.get("/_mock/requests", params={"token": "x", "colour": "blue"})
+    assert refused.status_code == 400
+    assert refused.json()["message"] == (
+        "unknown filter(s) colour, token; filters: endpoint, client_id, scope, status, "
+        "method, auth_method, error"
+    )
+    assert http.get("/_mock/requests", params={"status": "abc"}).status_code == 400
+    document = http.get("/_mock/openapi.json").json()
+    names = [p["name"] for p in document["paths"]["/_mock/requests"]["get"]["parameters"]]
+    assert names == ["endpoint", "client_id", "scope", "status", "method", "auth_method", "error"]
+
+
+def test_fault_for_an_unknown_endpoint_is_refused_whole(
+    served: tuple[MockProvider, httpx.Client],
+) -> None:
+    provider, http = served
+    refused = http.post(
+        "/_mock/faults", json=[{"endpoint": "token", "status": 503}, {"endpoint": "tokn"}]
+    )
+    assert refused.status_code == 400
+    assert refused.json()["message"] == (
+        "no endpoint named 'tokn' to fault; endpoints: token, revoke, introspect, me, "
+        "metadata, jwks"
+    )
+    assert provider.faults.pending == []
