@@ -211,3 +211,66 @@ def test_repr_shows_no_field_values(tmp_path: Path) -> None:
     connection = Connection.load(path, fields={"client_secret": "hidden-value"})
     assert "hidden-value" not in repr(connection)
     assert repr(connection) == f"Connection(name='Loopback', path={str(path)!r})"
+
+
+REFRESH_LIVE = """\
+version: 1
+name: Refresh Live
+fields:
+  - {key: client_id, label: Client ID, required: true}
+  - {key: client_secret, label: Client Secret, secret: true, required: true}
+token: {url: "https://auth.example.com/oauth/token"}
+refresh: {url: "https://auth.example.com/oauth/refresh", grant_type: refresh_token}
+test: {url: "https://auth.example.com/api/me"}
+label: "Example"
+allowed_domains: [auth.example.com]
+unique_id: "{{ test.client_id }}"
+"""
+
+
+@pytest.mark.parametrize("issues_refresh_token", [True, False])
+def test_live_refresh_token_grant_uses_the_checks_own_refresh_token(
+    tmp_path: Path, issues_refresh_token: bool
+) -> None:
+    import json
+    from urllib.parse import parse_qsl
+
+    import httpx
+
+    from mock_provider import MockProvider
+
+    provider = MockProvider("https://auth.example.com")
+    provider.add_client("app-1", "s3cret-value")
+    inner = provider.transport()
+    presented: list[dict[str, str]] = []
+
+    def provider_with_refresh_tokens(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/refresh":
+            presented.append(dict(parse_qsl(request.read().decode())))
+            token = provider.issue_token("app-1")
+            return httpx.Response(200, json={"access_token": token.value, "token_type": "Bearer"})
+        response = inner.handle_request(request)
+        if request.url.path == "/oauth/token" and issues_refresh_token:
+            body = json.loads(response.read())
+            return httpx.Response(200, json={**body, "refresh_token": "rt-of-this-check"})
+        return response
+
+    path = tmp_path / "refresh.oauthcc.yaml"
+    path.write_text(REFRESH_LIVE)
+    result = Connection.load(path, fields={"client_id": "app-1"}).check(
+        live=True,
+        environ={"OAUTHCC_REFRESH_LIVE_CLIENT_SECRET": "s3cret-value"},
+        transport=httpx.MockTransport(provider_with_refresh_tokens),
+    )
+    refresh = result["refresh"]
+    if issues_refresh_token:
+        assert presented == [{"grant_type": "refresh_token", "refresh_token": "rt-of-this-check"}]
+        # Exercised and working; the static warning (RFC 6749 §4.4.3) still stands.
+        assert refresh.status == "warn"
+        assert "rt-of-this-check" not in str(result.to_json())
+    else:
+        assert presented == []
+        assert (refresh.status, refresh.reason) == (
+            "fail",
+            "the token answer had no refresh_token; remove the refresh step (RFC 6749 §4.4.3)",
+        )

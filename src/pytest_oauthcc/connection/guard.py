@@ -113,6 +113,7 @@ class GuardedTransport(httpx.BaseTransport):
         self.allowed_domains = allowed_domains
         self.endpoints = {self._bare(u): name for u, name in endpoints.items()}
         self.exchanges: list[Exchange] = []
+        self.refresh_token: str | None = None
 
     @staticmethod
     def _bare(url: str) -> str:
@@ -143,6 +144,9 @@ class GuardedTransport(httpx.BaseTransport):
                 parsed = {}
             if isinstance(parsed, dict):
                 answer = _without(parsed, self.token_path)
+                if isinstance(parsed.get("refresh_token"), str):
+                    # Kept for the refresh step only; never recorded or shown.
+                    self.refresh_token = parsed["refresh_token"]
         self.exchanges.append(
             Exchange(
                 endpoint=endpoint,

@@ -157,15 +157,14 @@ def check_refresh(session: Session) -> StepResult:
             "not configured (client credentials needs no refresh token: RFC 6749 §4.4.3)",
         )
     if spec.grant_type == "refresh_token":
-        return StepResult(
-            "refresh",
-            "warn",
-            "not exercised: the mock follows RFC 6749 §4.4.3 "
-            "and issues no refresh token; check with --live"
-            if session.mock
-            else "not exercised: the reference client does not use refresh "
-            "tokens for client credentials",
-        )
+        if session.mock is not None:
+            return StepResult(
+                "refresh",
+                "warn",
+                "not exercised: the mock follows RFC 6749 §4.4.3 and issues no refresh "
+                "token; check with --live",
+            )
+        return _refresh_with_token(session)
     from .steps import call_test
 
     start = len(session.guard.exchanges)
@@ -183,6 +182,58 @@ def check_refresh(session: Session) -> StepResult:
             session,
             "refresh",
             f"the refreshed token got {response.status_code} from the Test API",
+            start,
+        )
+    return StepResult("refresh", "pass", f"POST {session.urls['refresh']} -> a working token")
+
+
+def _refresh_with_token(session: Session) -> StepResult:
+    """Live ``grant_type=refresh_token`` (RFC 6749 §6) with the check's own refresh token."""
+    from urllib.parse import quote_plus
+
+    from .placeholders import Placeholder, PlaceholderError, lookup
+
+    refresh_token = session.guard.refresh_token
+    if refresh_token is None:
+        return StepResult(
+            "refresh",
+            "fail",
+            "the token answer had no refresh_token; remove the refresh step (RFC 6749 §4.4.3)",
+        )
+    start = len(session.guard.exchanges)
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    auth: httpx.Auth | None = None
+    if session.config.token.client_auth == "basic":
+        # RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
+        auth = httpx.BasicAuth(quote_plus(session.client_id), quote_plus(session.client_secret))
+    else:
+        form.update(client_id=session.client_id, client_secret=session.client_secret)
+    path = session.config.token.access_token_path
+    with httpx.Client(transport=session.guard, timeout=30.0) as http:
+        try:
+            answer = http.post(
+                session.urls["refresh"], data=form, auth=auth or httpx.USE_CLIENT_DEFAULT
+            )
+            if answer.status_code != 200:
+                return _fail(
+                    session, "refresh", f"the refresh URL answered {answer.status_code}", start
+                )
+            body = answer.json()
+            token = lookup({"t": body}, Placeholder(path, "t", tuple(path.split("."))))
+            if not isinstance(token, str) or not token:
+                raise PlaceholderError(path)
+            test = http.request(
+                session.config.test.method,
+                session.urls["test"],
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        except (httpx.HTTPError, DomainRefused, ValueError) as exc:
+            return _fail(session, "refresh", f"refresh failed: {exc}", start)
+    if test.status_code not in session.config.test.status:
+        return _fail(
+            session,
+            "refresh",
+            f"the refreshed token got {test.status_code} from the Test API",
             start,
         )
     return StepResult("refresh", "pass", f"POST {session.urls['refresh']} -> a working token")
