@@ -313,13 +313,16 @@ class ClientCredentials(httpx.Auth):
 
     def _api_flow(self, request: httpx.Request) -> Flow[None]:
         self._check_destination(request.url)
+        # Judged before sending: a transport may read a streaming body once, leaving it
+        # looking replayable afterwards when a real network send would have consumed it.
+        replayable = _replayable(request)
         token = yield from self._ensure()
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         assert response is not None
         if not self._signals_expiry(response, token):
             return
-        if not _replayable(request):
+        if not replayable:
             logger.debug(
                 "401 for token %s but the request body cannot be replayed", token.fingerprint
             )
@@ -406,6 +409,7 @@ class ClientCredentials(httpx.Auth):
             else:
                 return self._cached(parsed, sent, sent_wall, previous)
             failure.attempts = attempts
+            self._redact(failure, previous)
             delay = self.retry.next_delay(
                 attempts=attempts, waited=waited, retry_after=failure.retry_after
             )
@@ -553,6 +557,23 @@ class ClientCredentials(httpx.Auth):
             if _INVALID_TOKEN.search(challenge):
                 return True
         return self._expired_if is not None and bool(self._expired_if(response))
+
+    def _redact(self, error: TokenRequestError, previous: CachedToken | None) -> None:
+        # A provider may echo what it was sent (an error_description quoting the secret);
+        # the message and description never carry it, nor a token, only fingerprints.
+        known = [self._secret] + ([previous.value] if previous is not None else [])
+        # A value this short cannot be told apart from ordinary words in the message.
+        known = [value for value in known if len(value) >= 4]
+
+        def scrub(text: str) -> str:
+            for value in known:
+                text = text.replace(value, fingerprint(value))
+            return text
+
+        error.args = tuple(scrub(a) if isinstance(a, str) else a for a in error.args)
+        description = getattr(error, "error_description", None)
+        if isinstance(description, str):
+            error.error_description = scrub(description)  # type: ignore[attr-defined]
 
     def _monotonic(self) -> float:
         if self._clock is None:

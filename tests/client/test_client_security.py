@@ -1,0 +1,116 @@
+"""No client secret and no token in repr, str, logs or exception messages; counters and logs."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from pytest_oauthcc import ClientCredentials, RetryPolicy, TokenEndpointError
+from pytest_oauthcc._token_request import fingerprint
+
+from .conftest import SECRET, World
+
+
+def leaks(text: str, world: World) -> list[str]:
+    """Every secret or issued token that appears in ``text``."""
+    found = [SECRET] if SECRET in text else []
+    return found + [t.value for t in world.provider.tokens if t.value in text]
+
+
+def test_repr_and_str_show_fingerprints_only(local: World) -> None:
+    auth = local.make(scopes=["read"])
+    local.get(auth)
+    token = local.provider.tokens[0].value
+    assert repr(auth) == str(auth)
+    assert repr(auth) == (
+        f"ClientCredentials(token_url='{local.provider.token_url}', client_id='app', "
+        f"client_secret={fingerprint(SECRET)}, auth_method='client_secret_basic', "
+        f"scopes=('read',), token={fingerprint(token)})"
+    )
+    assert leaks(repr(auth) + repr(auth.stats) + repr(auth.cache_key), local) == []
+
+
+def test_debug_logs_never_show_the_secret_or_token(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="pytest_oauthcc")
+    world.provider.add_fault("token", times=1, status=503, retry_after=1)
+    auth = world.make()
+    world.get(auth)
+    world.provider.revoke(world.provider.tokens[0].value)
+    world.get(auth)  # 401 -> refetch
+    world.clock.advance(3600)
+    world.get(auth)  # renewal
+    world.revoke(auth)
+    auth.invalidate()
+    messages = [r.getMessage() for r in caplog.records if r.name == "pytest_oauthcc.client"]
+    text = "\n".join(messages)
+    assert leaks(text, world) == []
+    assert any("retrying in 1s" in m for m in messages)
+    assert any("refused by the API" in m for m in messages)
+    assert any(m.startswith("got token fp:") for m in messages)
+    assert any(m.endswith(" revoked") for m in messages)
+
+
+def test_exception_messages_scrub_a_secret_the_provider_echoes() -> None:
+    secret = "very-secret-value"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            401,
+            json={"error": "invalid_client", "error_description": f"bad secret {secret}"},
+        )
+
+    auth = ClientCredentials("https://as.test/t", "id", secret)
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as http,
+        pytest.raises(TokenEndpointError) as caught,
+    ):
+        auth.fetch_token(http)
+    assert str(caught.value) == (
+        "the token endpoint refused the request with HTTP 401 error=invalid_client: "
+        f"bad secret {fingerprint(secret)}"
+    )
+    assert caught.value.error_description == f"bad secret {fingerprint(secret)}"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"error": "invalid_client"},
+        {"status": 503, "retry_after": 1},
+        {"malformed": "html"},
+        {"malformed": "truncated_json"},
+        {"drop": True},
+    ],
+)
+def test_no_error_message_carries_a_secret_or_token(local: World, fault: dict[str, object]) -> None:
+    auth = local.make(retry=RetryPolicy(max_attempts=1))
+    local.get(auth)
+    local.clock.advance(3600)
+    local.provider.add_fault("token", times=1, **fault)  # type: ignore[arg-type]
+    with pytest.raises(Exception) as caught:
+        local.get(auth)
+    shown = f"{caught.value}\n{caught.value!r}\n{caught.value.__cause__!r}"
+    assert leaks(shown, local) == []
+
+
+def test_counters_count(local: World) -> None:
+    local.provider.add_fault("token", times=1, status=503, retry_after=1)
+    auth = local.make()
+    local.get(auth)  # 2 token requests, 1 retry
+    local.get(auth)  # cache hit
+    local.provider.revoke(local.provider.tokens[0].value)
+    local.get(auth)  # hit, 401, invalidate, fetch
+    local.clock.advance(3600)
+    local.get(auth)  # renewal
+    stats = auth.stats
+    assert (
+        stats.token_requests,
+        stats.cache_hits,
+        stats.renewals,
+        stats.retries,
+        stats.retries_401,
+    ) == (4, 2, 1, 1, 1)
