@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from . import endpoints
 from .errors import OAuthError
-from .fault_answers import apply_fault, fault_answer, recorded_error
+from .fault_answers import apply_fault, fault_answer, observe_request, recorded_error
 from .faults import CONTROL_PREFIX, wsgi_fault
 from .http import Headers, Request, Response
 from .recording import RecordedRequest, redact_form, redact_headers, redact_query
@@ -55,7 +55,7 @@ def handle(provider: MockProvider, request: Request) -> Response:
     try:
         ex.query = endpoints.parse_query(request)
         if fault is not None and (fault.drop or fault.replaces_answer):
-            ex.client_id = provider.presented_client_id(request, name)
+            observe_request(ex, name, provider.presented_client_id(request, name))
             response = fault_answer(fault, name or "", realm=provider.realm)
             error = recorded_error(response)
         else:

@@ -23,7 +23,7 @@ from .recording import select
 from .snapshot import ProviderState
 
 if TYPE_CHECKING:
-    from .provider import MockProvider
+    from .provider import MockProvider, RegisteredClient
 
 __all__ = ["REQUEST_FILTERS", "ControlError", "ControlSettings", "handle_control"]
 
@@ -159,7 +159,7 @@ def _clear_faults(provider: MockProvider, request: Request, _: str) -> tuple[int
 # -- clients ------------------------------------------------------------------------------
 
 
-def client_json(client: Any) -> dict[str, Any]:
+def client_json(client: RegisteredClient) -> dict[str, Any]:
     """A registered client as JSON, without its secret."""
     return {
         "client_id": client.client_id,

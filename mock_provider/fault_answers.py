@@ -10,14 +10,25 @@ from __future__ import annotations
 import base64
 import json
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote_plus
 
 from .errors import BearerError, OAuthError
 from .faults import Fault, FaultResponse
 from .http import Request, Response
+from .recording import fingerprint
+from .rfc6749 import BASIC, FORM_CONTENT_TYPE, POST, parse_form
 
-__all__ = ["apply_fault", "fault_answer", "presented_client_id", "recorded_error"]
+if TYPE_CHECKING:
+    from .endpoints import Exchange
+
+__all__ = [
+    "apply_fault",
+    "fault_answer",
+    "observe_request",
+    "presented_client_id",
+    "recorded_error",
+]
 
 
 # Endpoints that authenticate clients (RFC 6749 §2.3) rather than bearer tokens (RFC 6750).
@@ -159,6 +170,29 @@ def presented_client_id(
     except (ValueError, UnicodeDecodeError):
         return None
     return None
+
+
+def observe_request(ex: Exchange, endpoint: str | None, client_id: str | None) -> None:
+    """Fill the request log's view of a request a fault answered instead of the endpoint:
+    its form, auth method and token, read leniently (a fault answers whatever was sent)."""
+    request = ex.request
+    ex.client_id = client_id
+    content_type = request.headers.get("Content-Type")
+    if request.body and (content_type or "").lower().startswith(FORM_CONTENT_TYPE):
+        try:
+            ex.form = parse_form(request.body, content_type)
+        except OAuthError:
+            ex.form = None
+    scheme, _, credentials = (request.headers.get("Authorization") or "").partition(" ")
+    form: dict[str, str] = ex.form if ex.form is not None else {}
+    if scheme.lower() == "basic":
+        ex.auth_method = BASIC
+    elif "client_secret" in form:
+        ex.auth_method = POST
+    if scheme.lower() == "bearer" and endpoint not in _CLIENT_AUTH:
+        ex.token = fingerprint(credentials.strip())
+    elif "token" in form:
+        ex.token = fingerprint(form["token"])
 
 
 def recorded_error(response: Response) -> str | None:

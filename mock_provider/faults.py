@@ -13,7 +13,6 @@ transport or server, which is the only layer that can sleep without blocking oth
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,9 +53,6 @@ class FaultResponse(Response):
     drop: bool = False
 
 
-_ids = itertools.count(1)
-
-
 @dataclass(eq=False)
 class Fault:
     """One scripted failure; see :meth:`mock_provider.MockProvider.add_fault` for the options.
@@ -64,6 +60,7 @@ class Fault:
     Attributes:
         fired: how many times it fired so far.
         seen: how many matching requests it saw (drives ``every``).
+        id: its number in the provider's queue (1, 2, ...), set when it is queued.
     """
 
     endpoint: str
@@ -82,7 +79,7 @@ class Fault:
     every: int | None = None
     fired: int = 0
     seen: int = 0
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = 0
 
     def __post_init__(self) -> None:
         problems = []
@@ -175,10 +172,13 @@ class FaultQueue:
         self._fired: list[Fault] = []
         self._wake = threading.Event()
         self.generation = 0
+        self._queued = 0
 
     def add(self, fault: Fault) -> Fault:
         """Queue ``fault`` behind those already waiting and return it."""
         with self._lock:
+            self._queued += 1
+            fault.id = self._queued
             self._pending.append(fault)
         return fault
 

@@ -115,3 +115,38 @@ def test_no_secret_in_any_recorded_surface(reach: Reach, provider: MockProvider)
         for secret in secrets:
             assert secret not in surface
     assert len(provider.requests) == 5  # control requests are not recorded
+
+
+def test_a_faulted_request_is_recorded_with_what_it_carried(
+    reach: Reach, provider: MockProvider
+) -> None:
+    token = reach.token().json()["access_token"]
+    provider.add_fault("token", status=503)
+    provider.add_fault("revoke", drop=True)
+    provider.add_fault("me", error="invalid_token")
+    form = {"scope": "read", "client_id": OTHER_ID, "client_secret": OTHER_SECRET}
+    reach.request("POST", "/oauth/token", data={"grant_type": "client_credentials", **form})
+    with pytest.raises(httpx.ReadError):
+        reach.request(
+            "POST", "/oauth/revoke", auth=(CLIENT_ID, CLIENT_SECRET), data={"token": token}
+        )
+    reach.me(token)
+    faulted = provider.requests[1:]
+    assert [(r.endpoint, r.status, r.fault) for r in faulted] == [
+        ("token", 503, 1),
+        ("revoke", 0, 2),
+        ("me", 401, 3),
+    ]
+    assert faulted[0].form == {
+        "grant_type": "client_credentials",
+        "scope": "read",
+        "client_id": OTHER_ID,
+        "client_secret": "<redacted>",
+    }
+    assert (faulted[0].client_id, faulted[0].auth_method) == (OTHER_ID, "client_secret_post")
+    assert (faulted[1].client_id, faulted[1].auth_method) == (CLIENT_ID, "client_secret_basic")
+    assert faulted[1].form == {"token": fingerprint(token)}
+    assert (faulted[2].client_id, faulted[2].token) == (CLIENT_ID, fingerprint(token))
+    shown = json.dumps([r.to_json() for r in faulted]) + "\n".join(map(str, faulted))
+    for secret in (OTHER_SECRET, CLIENT_SECRET, token):
+        assert secret not in shown
