@@ -296,3 +296,15 @@ async def test_an_async_delay_does_not_block_the_event_loop(provider: MockProvid
             group.start_soon(slow)
             group.start_soon(fast)
     assert finished == ["fast", "slow"]
+
+
+def test_faults_through_the_respx_route(provider: MockProvider) -> None:
+    provider.add_fault("token", status=503, retry_after=1)
+    provider.add_fault("token", drop=True)
+    data = {"grant_type": "client_credentials"}
+    with provider.mock(), httpx.Client() as http:
+        refused = http.post(provider.token_url, auth=(CLIENT_ID, CLIENT_SECRET), data=data)
+        assert (refused.status_code, refused.headers["retry-after"]) == (503, "1")
+        with pytest.raises(httpx.ReadError):
+            http.post(provider.token_url, auth=(CLIENT_ID, CLIENT_SECRET), data=data)
+        assert http.post(provider.token_url, auth=(CLIENT_ID, CLIENT_SECRET), data=data).is_success
