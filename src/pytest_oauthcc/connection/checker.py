@@ -15,9 +15,10 @@ from typing import Any
 import httpx
 
 from .errors import ConfigError, ConfigProblem
+from .findings import Finding
 from .model import ConnectionConfig, load_config
 from .results import STEPS, CheckResult, StepResult, worst
-from .rules import Finding, static_findings
+from .rules import static_findings
 from .values import env_var_name, read_env_file, resolve_values
 
 __all__ = ["Connection"]

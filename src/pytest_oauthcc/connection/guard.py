@@ -19,7 +19,7 @@ import httpx
 from mock_provider.recording import redact_form, redact_headers, redact_query
 from pytest_oauthcc.errors import OAuthccError
 
-from .rules import domain_allowed
+from .domains import domain_allowed
 
 __all__ = ["DomainRefused", "Exchange", "GuardedTransport"]
 

@@ -17,11 +17,11 @@ import httpx
 from mock_provider import ManualClock
 from pytest_oauthcc.client import ClientCredentials
 
+from .domains import environment_contexts
 from .guard import Exchange, GuardedTransport
 from .mock import MockSetup, build_mock
 from .model import ConnectionConfig
 from .placeholders import PlaceholderError, render
-from .rules import environment_contexts
 
 __all__ = ["RenderFailed", "Session", "open_session"]
 

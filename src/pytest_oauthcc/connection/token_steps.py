@@ -86,7 +86,7 @@ def check_renewal(session: Session, cc: ClientCredentials, http: httpx.Client) -
     """Renewal before expiry (mock only: the clock is advanced, never slept through)."""
     if session.mock is None:
         return None
-    from .steps import call_test
+    from .api_steps import call_test
 
     token = session.config.token
     lifetime = int(session.token_answer.get("expires_in") or token.default_expires_in)
@@ -165,7 +165,7 @@ def check_refresh(session: Session) -> StepResult:
                 "token; check with --live",
             )
         return _refresh_with_token(session)
-    from .steps import call_test
+    from .api_steps import call_test
 
     start = len(session.guard.exchanges)
     cc = session.client(token_url=session.urls["refresh"])
