@@ -190,18 +190,26 @@ class ScriptingMixin:
 
     def sticky_token(self, client_id: str, scopes: tuple[str, ...]) -> IssuedToken | None:
         """The client's still-valid token for exactly ``scopes``, if any (sticky quirk)."""
-        now = self.clock.time()
+        provider = cast("MockProvider", self)
         with self._lock:
-            for token in reversed(list(self._tokens.values())):
-                if token.client_id == client_id and token.scopes == scopes and token.is_active(now):
-                    return token
+            candidates = [
+                t for t in self._tokens.values() if t.client_id == client_id and t.scopes == scopes
+            ]
+        for token in reversed(candidates):
+            # active_token also refuses a JWT signed with a rotated-out key.
+            if provider.active_token(token.value) is not None:
+                return token
         return None
 
     # -- server-side events ---------------------------------------------------------------
 
     def rotate_signing_key(self) -> None:
         """Replace the JWT signing key: tokens signed before now fail at the protected API
-        and introspection, and the JWKS serves only the new key."""
+        and introspection, and the JWKS serves only the new key.
+
+        Raises:
+            MockProviderError: when the ``jwt`` extra (joserfc) is not installed.
+        """
         if self._keys is None:
             from .rfc9068 import SigningKeys
 

@@ -213,3 +213,17 @@ def test_rfc9068_rotated_signing_key_fails_old_tokens_at_the_api(mode: str) -> N
             assert 'error="invalid_token"' in refused.headers["www-authenticate"]
             new = provider.issue_token(CLIENT_ID).value
             assert http.get("/api/me", headers={"Authorization": f"Bearer {new}"}).is_success
+
+
+def test_sticky_token_is_not_reissued_after_a_key_rotation() -> None:
+    provider = MockProvider(clock=ManualClock(NOW), token_format="jwt")
+    provider.add_client(CLIENT_ID, CLIENT_SECRET)
+    provider.set_quirks(sticky_token=True)
+    data = {"grant_type": "client_credentials"}
+    with httpx.Client(transport=provider.transport(), base_url=provider.url) as http:
+        first = http.post("/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=data).json()
+        again = http.post("/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=data).json()
+        provider.rotate_signing_key()
+        after = http.post("/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=data).json()
+    assert again["access_token"] == first["access_token"]
+    assert after["access_token"] != first["access_token"]
