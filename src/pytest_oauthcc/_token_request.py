@@ -11,7 +11,7 @@ import hashlib
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -50,12 +50,13 @@ def basic_authorization(client_id: str, client_secret: str, *, form_encode: bool
     encoding algorithm per Appendix B, and the encoded value is used as the username; the
     client password is encoded using the same algorithm and used as the password."
     ``form_encode=False`` sends them raw, for providers that do not decode them.
+
+    A space is sent as ``%20`` rather than the form's ``+``: every form decoder reads both,
+    while servers that only percent-decode (Authlib's ``extract_basic_authorization``
+    uses ``unquote``) would read ``+`` as a literal plus and reject the secret.
     """
     if form_encode:
-        client_id, client_secret = (
-            quote_plus(client_id, safe=""),
-            quote_plus(client_secret, safe=""),
-        )
+        client_id, client_secret = quote(client_id, safe=""), quote(client_secret, safe="")
     pair = f"{client_id}:{client_secret}".encode()
     return "Basic " + base64.b64encode(pair).decode("ascii")
 

@@ -38,7 +38,7 @@ def test_rfc6749_2_3_1_basic_is_form_urlencoded_before_base64() -> None:
     token_request = capture(auth)[0]
     value = token_request.headers["Authorization"]
     raw = base64.b64decode(value.split()[1]).decode()
-    assert raw == "my+app%3A1:p%40ss+w%2Ford%2B%25"
+    assert raw == "my%20app%3A1:p%40ss%20w%2Ford%2B%25"
     assert decode_basic(value, realm="r") == ("my app:1", "p@ss w/ord+%")
     assert "client_secret" not in form(token_request)
 
