@@ -201,7 +201,7 @@ def decode_basic(value: str, *, realm: str, form_encoded: bool = True) -> tuple[
     scheme, _, credentials = value.strip().partition(" ")
     if scheme.lower() != "basic":
         raise invalid_client(
-            f"unsupported authentication scheme {scheme[:20]} at the token endpoint; "
+            f"unsupported authentication scheme {scheme[:20] or '(none)'} at the token endpoint; "
             "use HTTP Basic (client_secret_basic) or client_secret_post",
             realm=realm,
         )

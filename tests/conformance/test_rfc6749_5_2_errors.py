@@ -228,6 +228,18 @@ ERROR_CASES = [
         challenge=True,
     ),
     case(
+        "rfc6749_5_2_invalid_client_blank_authorization",
+        GRANT,
+        headers={"Authorization": "   "},
+        status=401,
+        error={
+            "error": "invalid_client",
+            "error_description": "unsupported authentication scheme (none) at the token "
+            "endpoint; use HTTP Basic (client_secret_basic) or client_secret_post",
+        },
+        challenge=True,
+    ),
+    case(
         "rfc6749_5_2_invalid_client_other_scheme",
         GRANT,
         headers={"Authorization": "Bearer abc"},

@@ -47,6 +47,18 @@ def test_rfc7662_2_2_audience_list(http: httpx.Client) -> None:
     assert answer["aud"] == "https://a.test/"
 
 
+def test_rfc7662_2_2_several_audiences_are_a_list(http: httpx.Client) -> None:
+    response = http.post(
+        "/oauth/token",
+        content="grant_type=client_credentials&resource=https%3A%2F%2Fa.test%2F"
+        "&resource=https%3A%2F%2Fb.test%2F",
+        headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH},
+    )
+    token = response.json()["access_token"]
+    answer = http.post("/oauth/introspect", data={"token": token}, headers=AUTH).json()
+    assert answer["aud"] == ["https://a.test/", "https://b.test/"]
+
+
 def _inactive_unknown(http: httpx.Client, provider: MockProvider) -> str:
     return "never-issued"
 

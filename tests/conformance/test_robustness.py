@@ -87,9 +87,9 @@ PATHS = [
 ]
 
 
-@pytest.fixture
-def garbage_provider() -> MockProvider:
-    provider = MockProvider()
+@pytest.fixture(params=["opaque", "jwt"])
+def garbage_provider(request: pytest.FixtureRequest) -> MockProvider:
+    provider = MockProvider(token_format=request.param)
     provider.add_client("robust", "robust-secret", scopes=("read",))
     return provider
 

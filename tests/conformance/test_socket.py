@@ -121,6 +121,23 @@ def test_socket_rfc8414_metadata(served: tuple[MockProvider, ProviderServer, htt
     assert body["token_endpoint"] == server.url + "/oauth/token"
 
 
+def test_socket_rfc9068_jwks_verifies_a_token() -> None:
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    provider = MockProvider(token_format="jwt")
+    provider.add_client(CLIENT_ID, CLIENT_SECRET)
+    with provider.serve() as server, httpx.Client(timeout=5) as http:
+        metadata = http.get(provider.metadata_url).json()
+        assert metadata["jwks_uri"] == server.url + "/jwks.json"
+        keys = KeySet.import_key_set(http.get(metadata["jwks_uri"]).json())
+        token = http.post(provider.token_url, data=GRANT, auth=(CLIENT_ID, CLIENT_SECRET)).json()
+    decoded = jwt.decode(token["access_token"], keys, algorithms=["RS256"])
+    assert decoded.claims["iss"] == provider.url
+    assert provider.url.startswith("http://127.0.0.1:")
+    assert decoded.header["typ"] == "at+jwt"
+
+
 def test_socket_chunked_request_body_is_read(
     served: tuple[MockProvider, ProviderServer, httpx.Client],
 ) -> None:
