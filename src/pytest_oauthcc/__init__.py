@@ -51,4 +51,9 @@ def __getattr__(name: str) -> Any:
         from .connection.checker import Connection
 
         return Connection
+    if name == "strategies":
+        # Hypothesis costs a lot to import; only tests that use the strategies pay for it.
+        import importlib
+
+        return importlib.import_module(".strategies", __name__)
     raise AttributeError(f"module 'pytest_oauthcc' has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""The implementation of :mod:`pytest_oauthcc.strategies` (import from there, not here)."""
