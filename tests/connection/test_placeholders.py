@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_oauthcc.connection.placeholders import (
     PlaceholderError,
@@ -89,3 +91,16 @@ def test_only_scalars_render() -> None:
 def test_find_placeholders_skips_unknown_namespaces() -> None:
     found = find_placeholders("{{ fields.a }} {{ nope.b }} {{ env.c.d }}")
     assert [p.name for p in found] == ["fields.a", "env.c.d"]
+
+
+@given(st.text(alphabet=st.sampled_from("{} .abtesfildnvok_0(')\"|x"), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_rendering_any_text_returns_text_or_a_placeholder_error(template: str) -> None:
+    context = {**CONTEXT, "token": {"scope": "read"}}
+    try:
+        rendered = render(template, context)
+    except PlaceholderError:
+        return
+    assert isinstance(rendered, str)
+    # Success means every placeholder was a plain reference and was replaced.
+    assert "{{" not in template or "{{" not in rendered or "{{" in str(CONTEXT)

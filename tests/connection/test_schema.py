@@ -8,6 +8,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_oauthcc.cli import main
 from pytest_oauthcc.connection.loading import load_document
@@ -84,3 +86,38 @@ def test_oauthcc_schema_writes_a_file(tmp_path: Path) -> None:
     target = tmp_path / "connection.schema.json"
     assert main(["schema", "--output", str(target)]) == 0
     assert json.loads(target.read_text()) == SCHEMA
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 700) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out += _paths(item, (*prefix, index))
+    return out
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_our_validator_agrees_with_jsonschema_on_mutated_examples(data: st.DataObject) -> None:
+    example = data.draw(st.sampled_from(EXAMPLES), label="example")
+    document = load_document(example).data
+    path = data.draw(st.sampled_from(_paths(document)[1:]), label="path")
+    replacement = data.draw(_JSON, label="replacement")
+    target = document
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = replacement
+    theirs = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
+    assert bool(validate(document)) == bool(theirs)
