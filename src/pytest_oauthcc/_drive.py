@@ -18,7 +18,17 @@ import httpx
 
 from ._single_flight import Flight
 
-__all__ = ["Effect", "Flow", "Sleep", "Wait", "auth_async", "auth_sync", "run_async", "run_sync"]
+__all__ = [
+    "Effect",
+    "Flow",
+    "Sleep",
+    "Wait",
+    "anyio_sleep",
+    "auth_async",
+    "auth_sync",
+    "run_async",
+    "run_sync",
+]
 
 T = TypeVar("T")
 
@@ -155,3 +165,10 @@ async def run_async(
         return result
     finally:
         flow.close()
+
+
+async def anyio_sleep(seconds: float) -> None:
+    """The default async sleeper: anyio's, so it works under asyncio and trio alike."""
+    import anyio
+
+    await anyio.sleep(seconds)

@@ -1,6 +1,6 @@
 """ClientCredentials: the reference OAuth 2.0 client-credentials client, as an ``httpx.Auth``.
 
-One implementation serves ``httpx.Client`` and ``httpx.AsyncClient``: the logic below is a
+One implementation serves ``httpx.Client`` and ``httpx.AsyncClient``: the logic (``._flow``) is a
 generator that yields the token request (and retry sleeps, and waits on other callers'
 fetches) instead of doing I/O, and :mod:`._drive` carries those effects out in either mode.
 """
@@ -8,80 +8,42 @@ fetches) instead of doing I/O, and :mod:`._drive` carries those effects out in e
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
-from typing import Any, Protocol
+from dataclasses import fields
+from typing import Any
 
 import httpx
 
 from . import _drive
-from ._drive import Flow, Sleep, Wait
+from ._config import (
+    ON_401,
+    ClientStats,
+    SupportsTime,
+    check_credentials,
+    check_resources,
+    check_seconds,
+)
+from ._flow import TokenFlows
 from ._retry import RetryPolicy
-from ._single_flight import Abandoned, CachedToken, Flight, TokenCache
-from ._token import TokenResponse, parse_token_response
+from ._single_flight import TokenCache
 from ._token_request import (
-    AUTH_METHODS,
     BASIC,
     HostRules,
-    basic_authorization,
     check_extra_params,
     fingerprint,
-    form_body,
-    is_loopback,
     require_https,
     validate_scopes,
 )
-from .errors import (
-    ClientConfigurationError,
-    ClientCredentialsError,
-    DisallowedHostError,
-    InvalidTokenResponseError,
-    RevocationError,
-    TokenEndpointUnavailableError,
-    TokenRequestError,
-)
+from .errors import ClientConfigurationError
 
 __all__ = ["ClientCredentials", "ClientStats", "RetryPolicy", "TokenCache"]
 
 logger = logging.getLogger("pytest_oauthcc.client")
 
-ON_401 = ("invalid_token", "any", "never")
-# RFC 6750 §3.1: invalid_token is the code for "expired, revoked, malformed, or invalid".
-_INVALID_TOKEN = re.compile(r'error\s*=\s*"?invalid_token"?', re.IGNORECASE)
-# How many times a waiter whose leader gave up (cancelled, network error) tries again.
-_ROUNDS = 4
 
-
-class SupportsTime(Protocol):
-    """A clock: ``time()`` returns seconds (``mock_provider.ManualClock`` is one)."""
-
-    def time(self) -> float: ...
-
-
-@dataclass(frozen=True)
-class ClientStats:
-    """A snapshot of a client's counters.
-
-    Attributes:
-        token_requests: token endpoint requests sent (retries included).
-        cache_hits: requests served with a cached token.
-        renewals: fetches that replaced a cached token that was due.
-        retries: token requests repeated after a transient failure.
-        retries_401: API requests repeated with a new token after a 401 (or other
-            configured expiry signal).
-    """
-
-    token_requests: int = 0
-    cache_hits: int = 0
-    renewals: int = 0
-    retries: int = 0
-    retries_401: int = 0
-
-
-class ClientCredentials(httpx.Auth):
+class ClientCredentials(TokenFlows, httpx.Auth):
     """An ``httpx.Auth`` that gets, caches, renews and attaches client-credentials tokens.
 
     Use one instance with ``httpx.Client(auth=...)`` or ``httpx.AsyncClient(auth=...)``
@@ -162,7 +124,7 @@ class ClientCredentials(httpx.Auth):
                 revocation_url, "revocation_url", allow_insecure_http=allow_insecure_http
             )
         )
-        _check_credentials(client_id, client_secret, auth_method, basic_form_encode)
+        check_credentials(client_id, client_secret, auth_method, basic_form_encode)
         self.client_id = client_id
         self._secret = client_secret
         self._auth_method = auth_method
@@ -170,10 +132,10 @@ class ClientCredentials(httpx.Auth):
         self.scopes = validate_scopes(scopes)
         self._extra_params = check_extra_params(extra_params)
         self._audience = audience
-        self._resources = _check_resources(resource)
+        self._resources = check_resources(resource)
         self._hosts = HostRules(allowed_hosts)
         self._insecure = allow_insecure_http
-        _check_seconds(renew_before=renew_before, flight_timeout=flight_timeout)
+        check_seconds(renew_before=renew_before, flight_timeout=flight_timeout)
         if not default_expires_in > 0:
             raise ClientConfigurationError(
                 f"default_expires_in must be > 0 seconds (a token never lives forever), "
@@ -201,7 +163,7 @@ class ClientCredentials(httpx.Auth):
         self._expired_if = expired_if
         self._timeout = httpx.Timeout(timeout).as_dict()
         self._sleep = sleep if sleep is not None else time.sleep
-        self._async_sleep = async_sleep if async_sleep is not None else _anyio_sleep
+        self._async_sleep = async_sleep if async_sleep is not None else _drive.anyio_sleep
         self._cache = cache if cache is not None else TokenCache()
         self._flight_timeout = float(flight_timeout)
         self.cache_key = (
@@ -308,344 +270,3 @@ class ClientCredentials(httpx.Auth):
             f"client_secret={fingerprint(self._secret)}, auth_method={self._auth_method!r}, "
             f"scopes={self.scopes!r}, token={self.token_fingerprint})"
         )
-
-    # -- the flow (yields effects, does no I/O) -------------------------------------------
-
-    def _api_flow(self, request: httpx.Request) -> Flow[None]:
-        self._check_destination(request.url)
-        # Judged before sending: a transport may read a streaming body once, leaving it
-        # looking replayable afterwards when a real network send would have consumed it.
-        replayable = _replayable(request)
-        token = yield from self._ensure()
-        request.headers["Authorization"] = f"Bearer {token.value}"
-        response = yield request
-        assert response is not None
-        if not self._signals_expiry(response, token):
-            return
-        if not replayable:
-            logger.debug(
-                "401 for token %s but the request body cannot be replayed", token.fingerprint
-            )
-            return
-        # Compare-and-invalidate: of N requests failing with this token, one drops it.
-        self._cache.invalidate(self.cache_key, token.value)
-        self._count("retries_401")
-        logger.debug("token %s refused by the API; fetching a new one", token.fingerprint)
-        token = yield from self._ensure()
-        request.headers["Authorization"] = f"Bearer {token.value}"
-        yield request  # a second refusal goes back to the caller as is
-
-    def _token_value(self) -> Flow[str]:
-        token = yield from self._ensure()
-        return token.value
-
-    def _ensure(self) -> Flow[CachedToken]:
-        for _ in range(_ROUNDS):
-            claim = self._cache.claim(self.cache_key, self._monotonic())
-            if isinstance(claim, CachedToken):
-                self._count("cache_hits")
-                return claim
-            if isinstance(claim, Flight):
-                yield Wait(claim)
-                try:
-                    return claim.outcome()
-                except Abandoned:
-                    continue
-            flight, previous = claim
-            try:
-                token = yield from self._fetch(previous)
-            except BaseException as exc:
-                self._share_failure(flight, exc)
-                raise
-            self._cache.land(self.cache_key, flight, token)
-            return token
-        raise TokenRequestError(
-            f"no token after {_ROUNDS} token fetches were abandoned (cancelled or network errors)"
-        )
-
-    def _share_failure(self, flight: Flight, exc: BaseException) -> None:
-        block_until = None
-        if isinstance(exc, TokenRequestError) and exc.retryable and exc.retry_after:
-            # Not caching failures, except the window the provider asked for (Retry-After).
-            block_until = self._monotonic() + exc.retry_after
-        shared = (
-            exc
-            if isinstance(exc, ClientCredentialsError)
-            else Abandoned("the token request in another thread or task did not complete")
-        )
-        self._cache.crash(self.cache_key, flight, shared, block_until)
-
-    def _fetch(self, previous: CachedToken | None) -> Flow[CachedToken]:
-        if previous is not None:
-            self._count("renewals")
-        attempts, waited = 0, 0.0
-        while True:
-            request = self._token_request()
-            sent, sent_wall = self._monotonic(), self._wall()
-            attempts += 1
-            self._count("token_requests")
-            logger.debug(
-                "token request #%d to %s for client_id=%s", attempts, self.token_url, self.client_id
-            )
-            failure: TokenRequestError
-            try:
-                response = yield request
-                assert response is not None
-                parsed = parse_token_response(
-                    response,
-                    token_path=self._token_path,
-                    expires_in_unit=self._unit,
-                    wall_now=self._wall(),
-                )
-            except httpx.TransportError as exc:
-                failure = TokenEndpointUnavailableError(
-                    f"the token endpoint {self.token_url} could not be reached "
-                    f"({type(exc).__name__})",
-                    retryable=True,
-                )
-                failure.__cause__ = exc
-            except TokenRequestError as exc:
-                failure = exc
-            else:
-                return self._cached(parsed, sent, sent_wall, previous)
-            failure.attempts = attempts
-            self._redact(failure, previous)
-            delay = self.retry.next_delay(
-                attempts=attempts, waited=waited, retry_after=failure.retry_after
-            )
-            if not failure.retryable or delay is None:
-                if failure.retryable:
-                    failure.args = (f"{failure.args[0]} (gave up after {attempts} attempt(s))",)
-                raise failure
-            self._count("retries")
-            waited += delay
-            logger.debug("token request failed (%s); retrying in %.3gs", failure, delay)
-            yield Sleep(delay)
-
-    def _cached(
-        self, parsed: TokenResponse, sent: float, sent_wall: float, previous: CachedToken | None
-    ) -> CachedToken:
-        # Expiry is anchored at the moment the request was sent: the provider started the
-        # lifetime no earlier, so the token can never outlive our estimate.
-        if parsed.lifetime is not None:
-            lifetime = parsed.lifetime
-        elif parsed.expires_at is not None:
-            lifetime = parsed.expires_at - sent_wall
-            if lifetime <= 0:
-                raise InvalidTokenResponseError(
-                    f"the token response's expires_at is {-lifetime:.0f}s in the past by this "
-                    "client's clock; check for clock skew or an expires_at in other units"
-                )
-        else:
-            lifetime = self.default_expires_in
-            logger.debug("token response states no lifetime; assuming %ss", lifetime)
-        # Short-lived tokens would otherwise be renewed at once (or never be used).
-        margin = min(self.renew_before, lifetime / 2)
-        value = parsed.access_token
-        token = CachedToken(
-            value, fingerprint(value), sent + lifetime - margin, sent + lifetime, parsed.scope
-        )
-        if previous is not None and previous.value == value:
-            # Sticky-token guard: a provider re-issuing the same token near its expiry
-            # (shorter lifetime each time) would be asked again and again as the renewal
-            # window halves; renewing cannot help until it really expires, so wait for that.
-            token.renew_at = token.expires_at
-            logger.debug("provider re-issued token %s; using it until expiry", token.fingerprint)
-        logger.debug("got token %s, lifetime %.0fs", token.fingerprint, lifetime)
-        return token
-
-    def _revoke_flow(self) -> Flow[bool]:
-        if self._revocation_url is None:
-            raise ClientConfigurationError(
-                "revoke() needs the RFC 7009 endpoint: pass revocation_url= to ClientCredentials"
-            )
-        cached = self._cache.get(self.cache_key)
-        if cached is None:
-            return False
-        self._cache.invalidate(self.cache_key, cached.value)
-        # RFC 7009 §2.1: token (REQUIRED), token_type_hint (OPTIONAL); "The client also
-        # includes its authentication credentials as described in Section 2.3 of [RFC6749]."
-        request = self._client_request(
-            self._revocation_url, [("token", cached.value), ("token_type_hint", "access_token")]
-        )
-        try:
-            response = yield request
-        except httpx.TransportError as exc:
-            raise RevocationError(
-                f"the revocation endpoint could not be reached ({type(exc).__name__}); "
-                f"token {cached.fingerprint} was dropped locally",
-                status=None,
-            ) from None
-        assert response is not None
-        # RFC 7009 §2.2: "The authorization server responds with HTTP status code 200 if the
-        # token has been revoked successfully or if the client submitted an invalid token."
-        if response.status_code == 200:
-            logger.debug("token %s revoked", cached.fingerprint)
-            return True
-        error = _error_code(response)
-        raise RevocationError(
-            f"the revocation endpoint answered HTTP {response.status_code}"
-            + (f" error={error}" if error else "")
-            + f"; token {cached.fingerprint} was dropped locally",
-            status=response.status_code,
-            error=error,
-        )
-
-    # -- helpers --------------------------------------------------------------------------
-
-    def _token_request(self) -> httpx.Request:
-        post = self._auth_method != BASIC
-        body = form_body(
-            scopes=self.scopes,
-            audience=self._audience,
-            resources=self._resources,
-            extra_params=self._extra_params,
-            client_id=self.client_id if post else None,
-            client_secret=self._secret if post else None,
-        )
-        return self._request(self._token_url, body, post)
-
-    def _client_request(self, url: httpx.URL, pairs: list[tuple[str, str]]) -> httpx.Request:
-        from urllib.parse import urlencode
-
-        post = self._auth_method != BASIC
-        if post:
-            pairs = [*pairs, ("client_id", self.client_id), ("client_secret", self._secret)]
-        return self._request(url, urlencode(pairs).encode("ascii"), post)
-
-    def _request(self, url: httpx.URL, body: bytes, post: bool) -> httpx.Request:
-        # §4.4.2: "application/x-www-form-urlencoded" with no charset parameter (strict
-        # gateways refuse one); §2.3: exactly one client authentication method.
-        headers = {
-            "Accept": "application/json",
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
-        if not post:
-            headers["Authorization"] = basic_authorization(
-                self.client_id, self._secret, form_encode=self._basic_form_encode
-            )
-        return httpx.Request(
-            "POST", url, headers=headers, content=body, extensions={"timeout": self._timeout}
-        )
-
-    def _check_destination(self, url: httpx.URL) -> None:
-        host = url.host
-        if not self._hosts.allows(host):
-            raise DisallowedHostError(
-                f"refused to send the access token to {host!r}: it is not in allowed_hosts:\n"
-                f"{self._hosts.describe()}\nAdd the host to allowed_hosts if it should get it.",
-                host=host,
-            )
-        # RFC 6750 §5.3: "Clients MUST always use TLS (https) or equivalent transport
-        # security when making requests with bearer tokens."
-        if url.scheme != "https" and not self._insecure and not is_loopback(host):
-            raise DisallowedHostError(
-                f"refused to send the access token over plain HTTP to {host!r} "
-                "(RFC 6750 §5.3 requires TLS); use https:// or allow_insecure_http=True",
-                host=host,
-            )
-
-    def _signals_expiry(self, response: httpx.Response, token: CachedToken) -> bool:
-        # After a cross-origin redirect httpx strips the token, so that answer says nothing.
-        sent = response.request.headers.get("Authorization")
-        if sent != f"Bearer {token.value}":
-            return False
-        if response.status_code == 401 and self._on_401 != "never":
-            if self._on_401 == "any":
-                return True
-            challenge = response.headers.get("WWW-Authenticate", "")
-            if _INVALID_TOKEN.search(challenge):
-                return True
-        return self._expired_if is not None and bool(self._expired_if(response))
-
-    def _redact(self, error: TokenRequestError, previous: CachedToken | None) -> None:
-        # A provider may echo what it was sent (an error_description quoting the secret);
-        # the message and description never carry it, nor a token, only fingerprints.
-        known = [self._secret] + ([previous.value] if previous is not None else [])
-        # A value this short cannot be told apart from ordinary words in the message.
-        known = [value for value in known if len(value) >= 4]
-
-        def scrub(text: str) -> str:
-            for value in known:
-                text = text.replace(value, fingerprint(value))
-            return text
-
-        error.args = tuple(scrub(a) if isinstance(a, str) else a for a in error.args)
-        description = getattr(error, "error_description", None)
-        if isinstance(description, str):
-            error.error_description = scrub(description)  # type: ignore[attr-defined]
-
-    def _monotonic(self) -> float:
-        if self._clock is None:
-            return time.monotonic()
-        monotonic = getattr(self._clock, "monotonic", None)
-        return float(monotonic() if callable(monotonic) else self._clock.time())
-
-    def _wall(self) -> float:
-        return time.time() if self._clock is None else float(self._clock.time())
-
-    def _count(self, name: str) -> None:
-        with self._counts_lock:
-            self._counts[name] += 1
-
-
-async def _anyio_sleep(seconds: float) -> None:
-    import anyio
-
-    await anyio.sleep(seconds)
-
-
-def _replayable(request: httpx.Request) -> bool:
-    try:
-        request.content  # noqa: B018 - raises RequestNotRead for a streaming body
-    except httpx.RequestNotRead:
-        return False
-    return True
-
-
-def _error_code(response: httpx.Response) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    error = body.get("error") if isinstance(body, dict) else None
-    return error if isinstance(error, str) else None
-
-
-def _check_credentials(client_id: str, secret: str, method: str, form_encode: bool) -> None:
-    if not isinstance(client_id, str) or not client_id:
-        raise ClientConfigurationError("client_id must be a non-empty string")
-    if not isinstance(secret, str) or not secret:
-        raise ClientConfigurationError("client_secret must be a non-empty string")
-    if method not in AUTH_METHODS:
-        raise ClientConfigurationError(
-            f"auth_method must be one of {', '.join(AUTH_METHODS)}, got {method!r}"
-        )
-    if method == BASIC and not form_encode and ":" in client_id:
-        # RFC 7617 §2: "a user-id containing a colon character is invalid".
-        raise ClientConfigurationError(
-            "client_id contains ':', which raw HTTP Basic cannot carry (RFC 7617 §2); "
-            "use basic_form_encode=True or auth_method='client_secret_post'"
-        )
-
-
-def _check_resources(resource: str | Sequence[str] | None) -> tuple[str, ...]:
-    resources = (
-        () if resource is None else (resource,) if isinstance(resource, str) else tuple(resource)
-    )
-    for uri in resources:
-        parsed = httpx.URL(uri)
-        # RFC 8707 §2: "MUST be an absolute URI ... MUST NOT include a fragment component."
-        if not parsed.scheme or parsed.fragment:
-            raise ClientConfigurationError(
-                f"resource {uri!r} must be an absolute URI without a fragment (RFC 8707 §2)"
-            )
-    return resources
-
-
-def _check_seconds(**values: float) -> None:
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            raise ClientConfigurationError(
-                f"{name} must be a number of seconds >= 0, got {value!r}"
-            )
