@@ -95,9 +95,13 @@ def test_rfc9068_signing_key_is_reused_across_providers() -> None:
 def test_rfc9068_rotated_key_invalidates_old_tokens() -> None:
     provider = _provider()
     token = _token(provider)
-    provider.signing_keys.rotate()
+    provider.rotate_signing_key()
     with httpx.Client(transport=provider.transport()) as http:
         me = http.get(provider.me_url, headers={"Authorization": f"Bearer {token}"})
+        introspected = http.post(
+            provider.introspection_url, data={"token": token}, auth=("jwt-client", "jwt-secret")
+        )
+    assert introspected.json() == {"active": False}
     assert me.status_code == 401
     assert me.json() == {
         "error": "invalid_token",
