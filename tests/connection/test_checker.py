@@ -274,3 +274,33 @@ def test_live_refresh_token_grant_uses_the_checks_own_refresh_token(
             "fail",
             "the token answer had no refresh_token; remove the refresh step (RFC 6749 §4.4.3)",
         )
+
+
+def test_a_refused_revocation_fails_only_the_revoke_step(tmp_path: Path) -> None:
+    import httpx
+
+    from mock_provider import MockProvider
+
+    provider = MockProvider("https://auth.example.com")
+    provider.add_client("app-1", "s3cret-value", scopes=["read"])
+    inner = provider.transport()
+
+    def revocation_down(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/revoke":
+            return httpx.Response(503, json={"error": "temporarily_unavailable"})
+        return inner.handle_request(request)
+
+    path = tmp_path / "loopback.oauthcc.yaml"
+    path.write_text(
+        _LOOPBACK.format(url="https://auth.example.com").replace(
+            "[127.0.0.1]", "[auth.example.com]"
+        )
+    )
+    result = Connection.load(path, fields={"client_id": "app-1"}).check(
+        live=True,
+        environ={"OAUTHCC_LOOPBACK_CLIENT_SECRET": "s3cret-value"},
+        transport=httpx.MockTransport(revocation_down),
+    )
+    assert [s.step for s in result.steps if s.status == "fail"] == ["revoke"]
+    assert "503" in result["revoke"].reason
+    assert any("/oauth/revoke" in line and "-> 503" in line for line in result["revoke"].transcript)

@@ -9,6 +9,7 @@ import httpx
 
 from mock_provider.recording import fingerprint
 from pytest_oauthcc.client import ClientCredentials
+from pytest_oauthcc.errors import OAuthccError
 
 from .guard import DomainRefused
 from .placeholders import Placeholder, PlaceholderError, lookup, render
@@ -234,7 +235,10 @@ def check_revoke(session: Session, cc: ClientCredentials, http: httpx.Client) ->
         )
     start = len(session.guard.exchanges)
     token = session.fetch(cc, http)  # the cached one: the token this check obtained
-    cc.revoke(http)
+    try:
+        cc.revoke(http)
+    except OAuthccError as exc:
+        return StepResult("revoke", "fail", str(exc), session.guard.transcript(start))
     sent = session.since(start, "revoke")
     if len(sent) != 1 or sent[0].form.get("token") != fingerprint(token):
         return StepResult(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import httpx
 
-from pytest_oauthcc.errors import ClientConfigurationError
+from pytest_oauthcc.errors import ClientConfigurationError, OAuthccError
 
 from .api_steps import (
     check_allowed_domains,
@@ -22,7 +22,6 @@ from .api_steps import (
     check_test,
     check_unique_id,
 )
-from .guard import DomainRefused
 from .model import ConnectionConfig
 from .results import STEPS, StepResult
 from .session import RenderFailed, Session, open_session
@@ -59,12 +58,18 @@ def run_steps(
         results["token"] = check_token(session, cc, http)
         if results["token"].status == "fail":
             return _after_token_failure(session, results)
-        results["test"] = check_test(session, http)
+        _guarded(results, "test", lambda: check_test(session, http))
         _guarded(results, "label", lambda: check_label(session, results["test"]))
         _guarded(results, "unique_id", lambda: check_unique_id(session, cc, http, results))
         if results["test"].status != "fail":
-            results["token"] = _first_failure(
-                results["token"], check_renewal(session, cc, http), check_wrong_secret(session)
+            _guarded(
+                results,
+                "token",
+                lambda: _first_failure(
+                    results["token"],
+                    check_renewal(session, cc, http),
+                    check_wrong_secret(session),
+                ),
             )
         _guarded(results, "refresh", lambda: check_refresh(session))
         _guarded(results, "request_defaults", lambda: check_request_defaults(session))
@@ -99,10 +104,11 @@ def _first_failure(current: StepResult, *more: StepResult | None) -> StepResult:
 
 
 def _guarded(results: dict[str, StepResult], step: str, run: Callable[[], StepResult]) -> None:
-    """Run one step; a refused domain or transport error fails that step, not the check."""
+    """Run one step; a refused domain, a client error (no token, a refused revocation) or a
+    transport error fails that step, not the whole check."""
     try:
         results[step] = run()
-    except DomainRefused as exc:
+    except OAuthccError as exc:  # DomainRefused included
         results[step] = StepResult(step, "fail", str(exc))
     except httpx.HTTPError as exc:
         results[step] = StepResult(step, "fail", f"{type(exc).__name__}: {exc}")
