@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from . import endpoints
-from .errors import OAuthError
+from .errors import OAuthError, sanitize_description
 from .fault_answers import apply_fault, fault_answer, observe_request, recorded_error
 from .faults import CONTROL_PREFIX, wsgi_fault
 from .http import Headers, Request, Response
@@ -85,6 +85,9 @@ def handle(provider: MockProvider, request: Request) -> Response:
     if fault is not None:
         response = apply_fault(fault, response)
     if request.method == "HEAD":
+        # RFC 9110 §9.3.2: HEAD answers with the GET header fields, Content-Length included.
+        if response.header("Content-Length") is None:
+            response.headers.append(("Content-Length", str(len(response.body))))
         response.body = b""
     provider._record(
         RecordedRequest(
@@ -113,7 +116,11 @@ def _dispatch(provider: MockProvider, name: str | None, ex: endpoints.Exchange) 
             404,
             {
                 "error": "not_found",
-                "error_description": f"no endpoint at {ex.request.path[:200]}; served: {routes}",
+                # RFC 6749 §5.2's description alphabet: the path is the caller's text and
+                # may hold control characters, quotes or non-ASCII.
+                "error_description": sanitize_description(
+                    f"no endpoint at {ex.request.path[:200]}; served: {routes}"
+                ),
             },
         )
     endpoint = _ENDPOINTS.get(name)

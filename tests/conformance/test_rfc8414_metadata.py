@@ -106,9 +106,23 @@ def test_rfc8414_3_metadata_refuses_post() -> None:
     assert response.headers["allow"] == "GET, HEAD"
 
 
-def test_rfc8414_3_head_has_no_body() -> None:
+def test_rfc8414_3_head_has_the_get_headers_and_no_body() -> None:
+    # RFC 9110 §9.3.2: HEAD is GET without content, with the same header fields.
     provider = MockProvider()
     with httpx.Client(transport=provider.transport()) as http:
+        got = http.get(provider.metadata_url)
         response = http.head(provider.metadata_url)
     assert response.status_code == 200
     assert response.content == b""
+    assert response.headers["content-length"] == str(len(got.content))
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_rfc8414_3_head_over_the_socket() -> None:
+    provider = MockProvider()
+    with provider.serve(), httpx.Client(timeout=5) as http:
+        got = http.get(provider.metadata_url)
+        response = http.head(provider.metadata_url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["content-length"] == got.headers["content-length"]
