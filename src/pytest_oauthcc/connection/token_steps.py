@@ -8,6 +8,7 @@ import httpx
 from pytest_oauthcc.client import ClientCredentials
 from pytest_oauthcc.errors import OAuthccError
 
+from .domains import is_loopback
 from .guard import DomainRefused, Exchange
 from .results import StepResult
 from .session import Session
@@ -46,7 +47,9 @@ def shape_problem(session: Session, sent: Exchange) -> str | None:
     for name, value in session.extra_params.items():
         if form.get(name) != value:
             return f"{name} was {form.get(name)!r}, expected {value!r}"
-    if not sent.url.startswith("https://") and not session.live and "127.0.0.1" not in sent.url:
+    # RFC 6749 §3.2: the token endpoint "MUST" be reached over TLS (loopback excepted here).
+    url = httpx.URL(sent.url)
+    if url.scheme != "https" and not is_loopback(url.host):
         return f"the token request went to {sent.url}, not over HTTPS"
     return None
 
