@@ -80,7 +80,7 @@ def test_the_reference_example_has_no_findings() -> None:
                 "token.url: http://auth.servicex.com/oauth/token (environment "
                 "production) must use HTTPS (RFC 6749 §3.2)",
             ),
-            id="https-except-loopback",
+            id="rfc6749_3_2-https-except-loopback",
         ),
         pytest.param(
             {"token__extra_params": {"scopes": "read"}},
@@ -90,7 +90,7 @@ def test_the_reference_example_has_no_findings() -> None:
                 "token.extra_params.scopes: 'scopes' is not a standard parameter; "
                 "RFC 6749 §3.3 sends scopes as 'scope' (use token.scopes)",
             ),
-            id="scope-under-a-non-standard-name",
+            id="rfc6749_3_3-scope-under-a-non-standard-name",
         ),
         pytest.param(
             {"token__extra_params": {"scope": ""}},
@@ -99,7 +99,7 @@ def test_the_reference_example_has_no_findings() -> None:
                 "fail",
                 "token.extra_params.scope: put scopes in token.scopes, not extra_params",
             ),
-            id="scope-never-sent-empty",
+            id="rfc6749_3_3-scope-never-sent-empty",
         ),
         pytest.param(
             {"token__extra_params": {"client_id": "{{ fields.client_id }}"}},
@@ -110,7 +110,7 @@ def test_the_reference_example_has_no_findings() -> None:
                 "itself (token.client_auth decides where credentials go); remove it to avoid "
                 "duplicated credentials",
             ),
-            id="no-duplicated-credentials",
+            id="rfc6749_2_3-no-duplicated-credentials",
         ),
         pytest.param(
             {
@@ -229,7 +229,7 @@ def test_the_reference_example_has_no_findings() -> None:
                 "refresh.grant_type: refresh tokens are unusual for client "
                 "credentials (RFC 6749 §4.4.3); keep this only if the provider documents it",
             ),
-            id="refresh-token-grant-warns",
+            id="rfc6749_4_4_3-refresh-token-grant-warns",
         ),
         pytest.param(
             {"test__expect": {"status": [200, 401]}},
