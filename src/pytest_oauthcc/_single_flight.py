@@ -68,7 +68,10 @@ class Flight:
             self._done.set()
             futures, self._futures = self._futures, []
         for loop, future in futures:
-            loop.call_soon_threadsafe(_resolve, future)
+            try:
+                loop.call_soon_threadsafe(_resolve, future)
+            except RuntimeError:  # that loop is closed: nobody is left waiting on it
+                continue
 
     def outcome(self) -> CachedToken:
         """The shared token, or a copy of the shared error raised in the caller.
@@ -126,9 +129,14 @@ def _resolve(future: asyncio.Future[None]) -> None:
 async def _poll(done: threading.Event, timeout: float) -> None:
     import anyio
 
-    with anyio.fail_after(timeout):
+    with anyio.move_on_after(timeout):
         while not done.is_set():
             await anyio.sleep(0.005)
+    if not done.is_set():
+        raise TokenRequestError(
+            f"gave up after {timeout:g}s waiting for another task's token request; "
+            "raise flight_timeout if the token endpoint is this slow"
+        )
 
 
 @dataclass

@@ -114,3 +114,55 @@ def test_counters_count(local: World) -> None:
         stats.retries,
         stats.retries_401,
     ) == (4, 2, 1, 1, 1)
+
+
+INNER_TEST = """
+import os
+
+import httpx
+import pytest
+
+from pytest_oauthcc import ClientCredentials
+
+
+def handler(request):
+    if request.url.path == "/denied":
+        return httpx.Response(401, json={"error": "invalid_client"})
+    if request.method == "POST":
+        return httpx.Response(200, json={"access_token": os.environ["INNER_TOKEN"]})
+    return httpx.Response(500)
+
+
+@pytest.fixture
+def auth():
+    return ClientCredentials("https://as.test/token", "app", os.environ["INNER_SECRET"])
+
+
+def test_refused(auth):
+    auth2 = ClientCredentials("https://as.test/denied", "app", os.environ["INNER_SECRET"])
+    with httpx.Client(auth=auth2, transport=httpx.MockTransport(handler)) as http:
+        http.get("https://api.test/")
+
+
+def test_fails_after_a_token_was_cached(auth):
+    with httpx.Client(auth=auth, transport=httpx.MockTransport(handler)) as http:
+        response = http.get("https://api.test/")
+    assert response.status_code == 200, (auth, response.request.headers)
+"""
+
+
+def test_pytest_output_never_shows_the_secret_or_token(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "inner-secret-" + "x7" * 8
+    token = "inner-token-" + "q9" * 8
+    monkeypatch.setenv("INNER_SECRET", secret)
+    monkeypatch.setenv("INNER_TOKEN", token)
+    pytester.makepyfile(INNER_TEST)
+    result = pytester.runpytest_inprocess("-l", "--tb=long", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    output = result.stdout.str() + result.stderr.str()
+    assert "TokenEndpointError: the token endpoint refused the request" in output
+    assert "client_secret=fp:" in output  # the client's repr, as a local, shows a fingerprint
+    assert secret not in output
+    assert token not in output

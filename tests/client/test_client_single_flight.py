@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from mock_provider import MockProvider
-from pytest_oauthcc import TokenEndpointError
+from pytest_oauthcc import TokenEndpointError, TokenRequestError
 from pytest_oauthcc._single_flight import Flight
 
 from .conftest import SSL_CONTEXT, World, new_provider
@@ -210,3 +210,28 @@ def test_a_due_token_is_still_used_while_another_caller_renews(local: World) -> 
         release.set()
         leader.join(30)
     assert len(local.provider.token_requests) == 2
+
+
+def test_waiters_retry_when_the_leader_meets_a_network_error(
+    sync_world: World, waiters: Waiters
+) -> None:
+    """httpx closes the leader's flow on a transport error; the waiters must not inherit an
+    error they cannot explain: one of them fetches again."""
+    results = storm_threads(sync_world, waiters, 10, drop=True)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1
+    assert isinstance(errors[0], httpx.TransportError)
+    assert results.count(200) == 9
+    assert [r.status for r in sync_world.provider.token_requests] == [0, 200]
+
+
+def test_flight_wait_gives_up_after_its_timeout() -> None:
+    flight = Flight()
+    with pytest.raises(TokenRequestError, match=r"gave up after 0\.01s waiting"):
+        flight.wait(0.01)
+
+    async def main() -> None:
+        await flight.wait_async(0.01)
+
+    with pytest.raises(TokenRequestError, match=r"gave up after 0\.01s waiting"):
+        asyncio.run(main())
