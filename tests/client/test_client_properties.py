@@ -4,6 +4,7 @@ expired or revoked one."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -59,6 +60,7 @@ TRANSIENT: list[dict[str, Any]] = [
 ]
 MAX_ATTEMPTS = 4
 faults = st.lists(st.sampled_from(TRANSIENT), max_size=MAX_ATTEMPTS - 1)
+Step = tuple[str, Any]
 step = st.one_of(
     st.tuples(st.just("get"), faults),
     st.tuples(st.just("advance"), st.floats(min_value=0, max_value=4000)),
@@ -67,10 +69,64 @@ step = st.one_of(
 )
 
 
+def run_steps_sync(provider: MockProvider, auth: ClientCredentials, steps: list[Step]) -> None:
+    with httpx.Client(auth=auth, transport=provider.transport(), verify=SSL_CONTEXT) as http:
+        for action, arg in steps:
+            if action == "get":
+                queue_faults(provider, auth, arg)
+                # fetch_token first: httpx does not let an auth flow retry network errors.
+                token = auth.fetch_token(http)
+                assert provider.active_token(token) is not None
+                assert http.get(provider.me_url).status_code == 200
+                assert provider.faults.pending == []
+            elif action == "revoke":
+                auth.revoke(http)
+            else:
+                other_step(provider, auth, action, arg)
+
+
+async def run_steps_async(
+    provider: MockProvider, auth: ClientCredentials, steps: list[Step]
+) -> None:
+    transport = provider.async_transport()
+    async with httpx.AsyncClient(auth=auth, transport=transport, verify=SSL_CONTEXT) as http:
+        for action, arg in steps:
+            if action == "get":
+                queue_faults(provider, auth, arg)
+                token = await auth.afetch_token(http)
+                assert provider.active_token(token) is not None
+                assert (await http.get(provider.me_url)).status_code == 200
+                assert provider.faults.pending == []
+            elif action == "revoke":
+                await auth.arevoke(http)
+            else:
+                other_step(provider, auth, action, arg)
+
+
+def queue_faults(provider: MockProvider, auth: ClientCredentials, faults: list[Any]) -> None:
+    if faults:
+        auth.invalidate()  # so that the next request meets the faults
+    for fault in faults:
+        provider.add_fault("token", times=1, **fault)
+
+
+def other_step(provider: MockProvider, auth: ClientCredentials, action: str, arg: Any) -> None:
+    if action == "advance":
+        clock = provider.clock
+        assert isinstance(clock, ManualClock)
+        clock.advance(arg)
+    else:
+        auth.invalidate()
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.lists(step, min_size=1, max_size=8), renew_before=st.sampled_from([0, 60, 600]))
+@given(
+    steps=st.lists(step, min_size=1, max_size=8),
+    renew_before=st.sampled_from([0, 60, 600]),
+    mode=st.sampled_from(["sync", "async"]),
+)
 def test_any_recoverable_fault_sequence_yields_a_token_never_an_expired_or_revoked_one(
-    steps: list[tuple[str, Any]], renew_before: float
+    steps: list[Step], renew_before: float, mode: str
 ) -> None:
     clock = ManualClock(START)
     provider = MockProvider(clock=clock, expires_in=900)
@@ -82,28 +138,15 @@ def test_any_recoverable_fault_sequence_yields_a_token_never_an_expired_or_revok
         "secret-value",
         clock=clock,
         sleep=sleeper,
+        async_sleep=sleeper.asleep,
         revocation_url=provider.revocation_url,
         renew_before=renew_before,
         retry=RetryPolicy(max_attempts=MAX_ATTEMPTS, budget=60),
     )
-    with httpx.Client(auth=auth, transport=provider.transport(), verify=SSL_CONTEXT) as http:
-        for action, arg in steps:
-            if action == "get":
-                if arg:
-                    auth.invalidate()  # so that the next request meets the faults
-                for fault in arg:
-                    provider.add_fault("token", times=1, **fault)
-                # fetch_token first: httpx does not let an auth flow retry network errors.
-                token = auth.fetch_token(http)
-                assert provider.active_token(token) is not None
-                assert http.get(provider.me_url).status_code == 200
-                assert provider.faults.pending == []
-            elif action == "advance":
-                clock.advance(arg)
-            elif action == "revoke":
-                auth.revoke(http)
-            else:
-                auth.invalidate()
+    if mode == "sync":
+        run_steps_sync(provider, auth, steps)
+    else:
+        asyncio.run(run_steps_async(provider, auth, steps))
     api_calls = [r for r in provider.requests if r.endpoint == "me"]
     # A 401 would mean the client sent a token the provider considers expired or revoked.
     assert all(r.status == 200 for r in api_calls)

@@ -232,3 +232,13 @@ def test_rfc9110_10_2_3_retry_after_seconds_or_http_date(
 def test_invalid_retry_policies_are_refused(options: dict[str, float]) -> None:
     with pytest.raises(ClientConfigurationError, match="RetryPolicy"):
         RetryPolicy(**options)  # type: ignore[arg-type]
+
+
+def test_a_token_endpoint_slower_than_the_timeout_is_retried_by_fetch_token(
+    local: World,
+) -> None:
+    local.provider.add_fault("token", times=1, delay=5)
+    auth = local.make(timeout=0.01, retry=NO_JITTER)
+    assert local.fetch_token(auth)
+    assert local.sleeper.sleeps == [0.5]
+    assert [r.status for r in local.provider.token_requests][-1] == 200

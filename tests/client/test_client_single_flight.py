@@ -235,3 +235,41 @@ def test_flight_wait_gives_up_after_its_timeout() -> None:
 
     with pytest.raises(TokenRequestError, match=r"gave up after 0\.01s waiting"):
         asyncio.run(main())
+
+
+def test_a_cancelled_leader_task_hands_over_to_a_waiter(
+    async_world: World, waiters: Waiters
+) -> None:
+    provider = async_world.provider
+    auth = async_world.make()
+    waiters.target = 1
+
+    class HangsOnce(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.inner = provider.async_transport()
+            self.calls = 0
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/token"):
+                self.calls += 1
+                if self.calls == 1:
+                    await asyncio.Event().wait()  # hangs until cancelled
+            return await self.inner.handle_async_request(request)
+
+    async def main() -> int:
+        transport = HangsOnce()
+        async with httpx.AsyncClient(auth=auth, transport=transport, verify=SSL_CONTEXT) as http:
+            leader = asyncio.create_task(http.get(provider.me_url))
+            waiter = asyncio.create_task(http.get(provider.me_url))
+            for _ in range(1000):  # bounded: until the second task waits on the flight
+                if waiters.reached.is_set():
+                    break
+                await asyncio.sleep(0)
+            assert waiters.reached.is_set()
+            leader.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await leader
+            return (await waiter).status_code
+
+    assert asyncio.run(main()) == 200
+    assert len(provider.token_requests) == 1  # the hung request never reached the provider
