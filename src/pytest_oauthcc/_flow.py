@@ -128,6 +128,14 @@ class TokenFlows(ClientBase):
                     expires_in_unit=self._unit,
                     wall_now=self._wall(),
                 )
+                token = cache_entry(
+                    parsed,
+                    sent=sent,
+                    sent_wall=sent_wall,
+                    renew_before=self.renew_before,
+                    default_expires_in=self.default_expires_in,
+                    previous=previous,
+                )
             except httpx.TransportError as exc:
                 failure = TokenEndpointUnavailableError(
                     f"the token endpoint {self._token_url!s} could not be reached "
@@ -138,14 +146,7 @@ class TokenFlows(ClientBase):
             except TokenRequestError as exc:
                 failure = exc
             else:
-                return cache_entry(
-                    parsed,
-                    sent=sent,
-                    sent_wall=sent_wall,
-                    renew_before=self.renew_before,
-                    default_expires_in=self.default_expires_in,
-                    previous=previous,
-                )
+                return token
             failure.attempts = attempts
             self._redact(failure, previous)
             delay = self.retry.next_delay(

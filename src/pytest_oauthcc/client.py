@@ -10,9 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import fields
-from typing import Any
 
 import httpx
 
@@ -242,6 +249,11 @@ class ClientCredentials(TokenFlows, httpx.Auth):
             self._revoke_flow(), http, sleep=self._async_sleep, flight_timeout=self._flight_timeout
         )
 
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """The generic httpx hook, for callers that drive auth flows themselves: the same
+        as :meth:`sync_auth_flow` (retry sleeps and waits block the calling thread)."""
+        yield from self.sync_auth_flow(request)
+
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
@@ -254,7 +266,9 @@ class ClientCredentials(TokenFlows, httpx.Auth):
             read_stream=self._expired_if is not None,
         )
 
-    def async_auth_flow(self, request: httpx.Request) -> Any:
+    def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """The httpx hook for ``httpx.AsyncClient``; never blocks the event loop."""
         return _drive.auth_async(
             self._api_flow(request),

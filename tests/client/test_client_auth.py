@@ -168,3 +168,17 @@ def test_rfc6749_3_2_token_url_must_be_https_except_loopback() -> None:
 def test_invalid_configuration_is_refused(options: dict[str, object], message: str) -> None:
     with pytest.raises(ClientConfigurationError, match=message):
         ClientCredentials("https://as.example.com/t", "id", "s", **options)  # type: ignore[arg-type]
+
+
+def test_the_auth_flow_yields_the_token_request_itself() -> None:
+    """STYLE #9: no I/O of its own; whoever drives the flow sends the token request."""
+    auth = ClientCredentials("https://as.test/token", "id", "sec")
+    api = httpx.Request("GET", "https://api.test/")
+    flow = auth.auth_flow(api)
+    token_request = next(flow)
+    assert (token_request.method, str(token_request.url)) == ("POST", "https://as.test/token")
+    answer = httpx.Response(200, json={"access_token": "tok"}, request=token_request)
+    assert flow.send(answer) is api
+    assert api.headers["Authorization"] == "Bearer tok"
+    with pytest.raises(StopIteration):
+        flow.send(httpx.Response(200, request=api))
