@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+
 import httpx
 import pytest
 
@@ -91,3 +93,17 @@ def test_rfc6750_5_3_no_token_over_plain_http_except_loopback() -> None:
     assert send(auth, "http://127.0.0.1:8000/")[-1].headers["Authorization"] == "Bearer tok-1"
     insecure = ClientCredentials("https://as.example.com/t", "id", "s", allow_insecure_http=True)
     assert send(insecure, "http://api.internal/")[-1].headers["Authorization"] == "Bearer tok-1"
+
+
+def test_over_tls_on_a_socket() -> None:
+    from .conftest import CLIENT_ID, SECRET, new_provider
+
+    provider = new_provider()
+    with provider.serve(tls=True) as server:
+        assert server.ca_path is not None
+        auth = ClientCredentials(provider.token_url, CLIENT_ID, SECRET, clock=provider.clock)
+        assert provider.token_url.startswith("https://127.0.0.1:")
+        trust = ssl.create_default_context(cafile=server.ca_path)
+        with httpx.Client(auth=auth, verify=trust) as http:
+            assert http.get(provider.me_url).json()["client_id"] == CLIENT_ID
+    assert provider.token_requests[0].auth_method == "client_secret_basic"
