@@ -273,3 +273,35 @@ def test_a_cancelled_leader_task_hands_over_to_a_waiter(
 
     assert asyncio.run(main()) == 200
     assert len(provider.token_requests) == 1  # the hung request never reached the provider
+
+
+def test_a_task_waits_on_a_fetch_led_by_a_thread(sync_world: World, waiters: Waiters) -> None:
+    """One client used from a worker thread (sync) and an event loop (async) at once: the
+    task waits on the thread's flight without blocking its loop, and shares its token."""
+    provider = sync_world.provider
+    auth = sync_world.make()
+    waiters.target = 1
+    gated = GatedTransport(provider, waiters)
+    outcome: list[int] = []
+
+    def in_thread() -> None:
+        with httpx.Client(auth=auth, transport=gated, verify=SSL_CONTEXT) as http:
+            outcome.append(http.get(provider.me_url).status_code)
+
+    async def main() -> int:
+        thread = threading.Thread(target=in_thread)
+        thread.start()
+        for _ in range(10_000):  # bounded: until the thread's token request is in flight
+            if auth.stats.token_requests:
+                break
+            await asyncio.sleep(0.001)
+        transport = provider.async_transport()
+        async with httpx.AsyncClient(auth=auth, transport=transport, verify=SSL_CONTEXT) as http:
+            status = (await http.get(provider.me_url)).status_code
+        thread.join(30)
+        return status
+
+    assert asyncio.run(main()) == 200
+    assert outcome == [200]
+    assert waiters.count == 1
+    assert len(provider.token_requests) == 1
