@@ -185,6 +185,7 @@ class HostRules:
                     f"allowed_hosts entry {entry!r} is not a host name; give bare names like "
                     "'api.example.com' or '*.example.com' (no scheme, port or path)"
                 )
+            host = host.strip("[]")  # httpx gives IPv6 hosts without their brackets
             if host.startswith("*."):
                 suffixes.append(host[1:])
             elif "*" in host:

@@ -31,7 +31,7 @@ def send(auth: ClientCredentials, url: str, *, follow: bool = False) -> list[htt
     return sent
 
 
-ALLOWED = ["api.example.com", "*.svc.example.com", "Upper.Example.Org."]
+ALLOWED = ["api.example.com", "*.svc.example.com", "Upper.Example.Org.", "[::1]"]
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,7 @@ ALLOWED = ["api.example.com", "*.svc.example.com", "Upper.Example.Org."]
         "https://a.svc.example.com/",
         "https://a.b.svc.example.com/",
         "https://upper.example.org/",
+        "https://[::1]:8443/",
     ],
 )
 def test_allowed_hosts_exact_and_subdomain_patterns(url: str) -> None:
@@ -73,7 +74,7 @@ def test_other_hosts_are_refused_before_anything_is_sent(url: str) -> None:
     assert caught.value.host == host
     assert str(caught.value) == (
         f"refused to send the access token to {host!r}: it is not in allowed_hosts:\n"
-        "  api.example.com\n  upper.example.org\n  *.svc.example.com\n"
+        "  ::1\n  api.example.com\n  upper.example.org\n  *.svc.example.com\n"
         "Add the host to allowed_hosts if it should get it."
     )
 
