@@ -19,7 +19,9 @@ ON_401 = ("invalid_token", "any", "never")
 class SupportsTime(Protocol):
     """A clock: ``time()`` returns seconds (``mock_provider.ManualClock`` is one)."""
 
-    def time(self) -> float: ...
+    def time(self) -> float:
+        """Seconds, as a float (epoch seconds for a wall clock)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class ClientStats:
 
 
 def check_credentials(client_id: str, secret: str, method: str, form_encode: bool) -> None:
+    """Check the credentials and how they are sent.
+
+    Raises:
+        ClientConfigurationError: an empty id or secret, an unknown method, or a client id
+            that raw HTTP Basic cannot carry.
+    """
     if not isinstance(client_id, str) or not client_id:
         raise ClientConfigurationError("client_id must be a non-empty string")
     if not isinstance(secret, str) or not secret:
@@ -60,6 +68,11 @@ def check_credentials(client_id: str, secret: str, method: str, form_encode: boo
 
 
 def check_resources(resource: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The RFC 8707 resource indicators as a tuple.
+
+    Raises:
+        ClientConfigurationError: a resource that is not an absolute URI without fragment.
+    """
     resources = (
         () if resource is None else (resource,) if isinstance(resource, str) else tuple(resource)
     )
@@ -74,6 +87,11 @@ def check_resources(resource: str | Sequence[str] | None) -> tuple[str, ...]:
 
 
 def check_seconds(**values: float) -> None:
+    """Check that each named value is a number of seconds >= 0.
+
+    Raises:
+        ClientConfigurationError: naming the first value that is not.
+    """
     for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
             raise ClientConfigurationError(
