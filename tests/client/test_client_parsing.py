@@ -208,3 +208,32 @@ def test_quirk_unknown_token_type_is_refused(local: World) -> None:
     with pytest.raises(UnsupportedTokenTypeError):
         local.get(local.make())
     assert [r.endpoint for r in local.provider.requests] == ["token"]  # the API never saw it
+
+
+def test_an_expires_at_already_past_is_refused_with_the_likely_causes() -> None:
+    from pytest_oauthcc._lifetime import cache_entry
+
+    parsed = parse(token(expires_at=NOW - 120))
+    with pytest.raises(InvalidTokenResponseError) as caught:
+        cache_entry(
+            parsed,
+            sent=10.0,
+            sent_wall=NOW,
+            renew_before=60,
+            default_expires_in=3600,
+            previous=None,
+        )
+    assert str(caught.value) == (
+        "the token response's expires_at is 120s in the past by this client's clock; "
+        "check for clock skew or an expires_at in other units"
+    )
+
+
+def test_expires_at_becomes_a_lifetime_from_the_send_time() -> None:
+    from pytest_oauthcc._lifetime import cache_entry
+
+    parsed = parse(token(expires_at=NOW + 600))
+    entry = cache_entry(
+        parsed, sent=10.0, sent_wall=NOW, renew_before=60, default_expires_in=3600, previous=None
+    )
+    assert (entry.renew_at, entry.expires_at) == (10.0 + 540, 10.0 + 600)
