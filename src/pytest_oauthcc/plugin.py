@@ -8,8 +8,10 @@ them, and a run that uses none of them pays nothing for them.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,10 +25,15 @@ if TYPE_CHECKING:
     from ._options import ProviderOptions
     from ._provider import CheckedProvider
     from ._servers import ServerPool
+    from .collect import BoundConnection, ConnectionFile
+    from .report import ConnectionResults
 
 __all__: list[str] = []
 
 DEFAULT_FILES = ("*.oauthcc.yaml", "*.oauthcc.yml", "*.oauthcc.json", "*.oauthcc.toml")
+# The user property carrying a connection step's result from its item (maybe on an xdist
+# worker) to the controller, where the terminal matrix and the JSON report are built.
+STEP_PROPERTY = "oauthcc_step"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,7 +66,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the markers; their help text is their signature."""
+    """Register the markers (their help text is their signature) and the connection reports."""
+    config.pluginmanager.register(ConnectionReports(config), "oauthcc-connection-reports")
     config.addinivalue_line(
         "markers",
         f"{marker_signature()}: configure the oauth_provider, oauth_server, oauth_client and "
@@ -70,6 +78,57 @@ def pytest_configure(config: pytest.Config) -> None:
         "oauthcc(config, fields=None, live=False): bind a test to the connection file `config` "
         "(fixture oauthcc_connection).",
     )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ConnectionFile | None:
+    """Collect files matching the ``oauthcc_files`` patterns as connection files."""
+    patterns = parent.config.getini("oauthcc_files")
+    if not any(fnmatch.fnmatch(file_path.name, pattern) for pattern in patterns):
+        return None
+    from .collect import ConnectionFile
+
+    return ConnectionFile.from_parent(parent, path=file_path)
+
+
+class ConnectionReports:
+    """Connection step results of this run: the terminal matrix and the JSON report.
+
+    Step results reach the controller inside test reports (see :data:`STEP_PROPERTY`), so
+    under xdist both are complete on the controller and never written by a worker.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: ConnectionResults | None = None
+
+    def _results(self) -> ConnectionResults:
+        if self.results is None:
+            from .report import ConnectionResults
+
+            self.results = ConnectionResults()
+        return self.results
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Keep the step result a connection step's report carries."""
+        if report.when == "call" and any(p[0] == STEP_PROPERTY for p in report.user_properties):
+            self._results().add_test_report(report)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """Print the connection x step matrix when connection files ran."""
+        if not self.results:
+            return
+        from .report import render_matrix
+
+        terminalreporter.write_sep("-", "oauthcc connections")
+        for line in render_matrix(self.results):
+            terminalreporter.write_line(line)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Write the JSON report (``--oauthcc-report PATH``), on the controller only."""
+        target = self.config.getoption("oauthcc_report")
+        if target is None or hasattr(self.config, "workerinput"):
+            return
+        self._results().write(target)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -181,3 +240,13 @@ def oauth_async_client(oauth_provider: CheckedProvider) -> httpx.AsyncClient:
         auth=reference_auth(oauth_provider),
         transport=oauth_provider.async_transport(),
     )
+
+
+@pytest.fixture
+def oauthcc_connection(request: pytest.FixtureRequest) -> BoundConnection:
+    """The connection file named by ``@pytest.mark.oauthcc(config, fields=None, live=False)``,
+    loaded; ``.check()`` runs its nine steps against a mock built from it (or live)."""
+    __tracebackhide__ = True
+    from .collect import bind_marker
+
+    return bind_marker(request)

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 # An in-process pytester run forgets the modules first imported during it, and the next run
-# imports them again; cryptography's Rust bindings keep the first import's classes, so its
-# isinstance checks then fail. Importing the JWT stack here keeps one copy for every run.
+# imports them again; C extensions (cryptography's Rust bindings, PyYAML's loader) keep the
+# first import's classes, so isinstance checks then fail. Importing what the plugin loads
+# lazily here keeps one copy of each for every run.
 import joserfc.errors
 import joserfc.jwk
 import joserfc.jwt
 import pytest
+import yaml
+
+import pytest_oauthcc._fixtures
+import pytest_oauthcc.collect
+import pytest_oauthcc.report
 
 # The inner runs follow the project's own rules: warnings are errors, markers are strict, and
 # nothing is cached between runs (the cache would leak state between tests and workers).
@@ -16,7 +22,15 @@ filterwarnings = error
 addopts = --strict-markers -p no:cacheprovider
 """
 
-PRELOADED = (joserfc.errors, joserfc.jwk, joserfc.jwt)
+PRELOADED = (
+    joserfc.errors,
+    joserfc.jwk,
+    joserfc.jwt,
+    yaml,
+    pytest_oauthcc._fixtures,
+    pytest_oauthcc.collect,
+    pytest_oauthcc.report,
+)
 
 
 @pytest.fixture
