@@ -89,3 +89,24 @@ def test_add_client_arguments_are_validated(kwargs: dict[str, object], message: 
     arguments: dict[str, object] = {"client_id": "c", "client_secret": "s", **kwargs}
     with pytest.raises(ValueError, match=message):
         MockProvider().add_client(**arguments)  # type: ignore[arg-type]
+
+
+def test_many_live_tokens_do_not_rescan_the_store_on_every_issue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    provider = MockProvider(clock=ManualClock(0), expires_in=10_000)
+    provider.add_client("c", "s")
+    scans = 0
+    purge = provider._purge
+
+    def counting_purge(now: float) -> None:
+        nonlocal scans
+        scans += 1
+        purge(now)
+
+    monkeypatch.setattr(provider, "_purge", counting_purge)
+    for _ in range(6000):
+        provider.issue_token("c")
+    # Without a clock move, a purge runs only when the store doubles: 2049 and 4098.
+    assert scans == 2
+    assert len(provider.tokens) == 6000
