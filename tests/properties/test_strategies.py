@@ -280,9 +280,17 @@ def test_the_success_flag_matches_the_answers(plan: FaultPlan) -> None:
     )
 
 
+@given(fault_plans(eventually_succeeds=True))
+def test_plans_that_succeed_announce_live_tokens(plan: FaultPlan) -> None:
+    # Regression: claimed_expires_in=0 with expires_at announced a token dead on arrival.
+    assert plan.quirks.get("claimed_expires_in", 1) >= 1
+    assert "nest_under" not in plan.quirks
+
+
 @given(fault_plans(eventually_succeeds=False, max_attempts=2))
 def test_plans_that_fail_say_so(plan: FaultPlan) -> None:
     assert not plan.eventually_succeeds
+    assert plan.succeeds_within is None
 
 
 @given(fault_plans())

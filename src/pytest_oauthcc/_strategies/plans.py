@@ -3,8 +3,8 @@
 Plans are built segment by segment: a fetch meets a run of transient answers and then an
 "ok" one, so "eventually succeeds within N attempts" is true by construction (each run
 shorter than N, no terminal answer) or false by construction (a terminal answer, or a run of
-N transient ones, after some good fetches). Everything shrinks towards the empty plan, and a
-failing plan towards a single ``invalid_client``.
+N transient ones, before the first token; with ``None``, possibly after some good fetches).
+Everything shrinks towards the empty plan, and a failing plan towards a single 400 answer.
 """
 
 from __future__ import annotations
@@ -113,7 +113,9 @@ def fault_plans(
     Args:
         eventually_succeeds: ``True``: every fetch of a client retrying transient failures
             up to ``max_attempts`` times gets a token (and no quirk needs client
-            configuration); ``False``: some fetch cannot; ``None``: either.
+            configuration); ``False``: the first fetch cannot get one (a terminal answer,
+            or ``max_attempts`` transient ones); ``None``: either, including plans where a
+            later renewal is the fetch that fails.
         max_attempts: the client's retry budget in token requests per fetch (1-10).
             Retry-After values are at most 5 seconds, backoff is the client's own.
         behaviours: which of :data:`BEHAVIOURS` to use (default: all). ``drop`` makes
@@ -170,7 +172,11 @@ def fault_plans(
     )
     event_kinds: list[str] = [k for k in ("revoke", "expire", "advance") if k in kinds]
     events = _events(event_kinds, max_events)
-    picked_quirks = _quirks(quirk_names)
+    # An announced lifetime of 0 next to expires_at says the token is dead on arrival, which
+    # no client can use: plans that promise success announce at least a second.
+    picked_quirks = _quirks(
+        quirk_names, {"claimed_expires_in": st.integers(1, 86_400)} if eventually_succeeds else {}
+    )
 
     def segment(limit: int) -> SearchStrategy[list[PlannedAnswer]]:
         runs = (
@@ -206,19 +212,17 @@ def fault_plans(
                 max_size=max_attempts,
             )
         )
-    bad = (
-        st.tuples(st.lists(segment(max_attempts - 1), max_size=2), st.one_of(tail)).map(
-            lambda pair: [a for s in pair[0] for a in s] + pair[1]
-        )
-        if tail
-        else None
-    )
-    if eventually_succeeds is True or bad is None:
+    first_fails = st.one_of(tail) if tail else None
+    if eventually_succeeds is True or first_fails is None:
         answers = good
     elif eventually_succeeds is False:
-        answers = bad
+        answers = first_fails
     else:
-        answers = st.one_of(good, bad)
+        # Some good fetches first, so a later renewal is the one that fails.
+        later = st.tuples(st.lists(segment(max_attempts - 1), max_size=2), first_fails).map(
+            lambda pair: [a for s in pair[0] for a in s] + pair[1]
+        )
+        answers = st.one_of(good, later)
     return st.builds(
         lambda a, q, e: FaultPlan(tuple(a), q, tuple(e), max_attempts),
         answers,
@@ -240,13 +244,15 @@ def _plan_quirks(
     return check_choices(quirks, "quirks", allowed, what="quirk names")
 
 
-def _quirks(names: tuple[str, ...]) -> SearchStrategy[dict[str, Any]]:
+def _quirks(
+    names: tuple[str, ...], values: dict[str, SearchStrategy[Any]]
+) -> SearchStrategy[dict[str, Any]]:
     if not names:
         return st.just({})
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        return draw_quirks(draw, names, at_least_one=False)
+        return draw_quirks(draw, names, at_least_one=False, values=values)
 
     return build()
 

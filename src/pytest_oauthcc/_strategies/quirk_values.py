@@ -10,6 +10,7 @@ or about the request (``fault_plans``).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -73,10 +74,18 @@ def quirk_value(name: str) -> SearchStrategy[Any]:
 _SWITCHED_ON = st.integers(0, 3).map(lambda n: n == 3)
 
 
-def draw_quirks(draw: st.DrawFn, names: tuple[str, ...], *, at_least_one: bool) -> dict[str, Any]:
+def draw_quirks(
+    draw: st.DrawFn,
+    names: tuple[str, ...],
+    *,
+    at_least_one: bool,
+    values: Mapping[str, SearchStrategy[Any]] | None = None,
+) -> dict[str, Any]:
     """Draw quirk options among ``names``: each switched on independently (so each shrinks
-    away on its own), or exactly the first name when ``at_least_one`` and none was."""
+    away on its own), or exactly the first name when ``at_least_one`` and none was.
+    ``values`` overrides the value strategy of some quirks."""
     picked = [name for name in names if draw(_SWITCHED_ON)]
     if not picked and at_least_one:
         picked = [draw(st.sampled_from(names))]
-    return {name: draw(quirk_value(name)) for name in picked}
+    chosen = values or {}
+    return {name: draw(chosen[name] if name in chosen else quirk_value(name)) for name in picked}

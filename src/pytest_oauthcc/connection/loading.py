@@ -91,11 +91,48 @@ def load_document(path: str | Path) -> Document:
         problem = ConfigProblem(name, 1, "", f"cannot read the file: {exc}")
         raise ConfigError(name, [problem]) from None
     lower = name.lower()
-    if lower.endswith(".json"):
-        return _load_json(name, text)
-    if lower.endswith(".toml"):
-        return _load_toml(name, text)
-    return _load_yaml(name, text)
+    try:
+        if lower.endswith(".json"):
+            doc = _load_json(name, text)
+        elif lower.endswith(".toml"):
+            doc = _load_toml(name, text)
+        else:
+            doc = _load_yaml(name, text)
+    except RecursionError:
+        # The parsers recurse once per nesting level: a pathological file must be a config
+        # error, not a crash of the loader (or of `oauthcc check` on a whole folder).
+        problem = ConfigProblem(name, 1, "", f"nested too deeply to read (>{MAX_DEPTH} levels)")
+        raise ConfigError(name, [problem]) from None
+    problems = _shape_problems(doc)
+    if problems:
+        raise ConfigError(name, problems)
+    return doc
+
+
+# A connection config nests a handful of levels; mock answers a few more.
+MAX_DEPTH = 64
+
+
+def _shape_problems(doc: Document) -> list[ConfigProblem]:
+    """Keys that are not strings (YAML ``1:``, ``null:``) and absurd nesting, which the
+    schema validator and the line map cannot describe."""
+    problems: list[ConfigProblem] = []
+    stack: list[tuple[Any, KeyPath]] = [(doc.data, ())]
+    while stack:
+        value, key = stack.pop()
+        if len(key) > MAX_DEPTH:
+            return [doc.problem(key[:MAX_DEPTH], f"nested more than {MAX_DEPTH} levels deep")]
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if isinstance(name, str):
+                    stack.append((item, (*key, name)))
+                else:
+                    problems.append(
+                        doc.problem(key, f"key {name!r} is not a string; quote it: '{name}'")
+                    )
+        elif isinstance(value, list):
+            stack.extend((item, (*key, index)) for index, item in enumerate(value))
+    return sorted(problems, key=lambda p: p.line)
 
 
 # libyaml's loader when PyYAML was built with it: parsing dominates `oauthcc check` on a

@@ -166,7 +166,10 @@ def parse(doc: Document) -> ConnectionConfig:
     if isinstance(doc.data, dict):
         for key, text in _strings(doc.data, ()):
             problems += [doc.problem(key, m) for m in syntax_problems(text)]
-        keys = [f.get("key") for f in doc.data.get("fields", []) if isinstance(f, dict)]
+        # The schema reports a "fields" that is not a list; here it just has no keys.
+        fields = doc.data.get("fields")
+        items = fields if isinstance(fields, list) else []
+        keys = [f.get("key") for f in items if isinstance(f, dict)]
         for index, name in enumerate(keys):
             if name is not None and keys.index(name) != index:
                 problems.append(doc.problem(("fields", index, "key"), f"duplicate field {name!r}"))
