@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 import pytest_oauthcc._fixtures
+import pytest_oauthcc.client
 import pytest_oauthcc.collect
 import pytest_oauthcc.report
 
@@ -28,6 +29,7 @@ PRELOADED = (
     joserfc.jwt,
     yaml,
     pytest_oauthcc._fixtures,
+    pytest_oauthcc.client,
     pytest_oauthcc.collect,
     pytest_oauthcc.report,
 )

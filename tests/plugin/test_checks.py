@@ -134,34 +134,37 @@ def test_a_scripted_server_error_is_not_a_provider_error(pytester: pytest.Pytest
     pytester.runpytest().assert_outcomes(passed=1)
 
 
-@pytest.mark.parametrize(
-    ("switch", "problem"),
-    [
-        pytest.param("assert_all_faults_fired", "unfired", id="faults"),
-        pytest.param("assert_all_requests_matched", "unmatched", id="unmatched"),
-        pytest.param("assert_no_provider_errors", "provider_error", id="errors"),
-    ],
-)
-def test_each_check_can_be_switched_off_per_test(
-    pytester: pytest.Pytester, switch: str, problem: str
-):
+SWITCHES = [
+    ("assert_all_faults_fired", "unfired"),
+    ("assert_all_requests_matched", "unmatched"),
+    ("assert_no_provider_errors", "provider_error"),
+]
+
+
+def test_each_check_can_be_switched_off_per_test(pytester: pytest.Pytester):
+    cases = "".join(
+        f"""
+@pytest.mark.oauth_provider({switch}=False)
+def test_off_{problem}(oauth_provider):
+    {problem}(oauth_provider)
+
+def test_on_{problem}(oauth_provider):
+    {problem}(oauth_provider)
+"""
+        for switch, problem in SWITCHES
+    )
     pytester.makepyfile(
         problems=PROBLEMS,
-        test_it=f"""
-        import pytest
-        from problems import {problem}
-
-        @pytest.mark.oauth_provider({switch}=False)
-        def test_off(oauth_provider):
-            {problem}(oauth_provider)
-
-        def test_on(oauth_provider):
-            {problem}(oauth_provider)
-        """,
+        test_it="import pytest\nfrom problems import unfired, unmatched, provider_error\n" + cases,
     )
-    result = pytester.runpytest("-p", "no:logging")
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["FAILED test_it.py::test_on - Failed: oauth_provider at *"])
+    result = pytester.runpytest("-p", "no:logging", "-rf")
+    result.assert_outcomes(passed=3, failed=3)
+    result.stdout.fnmatch_lines(
+        [
+            f"FAILED test_it.py::test_on_{problem} - Failed: oauth_provider at *"
+            for _, problem in SWITCHES
+        ]
+    )
 
 
 def test_every_provider_of_a_test_is_checked(pytester: pytest.Pytester):

@@ -10,6 +10,7 @@ import pytest
 from pytest_oauthcc._options import marker_signature
 
 DOCS = Path(__file__).parents[2] / "docs"
+SERVICEX = DOCS.parent / "examples" / "connections" / "servicex.oauthcc.yaml"
 TEST = re.compile(r"^\s*(?:async\s+)?def test_", re.MULTILINE)
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
@@ -28,20 +29,29 @@ def test_every_python_block_of_the_page_passes(pytester: pytest.Pytester, page: 
     modules = blocks(page, "python")
     assert modules
     pytester.makepyfile(**{f"test_block_{n}": body for n, body in enumerate(modules, 1)})
-    result = pytester.runpytest("-p", "no:randomly")
+    (pytester.path / "servicex.oauthcc.yaml").write_text(SERVICEX.read_text(encoding="utf-8"))
+    result = pytester.runpytest(*(f"test_block_{n}.py" for n in range(1, len(modules) + 1)))
     expected = sum(len(TEST.findall(body)) for body in modules)
     result.assert_outcomes(passed=expected)
 
 
 def test_the_examples_run_as_tests(pytester: pytest.Pytester):
-    examples = sorted((DOCS / "examples").glob("test_*.py"))
-    assert [p.name for p in examples] == ["test_provider_failure.py", "test_token_renewal.py"]
-    for path in examples:
-        pytester.makepyfile(**{path.stem: path.read_text(encoding="utf-8")})
+    examples = DOCS / "examples"
+    files = sorted(p for p in examples.rglob("*") if p.is_file() and p.suffix != ".md")
+    assert [p.relative_to(examples).as_posix() for p in files] == [
+        "connections/servicex.oauthcc.yaml",
+        "test_connections.py",
+        "test_provider_failure.py",
+        "test_token_renewal.py",
+    ]
+    for path in files:
+        target = pytester.path / path.relative_to(examples)
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     result = pytester.runpytest()
-    outcomes = result.parseoutcomes()
-    assert set(outcomes) == {"passed"}
-    assert outcomes["passed"] == 8
+    # 10 example tests, and the connection file's nine steps (refresh is not configured).
+    result.assert_outcomes(passed=18, skipped=1)
+    result.stdout.fnmatch_lines(["*- oauthcc connections -*", "connection  *", "ServiceX  *"])
 
 
 def test_the_documented_signature_is_the_markers(pytester: pytest.Pytester):
@@ -75,6 +85,7 @@ def test_the_documented_messages_are_the_real_ones(pytester: pytest.Pytester):
 
 
 def test_the_examples_page_includes_every_example():
-    page = (DOCS / "examples" / "index.md").read_text(encoding="utf-8")
-    for path in (DOCS / "examples").glob("test_*.py"):
-        assert f'--8<-- "docs/examples/{path.name}"' in page
+    examples = DOCS / "examples"
+    page = (examples / "index.md").read_text(encoding="utf-8")
+    for path in [*examples.glob("test_*.py"), *examples.glob("connections/*")]:
+        assert f'--8<-- "docs/examples/{path.relative_to(examples).as_posix()}"' in page

@@ -176,53 +176,45 @@ def test_a_typo_in_an_outer_marker_fails_too(pytester: pytest.Pytester):
     )
 
 
-@pytest.mark.parametrize(
-    ("marker", "message"),
-    [
-        pytest.param(
-            "token_format='jws'",
-            "token_format must be 'opaque' or 'jwt', got 'jws'",
-            id="token_format",
-        ),
-        pytest.param("expires_in='60'", "expires_in must be whole seconds, got '60'", id="expires"),
-        pytest.param(
-            "scopes='read write'",
-            "scopes must be a list of scope names, got 'read write'",
-            id="scopes-string",
-        ),
-        pytest.param(
-            "clients=['svc']",
-            'clients must be {"id": "secret", ...} or a list of dicts, got list',
-            id="clients",
-        ),
-        pytest.param(
-            "faults={'endpoint': 'token'}",
-            "faults must be a list of dicts of add_fault() arguments",
-            id="faults-not-a-list",
-        ),
-        pytest.param(
-            "assert_all_faults_fired='no'",
-            "assert_all_faults_fired must be True or False, got 'no'",
-            id="switch",
-        ),
-    ],
-)
-def test_invalid_marker_values_fail_with_the_reason(
-    pytester: pytest.Pytester, marker: str, message: str
-):
-    pytester.makepyfile(
-        f"""
-        import pytest
+# (test id, marker arguments, the reason in the ValueError)
+INVALID_VALUES = [
+    ("token_format", "token_format='jws'", "token_format must be 'opaque' or 'jwt', got 'jws'"),
+    ("expires_in", "expires_in='60'", "expires_in must be whole seconds, got '60'"),
+    ("scopes", "scopes='read write'", "scopes must be a list of scope names, got 'read write'"),
+    (
+        "clients",
+        "clients=['svc']",
+        'clients must be {"id": "secret", ...} or a list of dicts, got list',
+    ),
+    (
+        "faults",
+        "faults={'endpoint': 'token'}",
+        "faults must be a list of dicts of add_fault() arguments",
+    ),
+    (
+        "switch",
+        "assert_all_faults_fired='no'",
+        "assert_all_faults_fired must be True or False, got 'no'",
+    ),
+]
 
-        @pytest.mark.oauth_provider({marker})
-        def test_value(oauth_provider):
-            pass
-        """
+
+def test_invalid_marker_values_fail_with_the_reason(pytester: pytest.Pytester):
+    # One inner run for the whole table: each case is its own test function there.
+    pytester.makepyfile(
+        "import pytest\n"
+        + "".join(
+            f"\n@pytest.mark.oauth_provider({marker})\ndef test_{name}(oauth_provider):\n    pass\n"
+            for name, marker, _ in INVALID_VALUES
+        )
     )
     result = pytester.runpytest("--tb=short")
-    result.assert_outcomes(errors=1)
+    result.assert_outcomes(errors=len(INVALID_VALUES))
     result.stdout.fnmatch_lines(
-        [f"E   ValueError: invalid @pytest.mark.oauth_provider() options: {message}"]
+        [
+            f"E   ValueError: invalid @pytest.mark.oauth_provider() options: {message}"
+            for _, _, message in INVALID_VALUES
+        ]
     )
 
 

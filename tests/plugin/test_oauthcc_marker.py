@@ -121,4 +121,4 @@ unique_id: "{{{{ test.client_id }}}}"
     result.stdout.fnmatch_lines(["loopback.oauthcc.yaml::token PASSED*"])
     assert "demo-secret" not in result.stdout.str()
     assert {r.client_id for r in oauth_server.token_requests} == {"demo-client"}
-    assert [r.status for r in oauth_server.requests if r.endpoint == "me"][0] == 200
+    assert next(r.status for r in oauth_server.requests if r.endpoint == "me") == 200
