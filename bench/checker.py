@@ -7,14 +7,14 @@ checked against mocks built from each file: ``oauthcc check DIR`` in one process
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from common import PYTHON, ROOT, Row, Settings, interleaved, median, ratio, unavailable
+from common import PYTHON, ROOT, Row, Settings, median, ratio, unavailable
 
 EXAMPLES = ROOT / "examples" / "connections"
 CLI = "from pytest_oauthcc.cli import main; raise SystemExit(main())"
@@ -68,57 +68,72 @@ def _why_not(result: subprocess.CompletedProcess[str], what: str) -> str | None:
     return f"{what} exited {result.returncode}: {tail[:240]}"
 
 
-def _timed(run: Callable[[Path], subprocess.CompletedProcess[str]], folder: Path) -> float:
-    start = time.perf_counter()
-    run(folder)
-    return time.perf_counter() - start
-
-
-def _probe(folder: Path) -> dict[str, str | None]:
-    """Check one small folder each way; say which ways work."""
-    small = write_folder(folder / "probe", 6)
-    return {
-        "oauthcc check": _why_not(cli_check(small), "oauthcc check"),
-        "pytest -n 2": _why_not(pytest_check(small), "pytest -n 2"),
-    }
-
-
 RUNNERS = {"oauthcc check": cli_check, "pytest -n 2": pytest_check}
 
 
 def _measure(settings: Settings, counts: list[int]) -> tuple[list[Row], dict[str, list[float]]]:
-    """Seconds per file for each working way and folder size (interleaved)."""
+    """Seconds per file for each way and folder size, interleaved and rotating the order.
+
+    A way whose run does not check the folder (the command or the collector does not exist
+    yet) is dropped and reported unavailable.
+    """
+    repeats = {"smoke": 1, "quick": 2}.get(settings.mode, 5)
     rows: list[Row] = []
+    samples: dict[str, list[float]] = {}
+    broken: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="oauthcc-bench-") as tmp:
-        base = Path(tmp)
-        status = _probe(base)
-        ways = [way for way, why in status.items() if why is None]
-        rows += [
-            unavailable("5", "check connection files", way, why)
-            for way, why in status.items()
-            if why is not None
-        ]
-        folders = {count: write_folder(base / f"n{count}", count) for count in counts}
-        subjects: dict[str, Callable[[], float]] = {}
-        for way in ways:
-            for count, folder in folders.items():
-                subjects[f"{way}:{count}"] = _per_file(RUNNERS[way], folder, count)
-        samples = interleaved(max(2, settings.repeats - 2), subjects) if subjects else {}
-    return rows, samples
+        folders = {count: write_folder(Path(tmp) / f"n{count}", count) for count in counts}
+        keys = [(way, count) for count in counts for way in RUNNERS]
+        for rep in range(repeats):
+            shift = rep % len(keys)
+            for way, count in keys[shift:] + keys[:shift]:
+                if way in broken:
+                    continue
+                start = time.perf_counter()
+                result = RUNNERS[way](folders[count])
+                elapsed = time.perf_counter() - start
+                why = _why_not(result, way)
+                if why is not None:
+                    broken.add(way)
+                    rows.append(unavailable("5", "check connection files", way, why))
+                    continue
+                samples.setdefault(f"{way}:{count}", []).append(elapsed / count)
+    dropped = {key for key in samples if key.split(":")[0] in broken}
+    return rows, {key: values for key, values in samples.items() if key not in dropped}
 
 
-def _per_file(
-    run: Callable[[Path], subprocess.CompletedProcess[str]], folder: Path, count: int
-) -> Callable[[], float]:
-    return lambda: _timed(run, folder) / count
+def scaling_counts(settings: Settings) -> tuple[int, int]:
+    """The two folder sizes of part 6: the part 5 folder and 10x it (a tenth of it and the
+    part 5 folder in ``--quick``, so the run stays under three minutes)."""
+    count = settings.connection_files
+    return (max(2, count // 10), count) if settings.mode != "full" else (count, count * 10)
+
+
+@functools.cache
+def _results(settings: Settings) -> tuple[tuple[Row, ...], dict[str, list[float]]]:
+    rows, samples = _measure(settings, sorted({1, *scaling_counts(settings)}))
+    return tuple(rows), samples
+
+
+def marginal(samples: dict[str, list[float]], way: str, low: int, high: int) -> list[float]:
+    """Seconds per file between two folder sizes, per repetition: the process start-up and
+    collection costs that do not grow with the folder cancel out."""
+    return [
+        (b * high - a * low) / (high - low)
+        for a, b in zip(samples[f"{way}:{low}"], samples[f"{way}:{high}"], strict=True)
+    ]
 
 
 def measure_checker(settings: Settings) -> list[Row]:
     """Part 5: seconds per connection file, serial CLI and ``pytest -n 2``."""
     count = settings.connection_files
-    rows, samples = _measure(settings, [count])
-    for key, values in samples.items():
-        way = key.split(":")[0]
+    found, samples = _results(settings)
+    rows = list(found)
+    for way in RUNNERS:
+        if f"{way}:{count}" not in samples:
+            continue
+        values = marginal(samples, way, 1, count)
+        whole = median(samples[f"{way}:{count}"]) * count
         rows.append(
             Row(
                 "5",
@@ -126,7 +141,7 @@ def measure_checker(settings: Settings) -> list[Row]:
                 way,
                 median(values),
                 "s",
-                note=f"whole folder {median(values) * count:.2f} s",
+                note=f"whole folder {whole:.2f} s (start-up included)",
                 samples=values,
             )
         )
@@ -135,16 +150,19 @@ def measure_checker(settings: Settings) -> list[Row]:
 
 def measure_scaling(settings: Settings) -> list[Row]:
     """Part 6 for part 5: per-file cost with 10x the files."""
-    small = settings.connection_files
-    large = small * 10
-    found, samples = _measure(settings, [small, large])
-    measurement = f"check per file, {large} vs {small} files"
+    small, large = scaling_counts(settings)
+    found, samples = _results(settings)
+    measurement = f"check, per file from {small} to {large} files"
     rows = [
         unavailable("6", measurement, r.subject, r.note.removeprefix("not available: "))
         for r in found
     ]
-    for way in sorted({key.split(":")[0] for key in samples}):
-        big, base = median(samples[f"{way}:{large}"]), median(samples[f"{way}:{small}"])
+    for way in RUNNERS:
+        if f"{way}:{large}" not in samples:
+            continue
+        growth = marginal(samples, way, small, large)
+        first = marginal(samples, way, 1, small)
+        big, base = median(growth), median(first)
         r = ratio(big, base)
         rows.append(
             Row(
@@ -153,12 +171,12 @@ def measure_scaling(settings: Settings) -> list[Row]:
                 way,
                 big,
                 "s",
-                baseline=f"{small} files",
+                baseline=f"per file from 1 to {small} files",
                 baseline_value=base,
                 ratio=r,
                 target="~1.0x (linear)",
                 met=r is not None and r <= 1.2,
-                samples=samples[f"{way}:{large}"],
+                samples=growth,
             )
         )
     return rows

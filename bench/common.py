@@ -30,6 +30,7 @@ class Settings:
     mode: str
     repeats: int
     round_trips: int
+    server_repeats: int
     server_requests: int
     suite_tests: int
     client_requests: int
@@ -42,10 +43,10 @@ class Settings:
     def for_mode(cls, mode: str) -> Settings:
         """The settings of ``mode``: ``full``, ``quick`` or ``smoke``."""
         if mode == "smoke":
-            return cls(mode, 1, 20, 20, 5, 20, 5, 10, 4, peers=False)
+            return cls(mode, 1, 20, 1, 20, 5, 20, 5, 10, 4, peers=False)
         if mode == "quick":
-            return cls(mode, 5, 300, 300, 1000, 300, 50, 500, 200, peers=True)
-        return cls(mode, 9, 1000, 1000, 1000, 1000, 50, 500, 200, peers=True)
+            return cls(mode, 5, 300, 3, 150, 300, 300, 50, 500, 200, peers=True)
+        return cls(mode, 9, 1000, 5, 1000, 1000, 1000, 50, 500, 200, peers=True)
 
 
 @dataclass
@@ -110,6 +111,17 @@ def ratio(subject: float | None, baseline: float | None) -> float | None:
     return subject / baseline
 
 
+def paired_ratio(subject: list[float], baseline: list[float]) -> float | None:
+    """The median of the per-repetition ratios ``subject[i] / baseline[i]``.
+
+    Subject and baseline ran next to each other in each repetition, so each pair saw the
+    same load from neighbouring processes; the median of their ratios is steadier than
+    the ratio of the two medians on a busy machine.
+    """
+    pairs = [s / b for s, b in zip(subject, baseline, strict=True) if b]
+    return statistics.median(pairs) if pairs else None
+
+
 def machine() -> dict[str, str]:
     """The machine the numbers came from: CPU model, cores, Python, OS."""
     model = "unknown"
@@ -131,6 +143,9 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "node": node,
+        # The 1-minute load average when the run started: above the core count, neighbouring
+        # processes were competing for the CPU and absolute times are inflated.
+        "load": f"{os.getloadavg()[0]:.1f}",
     }
 
 

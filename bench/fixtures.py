@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import PYTHON, Row, Settings, interleaved, median, ratio, unavailable
+from common import PYTHON, Row, Settings, median, ratio, unavailable
 
 HEADER = """\
 import httpx
@@ -111,8 +111,8 @@ def measure_fixtures(settings: Settings) -> list[Row]:
         kinds: list[str] = []
         for kind in ("plain", "oauth_provider", "oauth_server", "pytest-httpx"):
             suite = write_suite(folder, kind, count)
-            # The smoke run (one repetition) skips the warm-up; its numbers mean nothing.
-            why = warm_up(suite, count) if settings.mode != "smoke" else None
+            # The full run warms each suite up first (module compilation, disk cache).
+            why = warm_up(suite, count) if settings.mode == "full" else None
             if why is None:
                 kinds.append(kind)
             else:
@@ -159,13 +159,20 @@ def _runner(suite: Path, count: int) -> Callable[[], float]:
 def _measure(
     settings: Settings, suites: dict[str, Callable[[], float]], rows: list[Row]
 ) -> dict[str, list[float]]:
-    """Interleaved repetitions; in smoke mode a suite that fails is reported unavailable."""
-    if settings.mode != "smoke":
-        return interleaved(max(2, settings.repeats - 2), suites)
-    samples: dict[str, list[float]] = {}
-    for kind, run in suites.items():
-        try:
-            samples[kind] = [run()]
-        except RuntimeError as exc:
-            rows.append(unavailable("3", "fixture overhead per test", kind, str(exc)[:300]))
-    return samples
+    """Interleaved repetitions (rotating the order); a suite that fails is dropped and
+    reported unavailable (a fixture that does not exist yet fails every test)."""
+    repeats = {"smoke": 1, "quick": 2}.get(settings.mode, 5)
+    names = list(suites)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    broken: set[str] = set()
+    for rep in range(repeats):
+        shift = rep % len(names)
+        for kind in names[shift:] + names[:shift]:
+            if kind in broken:
+                continue
+            try:
+                samples[kind].append(suites[kind]())
+            except RuntimeError as exc:
+                broken.add(kind)
+                rows.append(unavailable("3", "fixture overhead per test", kind, str(exc)[:300]))
+    return {kind: values for kind, values in samples.items() if kind not in broken}

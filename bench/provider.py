@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from common import Row, Settings, interleaved, median, per_call, ratio
+from common import Row, Settings, interleaved, median, paired_ratio, per_call
 
 from mock_provider import MockProvider
 
@@ -79,7 +79,7 @@ def measure_round_trip(settings: Settings) -> tuple[list[Row], dict[str, float]]
         floor, subject = median(samples["floor"]), median(samples["subject"])
         per_request[token_format] = subject
         per_request["floor"] = floor
-        r = ratio(subject, floor)
+        r = paired_ratio(samples["subject"], samples["floor"])
         rows.append(
             Row(
                 "1",
@@ -108,7 +108,7 @@ def measure_round_trip_scaling(settings: Settings) -> list[Row]:
         max(3, settings.repeats // 2),
         {"small": provider_small, "large": provider_large},
     )
-    r = ratio(median(samples["large"]), median(samples["small"]))
+    r = paired_ratio(samples["large"], samples["small"])
     return [
         Row(
             "6",

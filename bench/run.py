@@ -14,7 +14,6 @@ import json
 import sys
 import time
 import traceback
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,8 +61,8 @@ def part_runners(settings: Settings) -> dict[str, Callable[[], list[Row]]]:
     return {"1": part1, "2": part2, "3": part3, "4": part4, "5": part5, "6": part6}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the selected parts, print the table, write the JSON; return the exit status."""
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser of ``python bench/run.py``."""
     parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="fewer repetitions (< 3 minutes)")
@@ -72,9 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", choices=PARTS, help="run only these parts (repeatable)"
     )
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected parts, print the table, write the JSON; return the exit status."""
+    parser = build_parser()
     args = parser.parse_args(argv)
-    # Authlib announces its httpx module's move on import; the numbers are unaffected.
-    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
     settings = Settings.for_mode("smoke" if args.smoke else "quick" if args.quick else "full")
     selected = args.only or list(PARTS)
     runners = part_runners(settings)
@@ -108,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps(results, indent=2) + "\n")
     info = results["machine"]
     print(
-        f"{info['cpu']}, {info['nproc']} cores, Python {info['python']}, node {info['node']}; "
+        f"{info['cpu']}, {info['nproc']} cores, load {info['load']}, Python {info['python']}, "
+        f"node {info['node']}; "
         f"mode {settings.mode}, {results['total_seconds']:.0f} s\n"
     )
     print(table(rows))

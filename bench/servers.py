@@ -21,7 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from common import BENCH, PYTHON, ROOT, Row, Settings, interleaved, median, ratio, unavailable
+from common import (
+    BENCH,
+    PYTHON,
+    ROOT,
+    Row,
+    Settings,
+    interleaved,
+    median,
+    paired_ratio,
+    unavailable,
+)
 from peers import werkzeug_floor
 
 from mock_provider import MockProvider, SystemClock
@@ -44,12 +54,11 @@ class Running:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def first_token(running: Running) -> None:
-    """Fetch one token from a fresh client (a test's first request)."""
-    with httpx.Client(timeout=30) as client:
-        response = client.post(running.token_url, auth=running.auth, data=FORM)
-        if response.status_code != 200:
-            raise RuntimeError(f"{running.token_url}: {response.status_code} {response.text}")
+def first_token(running: Running, client: httpx.Client) -> None:
+    """Fetch one token (on a new connection: the server's port is new)."""
+    response = client.post(running.token_url, auth=running.auth, data=FORM)
+    if response.status_code != 200:
+        raise RuntimeError(f"{running.token_url}: {response.status_code} {response.text}")
 
 
 def start_provider_thread() -> Running:
@@ -207,13 +216,17 @@ def requests_per_second(running: Running, total: int, clients: int) -> float:
     return per_client * clients / elapsed
 
 
-def start_up(starter: Callable[[], Running]) -> Callable[[], float]:
-    """A repetition measuring seconds from nothing to a first token, then stopping."""
+def start_up(starter: Callable[[], Running], client: httpx.Client) -> Callable[[], float]:
+    """A repetition measuring seconds from nothing to a first token, then stopping.
+
+    The httpx client exists beforehand (creating one loads a CA bundle, which costs tens of
+    milliseconds whichever server answers); its connection to the new port is timed.
+    """
 
     def run() -> float:
         begin = time.perf_counter()
         running = starter()
-        first_token(running)
+        first_token(running, client)
         elapsed = time.perf_counter() - begin
         running.stop()
         return elapsed
@@ -242,15 +255,17 @@ def measure_servers(settings: Settings) -> list[Row]:
                 names.append(name)
             else:
                 rows.append(unavailable("2", "socket server", SUBJECTS[name][0], why))
-    start_samples = interleaved(
-        settings.repeats, {name: start_up(SUBJECTS[name][1]) for name in names}
-    )
+    with httpx.Client(timeout=30) as client:
+        start_samples = interleaved(
+            settings.server_repeats,
+            {name: start_up(SUBJECTS[name][1], client) for name in names},
+        )
     running = {name: SUBJECTS[name][1]() for name in names}
     try:
         load: dict[str, dict[str, list[float]]] = {}
         for clients in (1, 8):
             load[str(clients)] = interleaved(
-                settings.repeats,
+                settings.server_repeats,
                 {name: _load(running[name], settings.server_requests, clients) for name in names},
             )
     finally:
@@ -279,7 +294,7 @@ def _start_rows(names: list[str], samples: dict[str, list[float]]) -> list[Row]:
                 "s",
                 baseline=SUBJECTS[baseline][0] if name != baseline else "",
                 baseline_value=median(samples[baseline]) if name != baseline else None,
-                ratio=ratio(value, median(samples[baseline])) if name != baseline else None,
+                ratio=paired_ratio(samples[name], samples[baseline]) if name != baseline else None,
                 target="< 50 ms" if name == "oauthcc-thread" else "",
                 met=value < 0.05 if name == "oauthcc-thread" else None,
                 note="includes interpreter start-up" if "process" in name else "",
@@ -300,7 +315,7 @@ def _load_rows(names: list[str], load: dict[str, dict[str, list[float]]]) -> lis
                 rows.append(Row("2", measurement, SUBJECTS[name][0], value, "req/s"))
             for baseline, minimum in comparisons:
                 base = median(samples[baseline])
-                r = ratio(value, base)
+                r = paired_ratio(samples[name], samples[baseline])
                 rows.append(
                     Row(
                         "2",
