@@ -6,6 +6,7 @@ waits cost nothing and nothing really sleeps.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import logging
@@ -223,6 +224,31 @@ def test_a_plan_that_eventually_succeeds_is_survived_without_dead_tokens(plan: F
         if not MISLEADING & set(plan.quirks):
             assert request.time < issued[request.token].issued_at + LIFETIME
     assert not any(form in line for line in logs for form in secret_forms(CLIENT, SECRET))
+
+
+@given(fault_plans(eventually_succeeds=True, behaviours=NO_DROPS))
+def test_the_async_client_survives_the_same_plans(plan: FaultPlan) -> None:
+    provider = new_provider()
+    clock = provider.clock
+    assert isinstance(clock, ManualClock)
+
+    async def asleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    client = new_client(provider, plan, async_sleep=asleep)
+
+    async def calls() -> list[int]:
+        async with httpx.AsyncClient(auth=client, transport=provider.async_transport()) as http:
+            plan.apply(provider)
+            statuses = [(await http.get(provider.me_url)).status_code]
+            for event in plan.events:
+                event.apply(provider)
+                statuses.append((await http.get(provider.me_url)).status_code)
+            provider.clear_faults()
+            return statuses
+
+    assert asyncio.run(calls()) == [200] * (1 + len(plan.events))
+    assert len(provider.token_requests) <= plan.max_token_requests
 
 
 @given(fault_plans(eventually_succeeds=True))
