@@ -12,7 +12,7 @@ import base64
 import dataclasses
 import json
 import re
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -203,3 +203,27 @@ def test_every_active_token_stays_active_whatever_else_is_asked(batch: list[Requ
         )
     )
     assert json.loads(introspected.body)["active"] is not record.revoked
+
+
+@given(requests)
+def test_the_wsgi_app_answers_like_the_in_process_provider(request: Request) -> None:
+    from werkzeug.test import Client
+
+    provider = new_provider()
+    request = with_token(request, provider.issue_token(CLIENT).value)
+    # What a WSGI server can carry: a header-safe method, Latin-1 header values.
+    method = request.method if request.method.isalpha() else "POST"
+    headers = [
+        (k, v)
+        for k, v in request.headers.items()
+        if k.lower() != "content-length" and v.isprintable() and v.isascii()
+    ]
+    answer = Client(provider.wsgi_app()).open(
+        quote(request.path, safe="/"),  # on the wire, a path is percent-encoded
+        method=method,
+        headers=headers,
+        data=request.body,
+        query_string=request.query,
+    )
+    response = Response(answer.status_code, list(answer.headers.items()), answer.get_data())
+    assert_oauth_shaped(Request(method, request.path), response)
