@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from mock_provider import ManualClock, MockProvider
 from mock_provider.http import Headers, Request, Response
-from pytest_oauthcc.strategies import scope_sets
+from pytest_oauthcc.strategies import FaultPlan, fault_plans, scope_sets
 
 SECRET = "s3cr:t %+/ é-fuzz-secret-value"
 CLIENT = "fuzz client:1"
@@ -227,3 +227,37 @@ def test_the_wsgi_app_answers_like_the_in_process_provider(request: Request) -> 
     )
     response = Response(answer.status_code, list(answer.headers.items()), answer.get_data())
     assert_oauth_shaped(Request(method, request.path), response)
+
+
+@given(fault_plans(behaviours=["status", "oauth_error", "malformed", "drop", "delay"]))
+def test_faults_fire_in_order_and_a_5xx_is_only_ever_one_a_fault_asked_for(plan: FaultPlan) -> None:
+    provider = new_provider()
+    plan.apply(provider)
+    token_request = Request(
+        "POST",
+        "/oauth/token",
+        headers=Headers(
+            [("Authorization", BASIC), ("Content-Type", "application/x-www-form-urlencoded")]
+        ),
+        body=b"grant_type=client_credentials",
+    )
+    for answer in [*plan.answers, None]:
+        response = provider.handle(token_request)
+        recorded = provider.requests[-1]
+        if answer is None:  # the queue is empty: the endpoint answers for itself
+            assert recorded.fault is None
+            assert response.status == 200
+            continue
+        assert recorded.fault is not None
+        asked = answer.options
+        if response.status >= 500:
+            assert asked.get("status", 0) >= 500 or asked.get("error") in (
+                "server_error",
+                "temporarily_unavailable",
+            )
+        if answer.outcome == "ok":
+            assert response.status == 200
+            assert "access_token" in json.loads(response.body)
+        elif asked.get("drop"):
+            assert getattr(response, "drop", False)
+    assert provider.faults.pending == []
