@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from pytest_oauthcc.cli import main
 from pytest_oauthcc.connection.reference import BEGIN, END, reference_markdown
+from tests.docs_blocks import DOCS, ROOT, code_blocks, run_example
 
-ROOT = Path(__file__).parents[2]
-PAGE = ROOT / "docs" / "connections.md"
-TEXT = PAGE.read_text(encoding="utf-8")
+PAGE = "connections.md"
+TEXT = (DOCS / PAGE).read_text(encoding="utf-8")
 
 
 def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", TEXT, flags=re.DOTALL)
+    return code_blocks(PAGE, language)
 
 
 def test_the_format_reference_is_generated_from_the_schema() -> None:
@@ -36,7 +35,7 @@ def test_the_yaml_example_is_the_example_file() -> None:
 @pytest.mark.parametrize("code", blocks("python"))
 def test_python_examples_run(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    exec(compile(code, str(PAGE), "exec"), {})
+    run_example(code, PAGE)
 
 
 def _fingerprints(text: str) -> str:

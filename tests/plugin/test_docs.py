@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from pytest_oauthcc._options import marker_signature
+from tests.docs_blocks import DOCS, code_blocks
 
-DOCS = Path(__file__).parents[2] / "docs"
 SERVICEX = DOCS.parent / "examples" / "connections" / "servicex.oauthcc.yaml"
 TEST = re.compile(r"^\s*(?:async\s+)?def test_", re.MULTILINE)
-BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 def blocks(page: str, language: str) -> list[str]:
-    text = (DOCS / page).read_text(encoding="utf-8")
-    return [body for lang, body in BLOCK.findall(text) if lang == language]
+    return code_blocks(page, language)
 
 
 def normalized(text: str) -> str:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-PAGE = Path(__file__).parents[2] / "docs" / "strategies.md"
-BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+from tests.docs_blocks import DOCS, code_blocks
+
+PAGE = DOCS / "strategies.md"
 TEST = re.compile(r"^def test_", re.MULTILINE)
 
 
 def python_blocks() -> list[str]:
-    text = PAGE.read_text(encoding="utf-8")
-    return [body for language, body in BLOCK.findall(text) if language == "python"]
+    return code_blocks(PAGE)
 
 
 def test_every_python_block_of_the_strategies_page_passes(pytester: pytest.Pytester) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "provider.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.DOTALL)
+from tests.docs_blocks import code_blocks, run_example
+
+PAGE = "provider.md"
+BLOCKS = code_blocks(PAGE)
 
 
 def test_the_page_has_an_example_per_section() -> None:
@@ -17,4 +16,4 @@ def test_the_page_has_an_example_per_section() -> None:
 
 @pytest.mark.parametrize("source", BLOCKS, ids=[f"example-{i}" for i in range(len(BLOCKS))])
 def test_docs_example_runs(source: str) -> None:
-    exec(compile(source, str(PAGE), "exec"), {"__name__": "docs_example"})
+    run_example(source, PAGE)
