@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     errors: dict[str, str] = {}
     durations: dict[str, float] = {}
     began = time.perf_counter()
+    info = machine()  # before the parts run: the load average is the neighbours', not ours
     for part in selected:
         start = time.perf_counter()
         print(f"part {part}...", file=sys.stderr, flush=True)
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "mode": settings.mode,
         "settings": settings.__dict__,
-        "machine": machine(),
+        "machine": info,
         "parts": selected,
         "durations": durations,
         "total_seconds": time.perf_counter() - began,
@@ -109,7 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     path = args.json or BENCH / "results" / f"{settings.mode}-{time.strftime('%Y%m%dT%H%M%S')}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n")
-    info = results["machine"]
     print(
         f"{info['cpu']}, {info['nproc']} cores, load {info['load']}, Python {info['python']}, "
         f"node {info['node']}; "
