@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import secrets
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from .clock import SystemClock
@@ -142,36 +143,68 @@ def serve(
         token = control_token(args.host, getattr(args, "control_token", None))
         provider.enable_control(token)
     stop = stop or threading.Event()
-    with provider.serve(args.host, args.port, tls=args.tls) as server, _stop_on_ctrl_c(out):
-        print(f"Serving mock OAuth provider at {provider.url}", file=out, flush=True)
-        if scenario is not None:
-            print(f"  scenario       {scenario.path}", file=out)
-        for client in provider.clients.values():
-            # The operator chose these credentials (or they are the documented demo pair):
-            # printing them is what makes the server usable, like a dev server's login.
-            scopes = " ".join(client.scopes) or "(none)"
-            print(
-                f"  client {client.client_id}:{client.client_secret} scopes: {scopes}",
-                file=out,
-                flush=True,
-            )
-        print(f"  token endpoint {provider.token_url}", file=out)
-        print(f"  metadata       {provider.metadata_url}", file=out)
-        if server.ca_path:
-            print(f"  CA bundle      {server.ca_path}", file=out)
-        if provider.control is not None:
-            print(f"  control API    {server.url}/_mock/ (OpenAPI: /_mock/openapi.json)", file=out)
-        if token is not None:
-            # A generated token is printed so the operator can use it; one they chose
-            # (--control-token) is not echoed back.
-            shown = token if token != getattr(args, "control_token", None) else "as given"
-            print(f"  control token  {shown} (send 'Authorization: Bearer <token>')", file=out)
-        print("Press Ctrl-C to stop.", file=out, flush=True)
+    with _stop_on_ctrl_c(out), ExitStack() as running:
+        # The server threads start while Ctrl-C is held, so they inherit a mask that
+        # blocks SIGINT and the kernel delivers it to the main thread only.
+        with _ctrl_c_held():
+            server = running.enter_context(provider.serve(args.host, args.port, tls=args.tls))
+            _print_banner(provider, server, scenario, token, args, out)
         if started is not None:
             started(server)
         while not stop.wait(0.5):
             pass
     return 0
+
+
+def _print_banner(
+    provider: MockProvider,
+    server: ProviderServer,
+    scenario: Scenario | None,
+    token: str | None,
+    args: argparse.Namespace,
+    out: TextIO,
+) -> None:
+    print(f"Serving mock OAuth provider at {provider.url}", file=out, flush=True)
+    if scenario is not None:
+        print(f"  scenario       {scenario.path}", file=out)
+    for client in provider.clients.values():
+        # The operator chose these credentials (or they are the documented demo pair):
+        # printing them is what makes the server usable, like a dev server's login.
+        scopes = " ".join(client.scopes) or "(none)"
+        print(
+            f"  client {client.client_id}:{client.client_secret} scopes: {scopes}",
+            file=out,
+            flush=True,
+        )
+    print(f"  token endpoint {provider.token_url}", file=out)
+    print(f"  metadata       {provider.metadata_url}", file=out)
+    if server.ca_path:
+        print(f"  CA bundle      {server.ca_path}", file=out)
+    if provider.control is not None:
+        print(f"  control API    {server.url}/_mock/ (OpenAPI: /_mock/openapi.json)", file=out)
+    if token is not None:
+        # A generated token is printed so the operator can use it; one they chose
+        # (--control-token) is not echoed back.
+        shown = token if token != getattr(args, "control_token", None) else "as given"
+        print(f"  control token  {shown} (send 'Authorization: Bearer <token>')", file=out)
+    print("Press Ctrl-C to stop.", file=out, flush=True)
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    # A Ctrl-C that lands inside a print() can cut a banner line in half; holding SIGINT
+    # until the banner is out delivers it right after, between whole lines (Unix; where
+    # signals cannot be masked the banner is printed as is).
+    if not hasattr(signal, "pthread_sigmask") or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 @contextmanager
