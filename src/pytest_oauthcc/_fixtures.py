@@ -15,6 +15,7 @@ import pytest
 
 from mock_provider import ManualClock
 
+from ._intercept import intercept
 from ._options import MARKER, ProviderOptions
 from ._provider import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, CheckedProvider, build_provider
 from ._servers import ServerPool
@@ -28,9 +29,6 @@ __all__ = ["PROVIDERS", "ProviderFactory", "problems", "reference_auth", "routed
 PROVIDERS = pytest.StashKey[list[tuple[CheckedProvider, ProviderOptions]]]()
 # The hosts answered in-process in this test: two providers on one host would shadow each other.
 _HOSTS = pytest.StashKey[set[str]]()
-# Loopback requests go to the network, so oauth_server and the user's own local servers stay
-# reachable while the in-process providers are mocked; any other host is refused by respx.
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOptions) -> None:
@@ -40,8 +38,8 @@ def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOption
 def routed(
     item: pytest.Item, options: ProviderOptions, *, issuer: str | None, stack: ExitStack
 ) -> CheckedProvider:
-    """A provider answering every httpx request to its issuer host in-process, via respx,
-    until ``stack`` closes.
+    """A provider answering every httpx request to its issuer host in-process until
+    ``stack`` closes (requests to other hosts go where they would without it).
 
     Raises:
         ValueError: if another provider of this test already answers that host.
@@ -57,9 +55,7 @@ def routed(
         )
     hosts.add(host)
     stack.callback(hosts.discard, host)
-    router = provider.mock()
-    router.route(host__in=_LOOPBACK).pass_through()
-    stack.enter_context(router)
+    stack.callback(intercept(provider))
     # Release any request still waiting on a scripted delay before the router stops.
     stack.callback(provider.clear_faults)
     _track(item, provider, options)

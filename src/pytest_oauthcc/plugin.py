@@ -2,7 +2,7 @@
 
 pytest imports every installed plugin at start-up, in every run of every project in the
 environment, whether or not a test uses it. So this module only registers things: the mock
-provider, respx, werkzeug and the reference client are imported inside the fixtures that need
+provider, httpx, werkzeug and the reference client are imported inside the fixtures that need
 them, and a run that uses none of them pays nothing for them.
 """
 

@@ -93,16 +93,46 @@ def test_oauth_provider_has_the_documented_defaults(pytester: pytest.Pytester):
     pytester.runpytest().assert_outcomes(passed=1)
 
 
-def test_oauth_provider_refuses_other_hosts_but_lets_loopback_through(pytester: pytest.Pytester):
+def test_oauth_provider_lets_other_hosts_and_loopback_through(pytester: pytest.Pytester):
     pytester.makepyfile(
         """
         import httpx
         import pytest
         import respx
 
-        def test_elsewhere(oauth_provider):
-            with pytest.raises(respx.models.AllMockedAssertionError):
-                httpx.get("https://api.example.test/")
+        def test_elsewhere_reaches_the_users_own_mock(oauth_provider):
+            with respx.mock(assert_all_called=True) as users_mock:
+                users_mock.get("https://api.example.test/").respond(204)
+                assert httpx.get("https://api.example.test/").status_code == 204
+                token = httpx.post(
+                    oauth_provider.token_url,
+                    data={"grant_type": "client_credentials"},
+                    auth=("demo-client", "demo-secret"),
+                )
+            assert token.status_code == 200
+            assert [r.endpoint for r in oauth_provider.requests] == ["token"]
+
+        @pytest.fixture
+        def anyio_backend():
+            return "asyncio"
+
+        @pytest.mark.anyio
+        async def test_async_clients_are_answered_too(oauth_provider):
+            async with httpx.AsyncClient() as http:
+                token = await http.post(
+                    oauth_provider.token_url,
+                    data={"grant_type": "client_credentials"},
+                    auth=("demo-client", "demo-secret"),
+                )
+            assert token.status_code == 200
+
+        def test_nothing_is_intercepted_after_the_test():
+            assert httpx.HTTPTransport.handle_request.__qualname__ == (
+                "HTTPTransport.handle_request"
+            )
+            assert httpx.AsyncHTTPTransport.handle_async_request.__qualname__ == (
+                "AsyncHTTPTransport.handle_async_request"
+            )
 
         def test_loopback(oauth_provider, oauth_server):
             response = httpx.post(
@@ -115,7 +145,7 @@ def test_oauth_provider_refuses_other_hosts_but_lets_loopback_through(pytester: 
             assert oauth_provider.requests == []
         """
     )
-    pytester.runpytest().assert_outcomes(passed=2)
+    pytester.runpytest().assert_outcomes(passed=4)
 
 
 def test_make_oauth_provider_gives_each_provider_its_own_issuer_host(pytester: pytest.Pytester):
