@@ -16,10 +16,12 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from ._provider import CheckedProvider, ProviderCheckError
     from .client import ClientCredentials, ClientStats, RetryPolicy, TokenCache
     from .connection.checker import Connection
 
 __all__: list[str] = [
+    "CheckedProvider",
     "ClientConfigurationError",
     "ClientCredentials",
     "ClientCredentialsError",
@@ -28,6 +30,7 @@ __all__: list[str] = [
     "DisallowedHostError",
     "InvalidTokenResponseError",
     "OAuthccError",
+    "ProviderCheckError",
     "RetryPolicy",
     "RevocationError",
     "TokenCache",
@@ -47,6 +50,11 @@ def __getattr__(name: str) -> Any:
         from . import client
 
         return getattr(client, name)
+    if name in {"CheckedProvider", "ProviderCheckError"}:
+        # What the fixtures hand out; it imports the mock provider, so it loads on first use.
+        from . import _provider
+
+        return getattr(_provider, name)
     if name == "Connection":
         from .connection.checker import Connection
 
