@@ -219,15 +219,7 @@ def _token_error(codes: list[str]) -> SearchStrategy[ErrorAnswer]:
         if status >= 500 and draw(st.booleans()):
             headers["Retry-After"] = str(draw(st.integers(0, 120)))  # RFC 9110 §10.2.3
         error = OAuthError(code, description, status=status, headers=headers, error_uri=uri)
-        rendered_status, pairs, body = error.render()
-        return ErrorAnswer(
-            rendered_status,
-            tuple(pairs),
-            body,
-            error=code,
-            error_description=error.description,
-            where="token",
-        )
+        return _rendered(error, code, where="token")
 
     return build()
 
@@ -246,14 +238,14 @@ def _resource_error(codes: list[str], *, bare: bool) -> SearchStrategy[ErrorAnsw
         if code == "insufficient_scope":
             scope = draw(st.none() | scope_sets(min_size=1, max_size=2).map(" ".join))
         error = BearerError(code, description, status=status, realm="api", scope=scope)
-        rendered_status, pairs, body = error.render()
-        return ErrorAnswer(
-            rendered_status,
-            tuple(pairs),
-            body,
-            error=code,
-            error_description=error.description,
-            where="resource",
-        )
+        return _rendered(error, code, where="resource")
 
     return build()
+
+
+def _rendered(error: OAuthError, code: str | None, *, where: str) -> ErrorAnswer:
+    """The answer a provider sends for ``error``, exactly as the provider renders it."""
+    status, pairs, body = error.render()
+    return ErrorAnswer(
+        status, tuple(pairs), body, error=code, error_description=error.description, where=where
+    )
