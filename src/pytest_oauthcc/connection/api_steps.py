@@ -48,36 +48,29 @@ def check_test(session: Session, http: httpx.Client) -> StepResult:
     try:
         response, body = call_test(session, http)
     except (DomainRefused, httpx.HTTPError) as exc:
-        return StepResult("test", "fail", str(exc), session.guard.transcript(start))
+        return session.failed("test", str(exc), start)
     if response.status_code not in spec.status:
         expected = ", ".join(map(str, spec.status))
-        return StepResult(
+        return session.failed(
             "test",
-            "fail",
             f"{spec.method} {session.urls['test']} answered "
             f"{response.status_code}, expected {expected}",
-            session.guard.transcript(start),
+            start,
         )
     for path in spec.body_has:
         try:
             lookup({"test": body}, Placeholder(path, "test", tuple(path.split("."))))
         except PlaceholderError:
-            return StepResult(
-                "test",
-                "fail",
-                f"the answer has no {path!r} (expect.body_has)",
-                session.guard.transcript(start),
-            )
+            return session.failed("test", f"the answer has no {path!r} (expect.body_has)", start)
     session.test_body = body
     with session.http() as anonymous:
         bare = anonymous.request(spec.method, session.urls["test"])
     if bare.status_code not in (401, 403):
-        return StepResult(
+        return session.failed(
             "test",
-            "fail",
             f"without a token the Test API answered "
             f"{bare.status_code}, not 401: it cannot confirm the token works",
-            session.guard.transcript(start),
+            start,
         )
     return StepResult(
         "test",
@@ -129,28 +122,19 @@ def check_unique_id(
     cc.invalidate()
     response, body = call_test(session, http)
     if session.current_token(cc) == before or not session.since(start, "token"):
-        return StepResult(
-            "unique_id",
-            "fail",
-            "invalidate() did not lead to a new token",
-            session.guard.transcript(start),
-        )
+        return session.failed("unique_id", "invalidate() did not lead to a new token", start)
     if response.status_code not in session.config.test.status:
-        return StepResult(
-            "unique_id",
-            "fail",
-            f"with a second token the Test API answered {response.status_code}",
-            session.guard.transcript(start),
+        return session.failed(
+            "unique_id", f"with a second token the Test API answered {response.status_code}", start
         )
     session.test_body = body
     second = render(session.config.unique_id, _names(session)).strip()
     if second != first:
-        return StepResult(
+        return session.failed(
             "unique_id",
-            "fail",
             f"changed between two tokens: {first!r} then "
             f"{second!r}; use an id of the account, not of the token",
-            session.guard.transcript(start),
+            start,
         )
     return StepResult("unique_id", "pass", f"{first!r}, the same across two tokens")
 
@@ -167,11 +151,10 @@ def check_request_defaults(session: Session) -> StepResult:
         missing = [f"{k}={v}" for k, v in query.items() if exchange.query.get(k) != v]
         missing += [f"{k}: {v}" for k, v in headers.items() if exchange.headers.get(k) != v]
         if missing:
-            return StepResult(
+            return session.failed(
                 "request_defaults",
-                "fail",
                 f"{exchange.method} {exchange.url} lacks {', '.join(missing)}",
-                session.guard.transcript(),
+                0,
             )
     for exchange in session.guard.exchanges:
         if exchange.endpoint not in ("token", "refresh", "revoke"):
@@ -183,12 +166,11 @@ def check_request_defaults(session: Session) -> StepResult:
             if k not in _GENERIC_HEADERS and exchange.headers.get(k) == v
         ]
         if leaked:
-            return StepResult(
+            return session.failed(
                 "request_defaults",
-                "fail",
                 f"the {exchange.endpoint} request "
                 f"carried {', '.join(leaked)}; defaults are for API calls only",
-                session.guard.transcript(),
+                0,
             )
     return StepResult(
         "request_defaults",
@@ -238,21 +220,17 @@ def check_revoke(session: Session, cc: ClientCredentials, http: httpx.Client) ->
     try:
         cc.revoke(http)
     except OAuthccError as exc:
-        return StepResult("revoke", "fail", str(exc), session.guard.transcript(start))
+        return session.failed("revoke", str(exc), start)
     sent = session.since(start, "revoke")
     if len(sent) != 1 or sent[0].form.get("token") != fingerprint(token):
-        return StepResult(
-            "revoke",
-            "fail",
-            "the revocation request did not carry the token this check obtained",
-            session.guard.transcript(start),
+        return session.failed(
+            "revoke", "the revocation request did not carry the token this check obtained", start
         )
     if sent[0].status != 200:  # RFC 7009 §2.2
-        return StepResult(
+        return session.failed(
             "revoke",
-            "fail",
             f"the revocation endpoint answered {sent[0].status}, expected 200 (RFC 7009 §2.2)",
-            session.guard.transcript(start),
+            start,
         )
     with session.http() as plain:
         after = plain.request(
@@ -261,11 +239,10 @@ def check_revoke(session: Session, cc: ClientCredentials, http: httpx.Client) ->
             headers={"Authorization": f"Bearer {token}"},
         )
     if after.status_code != 401:
-        return StepResult(
+        return session.failed(
             "revoke",
-            "fail",
             f"after revocation the Test API answered {after.status_code}, expected 401",
-            session.guard.transcript(start),
+            start,
         )
     return StepResult(
         "revoke", "pass", f"revoked {fingerprint(token)}; the Test API then answered 401"

@@ -22,6 +22,7 @@ from .guard import Exchange, GuardedTransport
 from .mock import MockSetup, build_mock
 from .model import ConnectionConfig
 from .placeholders import PlaceholderError, render
+from .results import StepResult
 
 __all__ = ["RenderFailed", "Session", "open_session"]
 
@@ -102,6 +103,10 @@ class Session:
             follow_redirects=False,
             timeout=30.0,
         )
+
+    def failed(self, step: str, reason: str, start: int) -> StepResult:
+        """A failing result for ``step``, with the redacted exchanges since index ``start``."""
+        return StepResult(step, "fail", reason, self.guard.transcript(start))
 
     def since(self, start: int, endpoint: str | None = None) -> list[Exchange]:
         """Exchanges recorded from index ``start``, optionally for one endpoint."""

@@ -16,10 +16,6 @@ from .session import Session
 __all__ = ["check_refresh", "check_renewal", "check_token", "check_wrong_secret"]
 
 
-def _fail(session: Session, step: str, reason: str, start: int) -> StepResult:
-    return StepResult(step, "fail", reason, session.guard.transcript(start))
-
-
 def shape_problem(session: Session, sent: Exchange) -> str | None:
     """What is wrong with a token request's shape, or ``None``."""
     token = session.config.token
@@ -60,17 +56,17 @@ def check_token(session: Session, cc: ClientCredentials, http: httpx.Client) -> 
     try:
         session.fetch(cc, http)
     except (OAuthccError, httpx.HTTPError) as exc:
-        return _fail(session, "token", f"no token: {exc}", start)
+        return session.failed("token", f"no token: {exc}", start)
     sent = session.since(start, "token")
     if len(sent) != 1:
-        return _fail(session, "token", f"{len(sent)} token requests for one token", start)
+        return session.failed("token", f"{len(sent)} token requests for one token", start)
     problem = shape_problem(session, sent[0])
     if problem is not None:
-        return _fail(session, "token", problem, start)
+        return session.failed("token", problem, start)
     if session.mock is not None:
         seen = session.mock.provider.token_requests[-1]
         if seen.auth_method != session.config.token.auth_method or seen.status != 200:
-            return _fail(session, "token", f"the provider saw {seen}", start)
+            return session.failed("token", f"the provider saw {seen}", start)
     session.token_answer = sent[0].answer
     lifetime = sent[0].answer.get("expires_in")
     note = (
@@ -101,8 +97,7 @@ def check_renewal(session: Session, cc: ClientCredentials, http: httpx.Client) -
     session.mock.clock.advance(max(0, lifetime - early - 1))
     call_test(session, http)
     if session.since(start, "token"):
-        return _fail(
-            session,
+        return session.failed(
             "token",
             f"renewed {early + 1}s before expiry, outside renew_before={early}: "
             "the cached token was not reused",
@@ -114,17 +109,16 @@ def check_renewal(session: Session, cc: ClientCredentials, http: httpx.Client) -
     response, _ = call_test(session, http)
     renewed = session.since(start, "token")
     if not renewed or session.current_token(cc) == first:
-        return _fail(
-            session,
+        return session.failed(
             "token",
             f"no renewal {early}s before expiry (renew_before={early})",
             start,
         )
     if first is not None and session.mock.clock.time() > issued + lifetime:
-        return _fail(session, "token", "renewed only after expiry", start)
+        return session.failed("token", "renewed only after expiry", start)
     if response.status_code not in session.config.test.status:
-        return _fail(
-            session, "token", f"after renewal the Test API answered {response.status_code}", start
+        return session.failed(
+            "token", f"after renewal the Test API answered {response.status_code}", start
         )
     return None
 
@@ -140,14 +134,13 @@ def check_wrong_secret(session: Session) -> StepResult | None:
             session.fetch(bad, http)
         except OAuthccError as exc:
             if "invalid_client" not in str(exc):
-                return _fail(
-                    session,
+                return session.failed(
                     "token",
                     f"a wrong secret failed without the provider's error: {exc}",
                     start,
                 )
             return None
-    return _fail(session, "token", "a wrong client secret was accepted", start)
+    return session.failed("token", "a wrong client secret was accepted", start)
 
 
 def check_refresh(session: Session) -> StepResult:
@@ -177,12 +170,11 @@ def check_refresh(session: Session) -> StepResult:
             session.fetch(cc, http)
             response, _ = call_test(session, http)
         except (OAuthccError, httpx.HTTPError, DomainRefused) as exc:
-            return _fail(session, "refresh", f"refresh failed: {exc}", start)
+            return session.failed("refresh", f"refresh failed: {exc}", start)
     if not session.since(start, "refresh") and not session.since(start, "token"):
-        return _fail(session, "refresh", "no request reached the refresh URL", start)
+        return session.failed("refresh", "no request reached the refresh URL", start)
     if response.status_code not in session.config.test.status:
-        return _fail(
-            session,
+        return session.failed(
             "refresh",
             f"the refreshed token got {response.status_code} from the Test API",
             start,
@@ -218,8 +210,8 @@ def _refresh_with_token(session: Session) -> StepResult:
                 session.urls["refresh"], data=form, auth=auth or httpx.USE_CLIENT_DEFAULT
             )
             if answer.status_code != 200:
-                return _fail(
-                    session, "refresh", f"the refresh URL answered {answer.status_code}", start
+                return session.failed(
+                    "refresh", f"the refresh URL answered {answer.status_code}", start
                 )
             body = answer.json()
             token = lookup({"t": body}, Placeholder(path, "t", tuple(path.split("."))))
@@ -231,10 +223,9 @@ def _refresh_with_token(session: Session) -> StepResult:
                 headers={"Authorization": f"Bearer {token}"},
             )
         except (httpx.HTTPError, DomainRefused, ValueError) as exc:
-            return _fail(session, "refresh", f"refresh failed: {exc}", start)
+            return session.failed("refresh", f"refresh failed: {exc}", start)
     if test.status_code not in session.config.test.status:
-        return _fail(
-            session,
+        return session.failed(
             "refresh",
             f"the refreshed token got {test.status_code} from the Test API",
             start,
