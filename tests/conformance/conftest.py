@@ -15,6 +15,13 @@ NOW = 1_700_000_000
 CLIENT_ID = "conformance-client"
 CLIENT_SECRET = "conformance-secret-0123456789"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# The two invalid_client descriptions (RFC 6749 §5.2), pinned whole for every endpoint that
+# authenticates clients (token, revocation, introspection).
+AUTH_REQUIRED_DESCRIPTION = (
+    "client authentication is required: send HTTP Basic credentials "
+    "(client_secret_basic) or client_id and client_secret in the body (client_secret_post)"
+)
+AUTH_FAILED_DESCRIPTION = "client authentication failed: unknown client_id or wrong client_secret"
 NO_STORE_JSON = {
     "content-type": "application/json",
     "cache-control": "no-store",

@@ -11,6 +11,8 @@ import pytest
 from mock_provider import MockProvider
 
 from .conftest import (
+    AUTH_FAILED_DESCRIPTION,
+    AUTH_REQUIRED_DESCRIPTION,
     BASIC_CHALLENGE,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -22,15 +24,8 @@ from .conftest import (
 
 GRANT = "grant_type=client_credentials"
 POST_AUTH = f"client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
-INVALID_CLIENT = {
-    "error": "invalid_client",
-    "error_description": "client authentication failed: unknown client_id or wrong client_secret",
-}
-AUTH_REQUIRED = {
-    "error": "invalid_client",
-    "error_description": "client authentication is required: send HTTP Basic credentials "
-    "(client_secret_basic) or client_id and client_secret in the body (client_secret_post)",
-}
+INVALID_CLIENT = {"error": "invalid_client", "error_description": AUTH_FAILED_DESCRIPTION}
+AUTH_REQUIRED = {"error": "invalid_client", "error_description": AUTH_REQUIRED_DESCRIPTION}
 
 
 def case(

@@ -8,6 +8,8 @@ import pytest
 from mock_provider import MockProvider
 
 from .conftest import (
+    AUTH_FAILED_DESCRIPTION,
+    AUTH_REQUIRED_DESCRIPTION,
     BASIC_CHALLENGE,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -114,21 +116,19 @@ def test_rfc7009_2_1_token_is_required(http: httpx.Client) -> None:
         pytest.param(
             {},
             {},
-            "client authentication is required: send HTTP Basic credentials "
-            "(client_secret_basic) or client_id and client_secret in the body "
-            "(client_secret_post)",
+            AUTH_REQUIRED_DESCRIPTION,
             id="no_credentials",
         ),
         pytest.param(
             {"Authorization": basic(CLIENT_ID, "wrong")},
             {},
-            "client authentication failed: unknown client_id or wrong client_secret",
+            AUTH_FAILED_DESCRIPTION,
             id="wrong_secret",
         ),
         pytest.param(
             {},
             {"client_id": "nobody", "client_secret": "x"},
-            "client authentication failed: unknown client_id or wrong client_secret",
+            AUTH_FAILED_DESCRIPTION,
             id="unknown_client",
         ),
     ],

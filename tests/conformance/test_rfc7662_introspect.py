@@ -8,6 +8,8 @@ import pytest
 from mock_provider import MockProvider
 
 from .conftest import (
+    AUTH_FAILED_DESCRIPTION,
+    AUTH_REQUIRED_DESCRIPTION,
     BASIC_CHALLENGE,
     CLIENT_ID,
     NO_STORE_JSON,
@@ -117,14 +119,12 @@ def test_rfc7662_2_2_token_is_active_one_second_before_exp(
     [
         pytest.param(
             {},
-            "client authentication is required: send HTTP Basic credentials "
-            "(client_secret_basic) or client_id and client_secret in the body "
-            "(client_secret_post)",
+            AUTH_REQUIRED_DESCRIPTION,
             id="no_credentials",
         ),
         pytest.param(
             {"Authorization": basic(CLIENT_ID, "wrong")},
-            "client authentication failed: unknown client_id or wrong client_secret",
+            AUTH_FAILED_DESCRIPTION,
             id="wrong_secret",
         ),
     ],

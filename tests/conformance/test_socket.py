@@ -12,7 +12,15 @@ import pytest
 
 from mock_provider import ManualClock, MockProvider, ProviderServer
 
-from .conftest import BASIC_CHALLENGE, CLIENT_ID, CLIENT_SECRET, NO_STORE_JSON, NOW, basic
+from .conftest import (
+    AUTH_FAILED_DESCRIPTION,
+    BASIC_CHALLENGE,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    NO_STORE_JSON,
+    NOW,
+    basic,
+)
 
 GRANT = {"grant_type": "client_credentials"}
 
@@ -56,8 +64,7 @@ def test_socket_rfc6749_5_2_invalid_client(
     assert _headers(response) == {**NO_STORE_JSON, "www-authenticate": BASIC_CHALLENGE}
     assert response.json() == {
         "error": "invalid_client",
-        "error_description": "client authentication failed: unknown client_id or wrong "
-        "client_secret",
+        "error_description": AUTH_FAILED_DESCRIPTION,
     }
 
 
