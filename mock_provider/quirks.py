@@ -19,10 +19,18 @@ from urllib.parse import urlencode
 
 from .http import Response
 
-__all__ = ["QUIRK_NAMES", "Quirks", "shape_token_response", "validate_quirks"]
+__all__ = [
+    "EXPIRES_AT",
+    "EXPIRES_IN_AS",
+    "QUIRK_NAMES",
+    "Quirks",
+    "shape_token_response",
+    "validate_quirks",
+]
 
-_EXPIRES_IN_AS = ("string", "float", "zero", "missing")
-_EXPIRES_AT = ("epoch", "epoch_ms", "iso8601")
+# The values the expires_in_as and expires_at quirks take (the strategies draw from them).
+EXPIRES_IN_AS = ("string", "float", "zero", "missing")
+EXPIRES_AT = ("epoch", "epoch_ms", "iso8601")
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ def validate_quirks(quirks: Mapping[str, Any]) -> dict[str, Any]:
         )
     out = dict(quirks)
     problems: list[str] = []
-    choices = {"expires_in_as": _EXPIRES_IN_AS, "expires_at": _EXPIRES_AT}
+    choices = {"expires_in_as": EXPIRES_IN_AS, "expires_at": EXPIRES_AT}
     for name, allowed in choices.items():
         if out.get(name) is not None and out[name] not in allowed:
             problems.append(f"{name} must be one of {', '.join(allowed)}, got {out[name]!r}")

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from mock_provider.quirks import _EXPIRES_AT, _EXPIRES_IN_AS, QUIRK_NAMES, Quirks
+from mock_provider.quirks import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks
 
 from .credentials import scope_sets
 
@@ -36,8 +36,8 @@ RESPONSE_QUIRKS = tuple(name for name in QUIRK_NAMES if name not in BEHAVIOUR_QU
 _EXTRA_MEMBERS = ("ext_expires_in", "refresh_expires_in", "not-before-policy", "session_state")
 
 _VALUES: dict[str, SearchStrategy[Any]] = {
-    "expires_in_as": st.sampled_from(_EXPIRES_IN_AS),
-    "expires_at": st.sampled_from(_EXPIRES_AT),
+    "expires_in_as": st.sampled_from(EXPIRES_IN_AS),
+    "expires_at": st.sampled_from(EXPIRES_AT),
     # Only spellings of Bearer (§5.1: case-insensitive) and its absence: another type is
     # a token the client must refuse (§7.1), which is oauth_errors' business, not a quirk.
     "token_type": st.sampled_from(("bearer", "BEARER", "missing")),
