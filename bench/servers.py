@@ -13,6 +13,7 @@ own keep-alive client. Two families are compared:
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -32,7 +33,7 @@ from common import (
     paired_ratio,
     unavailable,
 )
-from peers import werkzeug_floor
+from peers import keepalive_floor, werkzeug_floor
 
 from mock_provider import MockProvider, SystemClock
 
@@ -71,7 +72,15 @@ def start_provider_thread() -> Running:
 
 def start_floor_thread() -> Running:
     """The werkzeug floor in a thread of this process."""
-    server, thread, url = werkzeug_floor.start()
+    return _threaded(*werkzeug_floor.start())
+
+
+def start_keepalive_floor_thread() -> Running:
+    """The keep-alive ``http.server`` floor in a thread of this process."""
+    return _threaded(*keepalive_floor.start())
+
+
+def _threaded(server: Any, thread: threading.Thread, url: str) -> Running:
 
     def stop() -> None:
         server.shutdown()
@@ -114,6 +123,8 @@ def start_process(command: list[str], marker: str = "TOKEN_URL") -> Running:
     def stop() -> None:
         assert process.stdin is not None
         process.stdin.close()
+        # Ctrl-C as well: `oauthcc serve` runs until interrupted, whatever stdin does.
+        process.send_signal(signal.SIGINT)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -237,6 +248,10 @@ def start_up(starter: Callable[[], Running], client: httpx.Client) -> Callable[[
 SUBJECTS: dict[str, tuple[str, Callable[[], Running]]] = {
     "oauthcc-thread": ("pytest-oauthcc provider.serve() (thread)", start_provider_thread),
     "floor-thread": ("werkzeug static token (thread)", start_floor_thread),
+    "keepalive-thread": (
+        "http.server keep-alive static token (thread)",
+        start_keepalive_floor_thread,
+    ),
     "oauthcc-process": ("pytest-oauthcc `python -m mock_provider serve`", provider_process),
     "floor-process": ("werkzeug static token (process)", floor_process),
     "node": ("oauth2-mock-server (node)", node_process),
@@ -247,7 +262,13 @@ SUBJECTS: dict[str, tuple[str, Callable[[], Running]]] = {
 def measure_servers(settings: Settings) -> list[Row]:
     """Part 2: start-up and requests per second for every available server."""
     rows: list[Row] = []
-    names = ["oauthcc-thread", "floor-thread", "oauthcc-process", "floor-process"]
+    names = [
+        "oauthcc-thread",
+        "floor-thread",
+        "keepalive-thread",
+        "oauthcc-process",
+        "floor-process",
+    ]
     if settings.peers:
         for name, install in (("node", install_node_peer), ("iam", install_iam_peer)):
             why = install()
@@ -337,7 +358,9 @@ def _load_rows(names: list[str], load: dict[str, dict[str, list[float]]]) -> lis
 def _comparisons(name: str, samples: dict[str, list[float]]) -> list[tuple[str, float]]:
     """Which baselines a server is compared with, and the target ratio (0: none)."""
     if name == "oauthcc-thread":
-        return [("floor-thread", 0.9)]
+        return [("floor-thread", 0.9), ("keepalive-thread", 0.0)]
+    if name == "keepalive-thread":
+        return [("floor-thread", 0.0)]
     if name == "oauthcc-process":
         pairs = [("floor-process", 0.9)]
         if "node" in samples:

@@ -164,8 +164,8 @@ def request_from_environ(environ: dict[str, Any]) -> Request:
     if length > 0:
         body = environ["wsgi.input"].read(length)
     elif environ.get("wsgi.input_terminated"):
-        # A chunked request has no Content-Length; werkzeug's server de-chunks the input
-        # and marks it terminated, so it can be read to the end.
+        # A chunked request has no Content-Length; a WSGI server that de-chunks the input
+        # marks it terminated (werkzeug does), so it can be read to the end.
         body = environ["wsgi.input"].read()
     else:
         body = b""

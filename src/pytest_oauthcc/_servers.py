@@ -1,8 +1,8 @@
 """Loopback servers started once per session (per xdist worker), reset for every test.
 
 A socket server costs a bind and a thread; a provider costs a few dicts. So each session keeps
-one server per scheme (HTTP, and HTTPS when a test asks for ``tls=True``) whose WSGI app
-answers from whichever provider the current test installed. Resetting is installing a fresh
+one server per scheme (HTTP, and HTTPS when a test asks for ``tls=True``) that answers
+from whichever provider the current test installed. Resetting is installing a fresh
 provider: clients, tokens, recording, faults, quirks and clock are all new, and a request
 still in flight from the previous test finishes against the provider it started with.
 """
@@ -10,11 +10,12 @@ still in flight from the previous test finishes against the provider it started 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from mock_provider import ProviderServer
+from mock_provider.faults import FaultQueue
+from mock_provider.http import Request, Response
 
 if TYPE_CHECKING:
     from mock_provider import MockProvider
@@ -30,31 +31,32 @@ _IDLE_BODY = json.dumps(
 
 
 class _Slot:
-    """What :class:`ProviderServer` serves: a WSGI app forwarding to the installed provider.
+    """What :class:`ProviderServer` serves: whichever provider the current test installed.
 
-    It stands in for a :class:`MockProvider` towards the server, which only asks it for a WSGI
-    app and tells it the URL it listens on.
+    It stands in for a :class:`MockProvider` towards the server, which only asks it to
+    ``handle`` a request, for its ``faults`` (to carry out a scripted delay or drop) and tells
+    it the URL it listens on.
     """
 
     def __init__(self) -> None:
         self.provider: MockProvider | None = None
         self.url = ""
-
-    def wsgi_app(self) -> Callable[..., Iterable[bytes]]:
-        return self
+        self._idle_faults = FaultQueue()
 
     def _bind_issuer(self, url: str) -> None:
         self.url = url
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+    @property
+    def faults(self) -> FaultQueue:
+        provider = self.provider
+        return self._idle_faults if provider is None else provider.faults
+
+    def handle(self, request: Request) -> Response:
         provider = self.provider
         if provider is None:
-            start_response(
-                "503 Service Unavailable",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(_IDLE_BODY)))],
-            )
-            return [_IDLE_BODY]
-        return provider.wsgi_app()(environ, start_response)
+            return Response(503, [("Content-Type", "application/json")], _IDLE_BODY)
+        response: Response = provider.handle(request)
+        return response
 
 
 class ServerPool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -216,3 +217,134 @@ def test_socket_malformed_http_gets_json(
     assert isinstance(json.loads(body), dict)
     assert b"<html" not in received.lower()
     assert provider.tokens == []
+
+
+def _request(path: str, body: bytes = b"", extra: str = "") -> bytes:
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {basic()}\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n{extra}\r\n"
+    )
+    return head.encode() + body
+
+
+def _statuses(received: bytes) -> list[int]:
+    # Answers follow each other directly: a JSON body is not terminated by a line break.
+    return [int(status) for status in re.findall(rb"HTTP/1\.[01] (\d{3}) ", received)]
+
+
+def test_socket_rfc9112_9_3_connections_are_kept_alive(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    provider, _, http = served
+    peers = set()
+    for _ in range(3):
+        response = http.post("/oauth/token", data=GRANT, auth=(CLIENT_ID, CLIENT_SECRET))
+        assert response.status_code == 200
+        assert "connection" not in response.headers
+        peers.add(response.extensions["network_stream"].get_extra_info("client_addr"))
+    assert len(peers) == 1  # one TCP connection served all three
+    assert len(provider.tokens) == 3
+
+
+def test_socket_rfc9112_9_3_pipelined_requests_each_get_their_answer(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    provider, server, _ = served
+    token = _request("/oauth/token", b"grant_type=client_credentials")
+    # The body of each request is read whole, so the next request line is never mistaken
+    # for body bytes (and the last one asks to close, ending the connection).
+    received = _raw(server, token + token + _request("/nope", extra="Connection: close\r\n"))
+    assert _statuses(received) == [200, 200, 404]
+    assert len(provider.tokens) == 2
+    assert received.lower().count(b"connection: close") == 1
+
+
+def test_socket_rfc9112_9_3_http_1_0_and_close_requests_are_closed(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    _, server, _ = served
+    received = _raw(server, b"GET /.well-known/oauth-authorization-server HTTP/1.0\r\n\r\n")
+    assert _statuses(received) == [200]
+    assert b"connection: close" in received.lower()
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n"
+            b"\r\ngrant",
+            400,
+            id="conflicting_content_lengths",
+        ),
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+            400,
+            id="negative_content_length",
+        ),
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n",
+            413,
+            id="body_over_1_mib",
+        ),
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"zz\r\ngrant\r\n0\r\n\r\n",
+            400,
+            id="chunk_size_not_hex",
+        ),
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"200000\r\n",
+            413,
+            id="chunked_body_over_1_mib",
+        ),
+        pytest.param(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"10\r\ngrant",
+            400,
+            id="truncated_chunk",
+        ),
+    ],
+)
+def test_socket_rfc9112_6_3_unreadable_bodies_are_refused_with_json(
+    served: tuple[MockProvider, ProviderServer, httpx.Client], payload: bytes, expected: int
+) -> None:
+    provider, server, _ = served
+    received = _raw(server, payload)
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert _statuses(head) == [expected], received
+    assert b"connection: close" in head.lower()
+    assert json.loads(body)["error"] == "invalid_request"
+    assert provider.tokens == []
+
+
+def test_socket_rfc9112_7_1_chunked_body_with_trailer_keeps_the_connection(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    provider, server, _ = served
+    chunked = (
+        f"POST /oauth/token HTTP/1.1\r\nHost: x\r\nAuthorization: {basic()}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "b;ext=1\r\ngrant_type=\r\n12\r\nclient_credentials\r\n0\r\nX-Trailer: 1\r\n\r\n"
+    ).encode()
+    received = _raw(server, chunked + _request("/nope", extra="Connection: close\r\n"))
+    assert _statuses(received) == [200, 404]
+    assert len(provider.tokens) == 1
+
+
+def test_socket_stop_ends_idle_kept_alive_connections() -> None:
+    provider = MockProvider(clock=ManualClock(NOW))
+    server = provider.serve().start()
+    parts = urlsplit(server.url)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as conn:
+        conn.sendall(b"GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while b"}" not in received:
+            received += conn.recv(65536)
+        server.stop()
+        # The idle connection is shut, not left open with nobody answering.
+        assert conn.recv(65536) == b""

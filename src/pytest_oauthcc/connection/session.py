@@ -51,6 +51,12 @@ class Session:
     live: bool
     test_body: Any = None
     token_answer: dict[str, Any] = field(default_factory=dict)
+    owns_transport: bool = False
+
+    def close(self) -> None:
+        """Close the network transport the session opened (live mode, none given)."""
+        if self.owns_transport:
+            self.guard.inner.close()
 
     def client(
         self, *, secret: str | None = None, token_url: str | None = None
@@ -195,5 +201,15 @@ def open_session(
         also_allow=hosts,
     )
     return Session(
-        config, values, context, urls, extra, client_id, client_secret, guard, mock, live
+        config,
+        values,
+        context,
+        urls,
+        extra,
+        client_id,
+        client_secret,
+        guard,
+        mock,
+        live,
+        owns_transport=live and transport is None,
     )

@@ -43,6 +43,18 @@ def run_steps(
         session = open_session(config, values, live=live, transport=transport)
     except RenderFailed as exc:
         return _all_blocked(exc.step, str(exc), values)
+    try:
+        return _run(session, results, values, config)
+    finally:
+        session.close()
+
+
+def _run(
+    session: Session,
+    results: dict[str, StepResult],
+    values: dict[str, str],
+    config: ConnectionConfig,
+) -> dict[str, StepResult]:
     secrets_count = sum(f.secret for f in config.fields)
     results["fields"] = StepResult(
         "fields", "pass", f"{len(values)} field(s) set, {secrets_count} secret (masked)"
