@@ -35,6 +35,13 @@ def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOption
     item.stash.setdefault(PROVIDERS, []).append((provider, options))
 
 
+def _untrack(item: pytest.Item, provider: CheckedProvider) -> None:
+    # Items live as long as the session: a provider kept on its item after the test (with its
+    # tokens and recording) would keep growing the heap every garbage collection walks.
+    tracked = item.stash.get(PROVIDERS, [])
+    tracked[:] = [entry for entry in tracked if entry[0] is not provider]
+
+
 def routed(
     item: pytest.Item, options: ProviderOptions, *, issuer: str | None, stack: ExitStack
 ) -> CheckedProvider:
@@ -59,6 +66,7 @@ def routed(
     # Release any request still waiting on a scripted delay before the router stops.
     stack.callback(provider.clear_faults)
     _track(item, provider, options)
+    stack.callback(_untrack, item, provider)
     return provider
 
 
@@ -117,6 +125,7 @@ def served(
         pool.uninstall(tls=options.tls)
         # A request thread still waiting on a scripted delay must not outlive its test.
         provider.clear_faults()
+        _untrack(item, provider)
 
 
 def reference_auth(provider: CheckedProvider) -> ClientCredentials:

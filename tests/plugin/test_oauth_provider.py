@@ -73,6 +73,32 @@ def test_oauth_provider_is_fresh_for_every_test(pytester: pytest.Pytester):
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
 
 
+@pytest.mark.parametrize("fixture", ["oauth_provider", "oauth_server"])
+def test_a_provider_is_released_after_its_test(pytester: pytest.Pytester, fixture: str):
+    # Test items live for the whole session; a provider (tokens, recording) kept on its item
+    # would make a long suite's heap, and every garbage collection, grow test by test.
+    pytester.makepyfile(
+        f"""
+        import gc
+        import weakref
+
+        import httpx
+
+        REFS = []
+
+        def test_first({fixture}):
+            httpx.post({fixture}.token_url, data={{"grant_type": "client_credentials"}},
+                       auth=("demo-client", "demo-secret"))
+            REFS.append(weakref.ref({fixture}))
+
+        def test_second():
+            gc.collect()
+            assert REFS[0]() is None
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
 def test_oauth_provider_has_the_documented_defaults(pytester: pytest.Pytester):
     pytester.makepyfile(
         """
