@@ -7,6 +7,7 @@ this signature at start-up, so the text can never drift from what the marker acc
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -143,7 +144,13 @@ def merge_markers(markers: Iterable[Any]) -> ProviderOptions:
     for marker in markers:
         build(marker.kwargs, where=f"@pytest.mark.{MARKER}()", positional=marker.args)
         merged = dict(marker.kwargs) | merged
-    return ProviderOptions(**merged)
+    # Most tests have no marker: the (frozen) defaults are validated once, not per test.
+    return ProviderOptions(**merged) if merged else _defaults()
+
+
+@functools.cache
+def _defaults() -> ProviderOptions:
+    return ProviderOptions()
 
 
 def marker_signature() -> str:
