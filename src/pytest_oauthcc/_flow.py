@@ -199,6 +199,9 @@ class TokenFlows(ClientBase):
         )
 
     def _signals_expiry(self, response: httpx.Response, token: CachedToken) -> bool:
+        # The common answer (not a 401, no expired_if hook) is settled without reading headers.
+        if self._expired_if is None and (response.status_code != 401 or self._on_401 == "never"):
+            return False
         # After a cross-origin redirect httpx strips the token, so that answer says nothing.
         sent = response.request.headers.get("Authorization")
         if sent != f"Bearer {token.value}":
