@@ -45,7 +45,7 @@ class Settings:
         if mode == "smoke":
             return cls(mode, 1, 20, 1, 20, 5, 20, 5, 10, 4, peers=False)
         if mode == "quick":
-            return cls(mode, 5, 300, 3, 300, 200, 300, 50, 500, 200, peers=True)
+            return cls(mode, 9, 200, 3, 300, 200, 200, 50, 500, 200, peers=True)
         return cls(mode, 9, 1000, 5, 1000, 1000, 1000, 50, 500, 200, peers=True)
 
 
