@@ -38,15 +38,23 @@ class Settings:
     storm_tasks: int
     connection_files: int
     peers: bool
+    # Part 6's 1x request count on one provider (10x is measured against it).
+    scaling_requests: int
 
     @classmethod
     def for_mode(cls, mode: str) -> Settings:
         """The settings of ``mode``: ``full``, ``quick`` or ``smoke``."""
         if mode == "smoke":
-            return cls(mode, 1, 20, 1, 20, 5, 20, 5, 10, 4, peers=False)
+            return cls(mode, 1, 20, 1, 20, 5, 20, 5, 10, 4, peers=False, scaling_requests=20)
         if mode == "quick":
-            return cls(mode, 9, 200, 3, 300, 200, 200, 50, 500, 200, peers=True)
-        return cls(mode, 9, 1000, 5, 1000, 1000, 1000, 50, 500, 200, peers=True)
+            # Parts 1 and 4: many short repetitions, so that the median of the paired
+            # ratios is not moved by a neighbour's burst of load.
+            return cls(
+                mode, 45, 40, 3, 300, 200, 40, 50, 500, 200, peers=True, scaling_requests=300
+            )
+        return cls(
+            mode, 45, 200, 5, 1000, 1000, 200, 50, 500, 200, peers=True, scaling_requests=1000
+        )
 
 
 @dataclass

@@ -101,11 +101,11 @@ def measure_round_trip(settings: Settings) -> tuple[list[Row], dict[str, float]]
 
 def measure_round_trip_scaling(settings: Settings) -> list[Row]:
     """Part 6 for part 1: per-request cost with 10x the requests on one provider."""
-    small, large = settings.round_trips, settings.round_trips * 10
+    small, large = settings.scaling_requests, settings.scaling_requests * 10
     provider_small = round_trip_subjects(small)["subject"]
     provider_large = round_trip_subjects(large)["subject"]
     samples = interleaved(
-        max(3, settings.repeats // 2),
+        3 if settings.mode != "full" else 5,
         {"small": provider_small, "large": provider_large},
     )
     r = paired_ratio(samples["large"], samples["small"])
