@@ -348,3 +348,45 @@ def test_socket_stop_ends_idle_kept_alive_connections() -> None:
         server.stop()
         # The idle connection is shut, not left open with nobody answering.
         assert conn.recv(65536) == b""
+
+
+def test_socket_rfc9110_10_1_1_expect_100_continue_is_answered(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    provider, server, _ = served
+    received = _raw(
+        server,
+        _request(
+            "/oauth/token",
+            b"grant_type=client_credentials",
+            extra=("Expect: 100-continue\r\nConnection: close\r\n"),
+        ),
+    )
+    assert _statuses(received) == [100, 200]
+    assert len(provider.tokens) == 1
+
+
+def test_socket_rfc9112_3_2_2_absolute_form_target_is_routed(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    provider, server, _ = served
+    target = f"{server.url}/oauth/token"
+    received = _raw(
+        server,
+        _request(target, b"grant_type=client_credentials", extra="Connection: close\r\n"),
+    )
+    assert _statuses(received) == [200]
+    assert provider.requests[0].path == "/oauth/token"
+
+
+def test_socket_rfc9110_9_3_2_head_has_headers_and_no_body(
+    served: tuple[MockProvider, ProviderServer, httpx.Client],
+) -> None:
+    *_, http = served
+    get = http.get("/.well-known/oauth-authorization-server")
+    head = http.head("/.well-known/oauth-authorization-server")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    # The connection survived the bodiless answer and serves the next request.
+    assert http.get("/.well-known/oauth-authorization-server").json() == get.json()

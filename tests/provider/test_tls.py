@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -69,3 +71,32 @@ def test_plain_http_server_has_no_ca(provider: MockProvider) -> None:
     with provider.serve() as server:
         assert server.url.startswith("http://127.0.0.1:")
         assert server.ca_path is None
+
+
+def test_tls_connections_are_kept_alive(provider: MockProvider) -> None:
+    with provider.serve(tls=True) as server:
+        trusted = ssl.create_default_context(cafile=server.ca_path)
+        with httpx.Client(verify=trusted, timeout=5) as http:
+            peers = {
+                http.post(provider.token_url, data=GRANT, auth=("tls-client", "tls-secret"))
+                .extensions["network_stream"]
+                .get_extra_info("client_addr")
+                for _ in range(3)
+            }
+    assert len(peers) == 1
+    assert len(provider.tokens) == 3
+
+
+def test_tls_a_stalled_handshake_does_not_hold_up_other_clients(provider: MockProvider) -> None:
+    # The handshake runs in each connection's own thread, not in the accept loop.
+    with provider.serve(tls=True) as server:
+        parts = urlsplit(server.url)
+        assert parts.hostname is not None
+        assert parts.port is not None
+        with socket.create_connection((parts.hostname, parts.port), timeout=5):
+            trusted = ssl.create_default_context(cafile=server.ca_path)
+            with httpx.Client(verify=trusted, timeout=5) as http:
+                answer = http.post(
+                    provider.token_url, data=GRANT, auth=("tls-client", "tls-secret")
+                )
+    assert answer.status_code == 200
