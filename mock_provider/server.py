@@ -151,7 +151,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(refused.status, refused.description)
             return
         # RFC 9112 §3.2: origin-form ("/path?query") or absolute-form ("http://host/path").
-        target = urlsplit(self.path)
+        try:
+            target = urlsplit(self.path)
+        except ValueError:  # e.g. an unclosed IPv6 literal in an absolute-form target
+            self.send_error(HTTPStatus.BAD_REQUEST, "the request target is not a valid URI")
+            return
         request = Request(
             method=self.command.upper(),
             path=unquote(target.path, errors="replace") or "/",
