@@ -202,9 +202,7 @@ def _raw(server: ProviderServer, payload: bytes) -> bytes:
         pytest.param(
             b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40, 400, id="tls_hello"
         ),
-        pytest.param(
-            b"GET http://[::1/oauth/token HTTP/1.1\r\nHost: x\r\n\r\n", 400, id="bad_uri"
-        ),
+        pytest.param(b"GET http://[::1/oauth/token HTTP/1.1\r\nHost: x\r\n\r\n", 400, id="bad_uri"),
     ],
 )
 def test_socket_malformed_http_gets_json(
