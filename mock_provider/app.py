@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from . import endpoints
 from .errors import OAuthError, sanitize_description
 from .fault_answers import apply_fault, fault_answer, observe_request, recorded_error
-from .faults import CONTROL_PREFIX, wsgi_fault
+from .faults import CONTROL_PREFIX, connection_fault
 from .http import Headers, Request, Response
 from .recording import RecordedRequest, redact_form, redact_headers, redact_query
 from .rfc6749 import Params
@@ -139,7 +139,7 @@ class WSGIApp:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         response = self.provider.handle(request_from_environ(environ))
-        wsgi_fault(self.provider, response)  # a scripted delay or dropped connection
+        connection_fault(self.provider, response)  # a scripted delay or dropped connection
         reason = _reason(response.status)
         headers = list(response.headers)
         if not any(k.lower() == "content-length" for k, _ in headers):

@@ -32,7 +32,7 @@ __all__ = [
     "Fault",
     "FaultQueue",
     "FaultResponse",
-    "wsgi_fault",
+    "connection_fault",
 ]
 
 # The control API's reserved path prefix (always at the root of the server).
@@ -246,8 +246,8 @@ class FaultQueue:
         return f"FaultQueue(pending={len(self)})"
 
 
-def wsgi_fault(provider: MockProvider, response: Response) -> None:
-    """Carry out a fault's delay and drop in a WSGI server's request thread.
+def connection_fault(provider: MockProvider, response: Response) -> None:
+    """Carry out a fault's delay and drop in a socket server's (or WSGI app's) request thread.
 
     Raises:
         ConnectionDropped: for ``drop=True``; the socket server resets the connection.

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import MockProviderError, sanitize_description
-from .faults import ConnectionDropped, wsgi_fault
+from .faults import ConnectionDropped, connection_fault
 from .http import Headers, Request, Response
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
         provider = self.server.provider
         response = provider.handle(request)
         try:
-            wsgi_fault(provider, response)  # a scripted delay, or a dropped connection
+            connection_fault(provider, response)  # a scripted delay, or a dropped connection
         except ConnectionDropped:
             self._reset()
             return
