@@ -7,121 +7,33 @@ can be reached in-process (httpx transports, respx) and on a socket at the same 
 
 from __future__ import annotations
 
-import hmac
-import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import rfc8414
 from .clock import Clock, ManualClock
-from .errors import MockProviderError
 from .faults import FaultQueue
 from .quirks import Quirks
-from .recording import RecordedRequest, RecordingHelpers, fingerprint
-from .rfc6749 import BASIC, POST
+from .recording import RecordedRequest, RecordingHelpers
+from .records import AUTH_METHODS, IssuedToken, RegisteredClient, Resource
 from .scripting import ScriptingMixin
+from .tokens import TokenStore
 
 if TYPE_CHECKING:
     import httpx
 
     from .control import ControlSettings
-    from .rfc9068 import SigningKeys
     from .server import ProviderServer
 
 __all__ = ["DEFAULT_ISSUER", "IssuedToken", "MockProvider", "RegisteredClient", "Resource"]
 
 DEFAULT_ISSUER = "https://mock-oauth.test"
 TOKEN_FORMATS = ("opaque", "jwt")
-AUTH_METHODS = (BASIC, POST)
-# Expired and revoked tokens are dropped once the store passes this size, so a long-running
-# provider (oauthcc serve under load) keeps bounded memory. A dropped token is unknown,
-# which every endpoint treats exactly like an expired or revoked one. A purge runs when the
-# clock has moved on since the last one (new tokens may have died), at most once per
-# provider second, or when the store has doubled: many live tokens then cost amortised
-# O(1) per issue instead of a full scan each time.
-_PURGE_ABOVE = 2048
 
 
-@dataclass(frozen=True)
-class RegisteredClient:
-    """A client registered with the provider.
-
-    Attributes:
-        client_id, client_secret: the credentials (the secret never appears in ``repr``).
-        scopes: the scopes the client may request.
-        default_scopes: granted when the request names none; ``None`` means all of
-            ``scopes`` (what Auth0 and Okta do for machine-to-machine clients).
-        auth_methods: the client authentication methods it may use.
-        grant_types: the grants it may use (``client_credentials`` by default).
-        expires_in: its token lifetime in seconds, or ``None`` for the provider default.
-        audiences: the audiences / RFC 8707 resources it may ask for; empty accepts any.
-        me: extra members of its ``/api/me`` answer (an app id, a name, ...).
-    """
-
-    client_id: str
-    client_secret: str = field(repr=False)
-    scopes: tuple[str, ...] = ()
-    default_scopes: tuple[str, ...] | None = None
-    auth_methods: tuple[str, ...] = AUTH_METHODS
-    grant_types: tuple[str, ...] = ("client_credentials",)
-    expires_in: int | None = None
-    audiences: tuple[str, ...] = ()
-    me: Mapping[str, Any] = field(default_factory=dict)
-
-    def check_secret(self, presented: str) -> bool:
-        """Compare ``presented`` with the secret in constant time."""
-        return hmac.compare_digest(presented.encode(), self.client_secret.encode())
-
-    @property
-    def granted_by_default(self) -> tuple[str, ...]:
-        """The scopes granted when the request names none."""
-        return self.scopes if self.default_scopes is None else self.default_scopes
-
-
-@dataclass
-class IssuedToken:
-    """An access token the provider issued. ``repr`` shows a fingerprint, never the token."""
-
-    value: str = field(repr=False)
-    client_id: str
-    scopes: tuple[str, ...]
-    issued_at: float
-    expires_at: float
-    audience: tuple[str, ...]
-    jti: str
-    token_format: str = "opaque"
-    revoked: bool = False
-
-    @property
-    def fingerprint(self) -> str:
-        """The token's fingerprint, as shown in recordings."""
-        return fingerprint(self.value)
-
-    def is_active(self, now: float) -> bool:
-        """Neither revoked nor expired at ``now`` (a token is dead at its ``exp`` second)."""
-        return not self.revoked and now < self.expires_at
-
-
-@dataclass(frozen=True)
-class Resource:
-    """A protected API route: the bearer token it needs and what it answers.
-
-    ``body`` is a JSON-ready value, or a callable taking the :class:`IssuedToken` and the
-    :class:`RegisteredClient` and returning one; ``None`` answers with the caller's
-    description (the "me" answer).
-    """
-
-    name: str
-    path: str
-    methods: tuple[str, ...] = ("GET",)
-    scopes: tuple[str, ...] = ()
-    body: Any = None
-
-
-class MockProvider(ScriptingMixin, RecordingHelpers):
+class MockProvider(TokenStore, ScriptingMixin, RecordingHelpers):
     """A conformant mock OAuth 2.0 authorization server (client credentials) and API.
 
     Args:
@@ -179,12 +91,9 @@ class MockProvider(ScriptingMixin, RecordingHelpers):
         }
         self._lock = threading.RLock()
         self._clients: dict[str, RegisteredClient] = {}
-        self._tokens: dict[str, IssuedToken] = {}
-        self._purge_above = _PURGE_ABOVE
-        self._last_purge = float("-inf")
+        self._init_tokens()
         self._resources: dict[str, Resource] = {}
         self._recorded: list[RecordedRequest] = []
-        self._keys: SigningKeys | None = None
         self.add_resource("me", me_path, scopes=me_scopes)
         # Scripting state (faults, quirks, control API): see scripting.py.
         self.faults = FaultQueue()
@@ -347,134 +256,6 @@ class MockProvider(ScriptingMixin, RecordingHelpers):
     def resource(self, name: str) -> Resource:
         """The protected resource registered as ``name``. Raises ``KeyError`` if unknown."""
         return self._resources[name]
-
-    # -- tokens ---------------------------------------------------------------------------
-
-    @property
-    def signing_keys(self) -> SigningKeys:
-        """The JWT signing keys (created on first use; needs the ``jwt`` extra)."""
-        if self._keys is None:
-            from .rfc9068 import SigningKeys
-
-            self._keys = SigningKeys()
-        return self._keys
-
-    def issue_token(
-        self,
-        client_id: str,
-        *,
-        scopes: Iterable[str] | None = None,
-        audience: Iterable[str] = (),
-        expires_in: int | None = None,
-    ) -> IssuedToken:
-        """Issue a token to a registered client directly, as the token endpoint would.
-
-        Raises:
-            MockProviderError: if ``client_id`` is not registered.
-        """
-        client = self._clients.get(client_id)
-        if client is None:
-            raise MockProviderError(f"no client registered as {client_id!r}")
-        granted = client.granted_by_default if scopes is None else tuple(scopes)
-        return self._issue(client, granted, tuple(audience), expires_in)
-
-    def _issue(
-        self,
-        client: RegisteredClient,
-        scopes: tuple[str, ...],
-        audience: tuple[str, ...],
-        expires_in: int | None = None,
-    ) -> IssuedToken:
-        now = self.clock.time()
-        lifetime = (
-            expires_in
-            if expires_in is not None
-            else (client.expires_in if client.expires_in is not None else self.expires_in)
-        )
-        aud = audience or client.audiences or (self.url,)
-        jti = secrets.token_urlsafe(16)
-        if self.token_format == "jwt":
-            from .rfc9068 import mint
-
-            # RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are REQUIRED; for a
-            # client credentials grant "sub SHOULD correspond to an identifier the
-            # authorization server uses to indicate the client application".
-            claims: dict[str, Any] = {
-                "iss": self.url,
-                "sub": client.client_id,
-                "aud": aud[0] if len(aud) == 1 else list(aud),
-                "exp": int(now) + lifetime,
-                "iat": int(now),
-                "jti": jti,
-                "client_id": client.client_id,
-            }
-            if scopes:
-                claims["scope"] = " ".join(scopes)  # RFC 9068 §2.2.3
-            value = mint(self.signing_keys, claims)
-        else:
-            value = secrets.token_urlsafe(32)
-        token = IssuedToken(
-            value, client.client_id, scopes, now, now + lifetime, aud, jti, self.token_format
-        )
-        with self._lock:
-            size = len(self._tokens)
-            if size > _PURGE_ABOVE and (now >= self._last_purge + 1.0 or size > self._purge_above):
-                self._purge(now)
-            self._tokens[value] = token
-        return token
-
-    def _purge(self, now: float) -> None:
-        dead = [v for v, t in self._tokens.items() if not t.is_active(now)]
-        for value in dead:
-            del self._tokens[value]
-        self._purge_above = 2 * len(self._tokens)
-        self._last_purge = now
-
-    def find_token(self, value: str) -> IssuedToken | None:
-        """The record of an issued token (active or not), or ``None`` if unknown."""
-        return self._tokens.get(value)
-
-    def active_token(self, value: str) -> IssuedToken | None:
-        """The record of ``value`` if it is an active token right now, else ``None``."""
-        token = self._tokens.get(value)
-        if token is None or not token.is_active(self.clock.time()):
-            return None
-        if token.token_format == "jwt" and self._keys is not None:
-            from .rfc9068 import verify
-
-            if verify(self._keys, value) is None:  # signed with a rotated-out key
-                return None
-        return token
-
-    @property
-    def tokens(self) -> list[IssuedToken]:
-        """Every token still held, oldest first."""
-        with self._lock:
-            return list(self._tokens.values())
-
-    def revoke(self, value: str) -> bool:
-        """Revoke one token; return whether it was known and active."""
-        with self._lock:
-            token = self._tokens.get(value)
-            if token is None or not token.is_active(self.clock.time()):
-                return False
-            token.revoked = True
-            return True
-
-    def revoke_all(self) -> int:
-        """Revoke every token; return how many were active."""
-        now = self.clock.time()
-        with self._lock:
-            active = [t for t in self._tokens.values() if t.is_active(now)]
-            for token in active:
-                token.revoked = True
-        return len(active)
-
-    def expire(self, value: str) -> None:
-        """Make one token expire now (its ``expires_at`` becomes the current time)."""
-        with self._lock:
-            token = self._tokens[value]
-            token.expires_at = min(token.expires_at, self.clock.time())
 
     # -- recording ------------------------------------------------------------------------
 
