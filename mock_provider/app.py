@@ -83,7 +83,7 @@ def handle(provider: MockProvider, request: Request) -> Response:
             endpoints.NO_STORE,
         )
     if fault is not None:
-        response = apply_fault(fault, response)
+        response = apply_fault(fault, response, provider.faults)
     if request.method == "HEAD":
         # RFC 9110 §9.3.2: HEAD answers with the GET header fields, Content-Length included.
         if response.header("Content-Length") is None:
@@ -139,7 +139,7 @@ class WSGIApp:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         response = self.provider.handle(request_from_environ(environ))
-        connection_fault(self.provider, response)  # a scripted delay or dropped connection
+        connection_fault(response)  # a scripted delay or dropped connection
         reason = _reason(response.status)
         headers = list(response.headers)
         if not any(k.lower() == "content-length" for k, _ in headers):

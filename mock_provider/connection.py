@@ -160,10 +160,9 @@ class _Handler(BaseHTTPRequestHandler):
             host=self.headers.get("Host", ""),
             remote_addr=str(self.client_address[0]),
         )
-        provider = self.server.provider
-        response = provider.handle(request)
+        response = self.server.provider.handle(request)
         try:
-            connection_fault(provider, response)  # a scripted delay, or a dropped connection
+            connection_fault(response)  # a scripted delay, or a dropped connection
         except ConnectionDropped:
             self._reset()
             return

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote_plus
 
 from .errors import BearerError, OAuthError
-from .faults import Fault, FaultResponse
+from .faults import Fault, FaultQueue, FaultResponse
 from .http import Request, Response
 from .recording import fingerprint
 from .rfc6749 import BASIC, FORM_CONTENT_TYPE, POST, parse_form
@@ -128,13 +128,14 @@ def _malformed(fault: Fault, endpoint: str, described: str) -> Response:
     return Response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")], body)
 
 
-def apply_fault(fault: Fault, response: Response | None) -> FaultResponse:
+def apply_fault(fault: Fault, response: Response | None, queue: FaultQueue) -> FaultResponse:
     """Add the fault's headers, ``Retry-After``, delay and drop to ``response``.
 
-    ``response`` is ``None`` for a dropped connection (nothing is answered).
+    ``response`` is ``None`` for a dropped connection (nothing is answered); ``queue`` is the
+    answering provider's fault queue, whose clearing cuts the delay short.
     """
     if fault.drop or response is None:
-        return FaultResponse(0, [], b"", delay=fault.delay, drop=True)
+        return FaultResponse(0, [], b"", delay=fault.delay, drop=True, queue=queue)
     extra = dict(fault.headers)
     if fault.retry_after is not None:
         # RFC 9110 §10.2.3: Retry-After = HTTP-date / delay-seconds.
@@ -142,7 +143,7 @@ def apply_fault(fault: Fault, response: Response | None) -> FaultResponse:
     replaced = {name.lower() for name in extra}
     headers = [(k, v) for k, v in response.headers if k.lower() not in replaced]
     return FaultResponse(
-        response.status, [*headers, *extra.items()], response.body, delay=fault.delay
+        response.status, [*headers, *extra.items()], response.body, delay=fault.delay, queue=queue
     )
 
 

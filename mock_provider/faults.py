@@ -22,7 +22,7 @@ from .errors import OAuthError
 from .http import Response
 
 if TYPE_CHECKING:
-    from .provider import MockProvider
+    pass
 
 __all__ = [
     "CONTROL_PREFIX",
@@ -47,10 +47,15 @@ class ConnectionDropped(ConnectionResetError):
 
 @dataclass
 class FaultResponse(Response):
-    """A response shaped by a fault: wait ``delay`` seconds first, or ``drop`` the connection."""
+    """A response shaped by a fault: wait ``delay`` seconds first, or ``drop`` the connection.
+
+    ``queue`` is the fault queue of the provider that answered: clearing its faults cuts the
+    delay short, even when a socket server has moved on to another provider meanwhile.
+    """
 
     delay: float = 0.0
     drop: bool = False
+    queue: FaultQueue = field(default_factory=lambda: FaultQueue(), repr=False, compare=False)
 
 
 @dataclass(eq=False)
@@ -246,13 +251,13 @@ class FaultQueue:
         return f"FaultQueue(pending={len(self)})"
 
 
-def connection_fault(provider: MockProvider, response: Response) -> None:
+def connection_fault(response: Response) -> None:
     """Carry out a fault's delay and drop in a socket server's (or WSGI app's) request thread.
 
     Raises:
         ConnectionDropped: for ``drop=True``; the socket server resets the connection.
     """
     if isinstance(response, FaultResponse):
-        provider.faults.sleep(response.delay)
+        response.queue.sleep(response.delay)
         if response.drop:
             raise ConnectionDropped("a scripted fault dropped the connection")

@@ -14,7 +14,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
 from mock_provider import ProviderServer
-from mock_provider.faults import FaultQueue
 from mock_provider.http import Request, Response
 
 if TYPE_CHECKING:
@@ -34,22 +33,15 @@ class _Slot:
     """What :class:`ProviderServer` serves: whichever provider the current test installed.
 
     It stands in for a :class:`MockProvider` towards the server, which only asks it to
-    ``handle`` a request, for its ``faults`` (to carry out a scripted delay or drop) and tells
-    it the URL it listens on.
+    ``handle`` a request and tells it the URL it listens on.
     """
 
     def __init__(self) -> None:
         self.provider: MockProvider | None = None
         self.url = ""
-        self._idle_faults = FaultQueue()
 
     def _bind_issuer(self, url: str) -> None:
         self.url = url
-
-    @property
-    def faults(self) -> FaultQueue:
-        provider = self.provider
-        return self._idle_faults if provider is None else provider.faults
 
     def handle(self, request: Request) -> Response:
         provider = self.provider

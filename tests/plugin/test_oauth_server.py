@@ -144,3 +144,46 @@ def test_each_xdist_worker_has_its_own_server(pytester: pytest.Pytester):
     assert sorted(urls) == ["gw0", "gw1"]
     assert all(len(seen) == 1 for seen in urls.values())
     assert urls["gw0"] != urls["gw1"]
+
+
+def test_a_delayed_request_is_released_by_its_own_provider_after_the_switch():
+    # The session server moves on to the next test's provider while a request of the
+    # previous test still waits on a scripted delay; clearing that test's faults must
+    # release it (and the answer comes from the provider it started with).
+    import threading
+
+    import httpx
+
+    from mock_provider import MockProvider
+    from pytest_oauthcc._servers import ServerPool
+
+    with ServerPool() as pool:
+        first = MockProvider(issuer=pool.url(tls=False))
+        first.add_client("app", "secret")
+        hang = first.add_fault("token", delay=30)
+        pool.install(first, tls=False)
+        statuses: list[int] = []
+
+        def request() -> None:
+            with httpx.Client(timeout=20) as http:
+                answer = http.post(
+                    first.token_url,
+                    data={"grant_type": "client_credentials"},
+                    auth=("app", "secret"),
+                )
+                statuses.append(answer.status_code)
+
+        thread = threading.Thread(target=request)
+        thread.start()
+        for _ in range(1000):  # bounded wait until the request is inside its delay
+            if hang.fired:
+                break
+            threading.Event().wait(0.005)
+        assert hang.fired == 1
+        pool.uninstall(tls=False)
+        pool.install(MockProvider(issuer=pool.url(tls=False)), tls=False)
+        first.clear_faults()
+        thread.join(10)
+        assert not thread.is_alive()
+    assert statuses == [200]
+    assert len(first.tokens) == 1
