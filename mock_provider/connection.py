@@ -13,7 +13,6 @@ is closed.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import socket
@@ -245,7 +244,6 @@ class _Handler(BaseHTTPRequestHandler):
         JSON for every refusal. The connection is closed: the stream cannot be trusted.
         """
         description = sanitize_description(message or explain or "the request is malformed")
-        body = json.dumps({"error": "invalid_request", "error_description": description}).encode()
         # The message echoes the request line, which may carry a secret in its query.
         log.debug("refused an unreadable request with status %d", code)
         self.close_connection = True
@@ -253,15 +251,8 @@ class _Handler(BaseHTTPRequestHandler):
         # unparseable request line); garbage still gets a full HTTP/1.x answer.
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"
-        self.send_response(code)
-        self.send_header("Connection", "close")
-        if code >= 200 and code not in (204, 304):
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
-            self.wfile.write(body)
+        payload = {"error": "invalid_request", "error_description": description}
+        self._send(Response.json(code, payload, {"Cache-Control": "no-store"}))
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # No access log: request lines may carry secrets in their query strings.
