@@ -99,7 +99,6 @@ class _Handler(BaseHTTPRequestHandler):
     server: ThreadedServer
     protocol_version = "HTTP/1.1"
     server_version = "mock-oauth-provider"
-    sys_version = ""
     timeout = IDLE_TIMEOUT
     # An answer leaves in one segment: buffered (flushed after each request by http.server)
     # and without Nagle's algorithm, which with the client's delayed ACK would hold a
@@ -253,6 +252,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.request_version = "HTTP/1.0"
         payload = {"error": "invalid_request", "error_description": description}
         self._send(Response.json(code, payload, {"Cache-Control": "no-store"}))
+
+    def version_string(self) -> str:
+        # http.server appends the Python version ("... Python/3.11.7"); the Server header
+        # names the provider only.
+        return self.server_version
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # No access log: request lines may carry secrets in their query strings.
