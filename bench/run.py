@@ -3,7 +3,8 @@
 Prints a markdown table (median of several repetitions, subject and baseline interleaved, the
 ratio between them) and writes the full results, samples included, as JSON to
 ``bench/results/``. ``--quick`` is the under-3-minutes run; ``--smoke`` does one tiny
-repetition of everything that needs no peer install (what the test suite runs).
+repetition of everything that needs no peer install, ``pytest -n 2`` on one folder size only
+(what the test suite runs).
 """
 
 from __future__ import annotations
