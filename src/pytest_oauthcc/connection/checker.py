@@ -14,12 +14,12 @@ from typing import Any
 
 import httpx
 
+from .config.model import ConnectionConfig, load_config
+from .config.values import env_var_name, read_env_file, resolve_values
 from .errors import ConfigError, ConfigProblem
-from .findings import Finding
-from .model import ConnectionConfig, load_config
 from .results import STEPS, CheckResult, StepResult, worst
 from .rules import static_findings
-from .values import env_var_name, read_env_file, resolve_values
+from .rules.findings import Finding
 
 __all__ = ["Connection"]
 
@@ -98,7 +98,7 @@ class Connection:
         Raises:
             ConfigError: if ``env_file`` cannot be read.
         """
-        from .steps import run_steps
+        from .steps.run import run_steps
 
         sources: dict[str, str] = {}
         if live:
@@ -141,7 +141,7 @@ def _merge(step: str, findings: list[Finding], observed: StepResult) -> StepResu
 
 def check_paths(paths: list[Path], **options: Any) -> list[CheckResult | ConfigError]:
     """Check every connection file under ``paths``; config errors are returned, not raised."""
-    from .loading import find_connection_files
+    from .config.loading import find_connection_files
 
     out: list[CheckResult | ConfigError] = []
     for path in find_connection_files(paths):
