@@ -76,7 +76,7 @@ def texts(draw: st.DrawFn) -> tuple[str, str]:
     if kind == "garbage":
         return fmt, draw(st.text(max_size=200))
     if kind == "data":
-        from pytest_oauthcc.strategies.config_files import render
+        from pytest_oauthcc.strategies._config_files import render
 
         if fmt == "toml":
             data = draw(st.dictionaries(keys, documents(toml_scalars), max_size=5))

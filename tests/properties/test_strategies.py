@@ -36,7 +36,7 @@ from pytest_oauthcc.strategies import (
     scopes,
     token_responses,
 )
-from pytest_oauthcc.strategies.quirk_values import (
+from pytest_oauthcc.strategies._quirk_values import (
     BEHAVIOUR_QUIRKS,
     RESPONSE_QUIRKS,
     unsupported_quirks,

@@ -15,13 +15,13 @@ imports Hypothesis; ``import pytest_oauthcc`` does not (the plugin stays fast to
 
 from __future__ import annotations
 
-from .answers import ErrorAnswer, HTTPAnswer, TokenAnswer
-from .config_files import BrokenConfig, ConfigFile
-from .configs import broken_connection_configs, connection_configs
-from .credentials import client_ids, client_secrets, scope_sets, scopes
-from .plan import FaultPlan, PlannedAnswer, ProviderEvent
-from .plans import BEHAVIOURS, fault_plans
-from .responses import RESOURCE_ERRORS, TOKEN_ERRORS, oauth_errors, token_responses
+from ._answers import ErrorAnswer, HTTPAnswer, TokenAnswer
+from ._config_files import BrokenConfig, ConfigFile
+from ._configs import broken_connection_configs, connection_configs
+from ._credentials import client_ids, client_secrets, scope_sets, scopes
+from ._plan import FaultPlan, PlannedAnswer, ProviderEvent
+from ._plans import BEHAVIOURS, fault_plans
+from ._responses import RESOURCE_ERRORS, TOKEN_ERRORS, oauth_errors, token_responses
 
 __all__ = [
     "BEHAVIOURS",

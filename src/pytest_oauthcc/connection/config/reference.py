@@ -1,6 +1,6 @@
 """The format reference in docs/connections.md, generated from the JSON Schema.
 
-``python -m pytest_oauthcc.connection.reference docs/connections.md`` rewrites the part of
+``python -m pytest_oauthcc.connection.config.reference docs/connections.md`` rewrites the part of
 the page between the reference markers; a test fails when the page and schema disagree.
 """
 

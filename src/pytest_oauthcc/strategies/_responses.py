@@ -18,9 +18,9 @@ from hypothesis.strategies import SearchStrategy
 from mock_provider import BearerError, OAuthError, Quirks, shape_token_response, validate_quirks
 
 from ._validation import check_choices, check_range, check_size, check_type
-from .answers import ErrorAnswer, TokenAnswer
-from .credentials import scope_sets
-from .quirk_values import RESPONSE_QUIRKS, draw_quirks
+from ._answers import ErrorAnswer, TokenAnswer
+from ._credentials import scope_sets
+from ._quirk_values import RESPONSE_QUIRKS, draw_quirks
 
 __all__ = ["RESOURCE_ERRORS", "TOKEN_ERRORS", "oauth_errors", "token_responses"]
 

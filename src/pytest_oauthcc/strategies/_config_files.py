@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .toml_text import to_toml
+from ._toml_text import to_toml
 
 __all__ = ["FORMATS", "BrokenConfig", "ConfigFile", "render"]
 
@@ -37,7 +37,7 @@ class ConfigFile:
     """A connection file: its ``data``, its ``format`` and its ``text`` in that format.
 
     Use :meth:`write` to put it in a directory and load it with the project's loader
-    (``pytest_oauthcc.connection.model.load_config``) or ``Connection.load``.
+    (``pytest_oauthcc.connection.config.model.load_config``) or ``Connection.load``.
     """
 
     data: Mapping[str, Any] = field(repr=False)

@@ -19,8 +19,8 @@ from hypothesis.strategies import SearchStrategy
 from mock_provider import QUIRK_NAMES
 
 from ._validation import check_choices, check_size, check_type
-from .plan import FaultPlan, PlannedAnswer, ProviderEvent
-from .quirk_values import draw_quirks
+from ._plan import FaultPlan, PlannedAnswer, ProviderEvent
+from ._quirk_values import draw_quirks
 
 __all__ = ["BEHAVIOURS", "fault_plans"]
 

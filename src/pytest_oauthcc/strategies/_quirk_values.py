@@ -18,7 +18,7 @@ from hypothesis.strategies import SearchStrategy
 
 from mock_provider import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks
 
-from .credentials import scope_sets
+from ._credentials import scope_sets
 
 __all__ = [
     "BEHAVIOUR_QUIRKS",

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from ._validation import check_choices
-from .config_files import FORMATS, BrokenConfig, ConfigFile
-from .credentials import scope_sets, scopes
+from ._config_files import FORMATS, BrokenConfig, ConfigFile
+from ._credentials import scope_sets, scopes
 
 __all__ = ["BREAKAGES", "broken_connection_configs", "connection_configs"]
 
@@ -110,7 +110,7 @@ def connection_configs(*, formats: Iterable[str] = FORMATS) -> SearchStrategy[Co
 
         import tempfile
         from hypothesis import given
-        from pytest_oauthcc.connection.model import load_config
+        from pytest_oauthcc.connection.config.model import load_config
         from pytest_oauthcc.strategies import connection_configs
 
         @given(connection_configs(formats=["toml"]))
@@ -246,7 +246,7 @@ def broken_connection_configs(
         import pytest
         from hypothesis import given
         from pytest_oauthcc.connection import ConfigError
-        from pytest_oauthcc.connection.model import load_config
+        from pytest_oauthcc.connection.config.model import load_config
         from pytest_oauthcc.strategies import broken_connection_configs
 
         @given(broken_connection_configs(steps=["token"]))
