@@ -1,4 +1,8 @@
-"""The ``oauthcc`` command: ``serve`` (more subcommands join as they land)."""
+"""The ``oauthcc`` command: ``serve`` (more subcommands join as they land).
+
+Layering: the top of the command line: imports :mod:`mock_provider`'s serve entry points and
+:mod:`pytest_oauthcc.connection.cli`; nothing imports it.
+"""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ import httpx
 
 from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
 
-from . import drive
+from .drive import auth_async, auth_sync, run_async, run_sync
 from .flow import TokenFlows
 from .retry import RetryPolicy
 from .settings import ClientSettings, SupportsTime
@@ -204,7 +204,7 @@ class ClientCredentials(httpx.Auth):
         Raises:
             TokenRequestError: (or a subclass) when no token could be obtained.
         """
-        return drive.run_sync(
+        return run_sync(
             self._flows.token_value(),
             http,
             sleep=self.settings.sleep,
@@ -213,7 +213,7 @@ class ClientCredentials(httpx.Auth):
 
     async def afetch_token(self, http: httpx.AsyncClient) -> str:
         """:meth:`fetch_token` with an ``httpx.AsyncClient``."""
-        return await drive.run_async(
+        return await run_async(
             self._flows.token_value(),
             http,
             sleep=self.settings.async_sleep,
@@ -230,7 +230,7 @@ class ClientCredentials(httpx.Auth):
             RevocationError: when the endpoint refused or could not be reached; the token is
                 dropped from the cache all the same.
         """
-        return drive.run_sync(
+        return run_sync(
             self._flows.revoke_flow(),
             http,
             sleep=self.settings.sleep,
@@ -239,7 +239,7 @@ class ClientCredentials(httpx.Auth):
 
     async def arevoke(self, http: httpx.AsyncClient) -> bool:
         """:meth:`revoke` with an ``httpx.AsyncClient``."""
-        return await drive.run_async(
+        return await run_async(
             self._flows.revoke_flow(),
             http,
             sleep=self.settings.async_sleep,
@@ -255,7 +255,7 @@ class ClientCredentials(httpx.Auth):
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
         """The httpx hook for ``httpx.Client``: attach a token, renew on expiry signals."""
-        yield from drive.auth_sync(
+        yield from auth_sync(
             self._flows.api_flow(request),
             sleep=self.settings.sleep,
             flight_timeout=self.settings.flight_timeout,
@@ -267,7 +267,7 @@ class ClientCredentials(httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """The httpx hook for ``httpx.AsyncClient``; never blocks the event loop."""
-        return drive.auth_async(
+        return auth_async(
             self._flows.api_flow(request),
             sleep=self.settings.async_sleep,
             flight_timeout=self.settings.flight_timeout,

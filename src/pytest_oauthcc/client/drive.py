@@ -6,6 +6,10 @@ caller's token fetch. These drivers carry the effects out, sync or async: inside
 auth flow the requests go back to httpx (so an ``AsyncClient`` never blocks its loop), and
 in :meth:`~pytest_oauthcc.ClientCredentials.fetch_token` they go to a client the caller
 passed, which also lets network errors reach the flow for retrying.
+
+Layering: part of the reference client: imports httpx, :mod:`pytest_oauthcc.errors`,
+:mod:`mock_provider.protocol` and the client's lower modules only; never pytest, the plugin or
+the connection format.
 """
 
 from __future__ import annotations

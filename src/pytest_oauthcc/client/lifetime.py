@@ -3,6 +3,10 @@
 Times are on the client's monotonic clock. The expiry is anchored at the moment the token
 request was *sent*: the provider started the lifetime no earlier, so the client can never
 believe a token alive after the provider thinks it dead.
+
+Layering: part of the reference client: imports httpx, :mod:`pytest_oauthcc.errors`,
+:mod:`mock_provider.protocol` and the client's lower modules only; never pytest, the plugin or
+the connection format.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ Each retry waits ``base_delay * 2**n`` (capped at ``max_delay``) with "equal jit
 fleet of clients does not retry in lock step, or exactly what ``Retry-After`` asked for
 (RFC 9110 §10.2.3: seconds or an HTTP date), capped at ``max_retry_after``. The client gives
 up when ``max_attempts`` requests were made or the next wait would overrun ``budget``.
+
+Layering: part of the reference client: imports httpx, :mod:`pytest_oauthcc.errors`,
+:mod:`mock_provider.protocol` and the client's lower modules only; never pytest, the plugin or
+the connection format.
 """
 
 from __future__ import annotations

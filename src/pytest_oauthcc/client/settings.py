@@ -20,7 +20,6 @@ import httpx
 
 from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
 
-from . import drive
 from .checks import (
     check_credentials,
     check_extra_params,
@@ -30,6 +29,7 @@ from .checks import (
     require_https,
     validate_scopes,
 )
+from .drive import anyio_sleep
 from .hosts import HostRules
 from .retry import RetryPolicy
 from .single_flight import TokenCache
@@ -161,7 +161,7 @@ class ClientSettings:
             expired_if=expired_if,
             timeout=httpx.Timeout(timeout).as_dict(),
             sleep=sleep if sleep is not None else time.sleep,
-            async_sleep=async_sleep if async_sleep is not None else drive.anyio_sleep,
+            async_sleep=async_sleep if async_sleep is not None else anyio_sleep,
             cache=cache if cache is not None else TokenCache(),
             allow_insecure_http=insecure,
             flight_timeout=float(flight_timeout),

@@ -4,6 +4,10 @@ Any number of threads or asyncio tasks that find the token missing or due meet h
 first becomes the leader and fetches; the others wait on the leader's :class:`Flight` and
 share its token or its error. The lock guards only dictionary reads and writes, never I/O,
 so taking it from the event loop never blocks it for longer than that.
+
+Layering: part of the reference client: imports httpx, :mod:`pytest_oauthcc.errors`,
+:mod:`mock_provider.protocol` and the client's lower modules only; never pytest, the plugin or
+the connection format.
 """
 
 from __future__ import annotations

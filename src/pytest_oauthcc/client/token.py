@@ -5,6 +5,10 @@ a lower-case ``bearer``, the token nested under ``data``, form-encoded bodies (G
 ``error`` inside a 200. Each shape that still means one thing is accepted; anything that
 does not is a typed error saying exactly what was wrong. Values are never echoed: a body
 may hold a token.
+
+Layering: part of the reference client: imports httpx, :mod:`pytest_oauthcc.errors`,
+:mod:`mock_provider.protocol` and the client's lower modules only; never pytest, the plugin or
+the connection format.
 """
 
 from __future__ import annotations

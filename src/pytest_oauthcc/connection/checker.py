@@ -3,6 +3,9 @@
 ``Connection.load(path, fields={...}).check()`` runs the static rules, then the dynamic
 steps (against a mock built from the config by default, or the real provider with
 ``live=True``) and merges both into one :class:`StepResult` per step.
+
+Layering: the top of ``connection/``: imports ``config/``, ``rules/``, the results and (when
+checking) ``steps/``; never the plugin.
 """
 
 from __future__ import annotations

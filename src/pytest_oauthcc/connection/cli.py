@@ -1,4 +1,7 @@
-"""``oauthcc check`` and ``oauthcc schema``: the checker and the format's JSON Schema."""
+"""``oauthcc check`` and ``oauthcc schema``: the checker and the format's JSON Schema.
+
+Layering: imports ``config/``, the results and (when checking) the checker; never the plugin.
+"""
 
 from __future__ import annotations
 

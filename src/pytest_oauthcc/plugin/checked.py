@@ -4,6 +4,9 @@
 :meth:`~CheckedProvider.check` for the server-side problems the plugin reports after each test
 (a fault that never fired, a request that matched no endpoint, a failure inside the provider),
 and ``ca_path`` when it is served over TLS.
+
+Layering: part of the plugin, the top layer: may import pytest, the client, the connection
+checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` imports it.
 """
 
 from __future__ import annotations

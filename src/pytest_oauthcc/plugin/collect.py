@@ -5,6 +5,9 @@ the first time one of its items runs; each item then reports its own step, so JU
 ``-v`` show every step. A failure shows the reason, the config line it is about and the
 redacted HTTP transcript, never a traceback from the plugin. Imported only when pytest meets
 a connection file.
+
+Layering: part of the plugin, the top layer: may import pytest, the client, the connection
+checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` imports it.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ registered, for microseconds: a request whose scheme, host and port name a regis
 issuer is answered by that provider's in-process transport (async clients get the async
 transport, so scripted delays never block the event loop); every other request goes where
 it would without the plugin (loopback servers, the user's own respx or pytest-httpx mocks).
+
+Layering: part of the plugin, the top layer: may import pytest, the client, the connection
+checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` imports it.
 """
 
 from __future__ import annotations

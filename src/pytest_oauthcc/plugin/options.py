@@ -2,6 +2,9 @@
 
 Kept free of heavy imports: :mod:`pytest_oauthcc.plugin` builds the marker's help text from
 this signature at start-up, so the text can never drift from what the marker accepts.
+
+Layering: part of the plugin, the top layer: may import pytest, the client, the connection
+checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` imports it.
 """
 
 from __future__ import annotations

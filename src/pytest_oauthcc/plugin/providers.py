@@ -2,6 +2,9 @@
 
 Each provider a test uses is recorded on the test item, so the plugin can check it after the
 test body (see ``pytest_runtest_call`` in the plugin) and fail that test, not a later one.
+
+Layering: part of the plugin, the top layer: may import pytest, the client, the connection
+checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` imports it.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Each step item carries its result as a user property, which xdist ships with the test report
 to the controller; so the matrix and the report are complete on the controller whether the
 steps ran there or on any number of workers.
+
+Layering: part of the plugin, the top layer: may import pytest, the client, the connection
+checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` imports it.
 """
 
 from __future__ import annotations

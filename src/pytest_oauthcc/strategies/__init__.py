@@ -11,6 +11,9 @@ Throw every provider behaviour at a client, not just the five you thought of::
 Every strategy validates its arguments when called (``InvalidArgument``, in Hypothesis's
 "Expected X but got name=value" style) and shrinks to a readable example. This module
 imports Hypothesis; ``import pytest_oauthcc`` does not (the plugin stays fast to load).
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 turn it into an ``httpx.Response`` for a client's parser; the strategies in
 :mod:`.responses` generate them from the mock provider's own rendering code, so the bytes
 are exactly what the provider (and the providers it imitates) would send.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 A generated config is kept as data *and* as the text of one format, because the loader's
 job (and its line numbers) is about text: tests write the file and load it like a user's.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

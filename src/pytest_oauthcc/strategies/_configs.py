@@ -4,6 +4,9 @@ Valid configs pass the loader, the schema and every static rule, in YAML, JSON a
 with the optional parts (revoke, environments, request defaults, nested token paths, JWT)
 switched on and off. A broken config is a valid one with exactly one thing changed, paired
 with the step that must catch it; the breakages are the mistakes connector authors make.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from ._validation import check_choices
 from ._config_files import FORMATS, BrokenConfig, ConfigFile
 from ._credentials import scope_sets, scopes
+from ._validation import check_choices
 
 __all__ = ["BREAKAGES", "broken_connection_configs", "connection_configs"]
 

@@ -5,6 +5,9 @@ RFC 6749 Appendix A.1/A.2: ``client_id`` and ``client_secret`` are ``*VSCHAR``
 client that builds HTTP Basic credentials without the §2.3.1 form-encoding step. Secrets set
 by people on self-hosted servers are often non-ASCII too. Alphabets list the plain characters
 first, so failing examples shrink to readable ones (``a``, ``a:``, ``a%``).
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ as a one-shot fault (a pass-through "ok" answer is a fault that changes nothing,
 503, ok, 429" is expressible); after the last one the endpoint answers normally. *Quirks*
 bend every token response. *Events* happen on the provider between the client's calls:
 revoke every token, expire every token now (early expiry), or advance the clock.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

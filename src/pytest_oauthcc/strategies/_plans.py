@@ -5,6 +5,9 @@ Plans are built segment by segment: a fetch meets a run of transient answers and
 shorter than N, no terminal answer) or false by construction (a terminal answer, or a run of
 N transient ones, before the first token; with ``None``, possibly after some good fetches).
 Everything shrinks towards the empty plan, and a failing plan towards a single 400 answer.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from hypothesis.strategies import SearchStrategy
 
 from mock_provider import QUIRK_NAMES
 
-from ._validation import check_choices, check_size, check_type
 from ._plan import FaultPlan, PlannedAnswer, ProviderEvent
 from ._quirk_values import draw_quirks
+from ._validation import check_choices, check_size, check_type
 
 __all__ = ["BEHAVIOURS", "fault_plans"]
 

@@ -5,6 +5,9 @@ a quirk added to the provider shows up here: a boolean quirk needs nothing, any 
 an entry in ``_VALUES`` (a test fails until it has one). Quirks split in two: those that
 shape one answer (``token_responses``), and those that only mean something across requests
 or about the request (``fault_plans``).
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

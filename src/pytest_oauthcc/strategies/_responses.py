@@ -3,6 +3,9 @@
 Both render through the mock provider's own code (:func:`mock_provider.quirks.shape_token_response`,
 :class:`mock_provider.OAuthError`), so a generated answer is byte for byte what the mock
 provider sends, and a quirk added to the provider is generated here without a copy.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from hypothesis.strategies import SearchStrategy
 
 from mock_provider import BearerError, OAuthError, Quirks, shape_token_response, validate_quirks
 
-from ._validation import check_choices, check_range, check_size, check_type
 from ._answers import ErrorAnswer, TokenAnswer
 from ._credentials import scope_sets
 from ._quirk_values import RESPONSE_QUIRKS, draw_quirks
+from ._validation import check_choices, check_range, check_size, check_type
 
 __all__ = ["RESOURCE_ERRORS", "TOKEN_ERRORS", "oauth_errors", "token_responses"]
 

@@ -2,6 +2,9 @@
 
 Covers what a connection config holds: tables, arrays of tables, strings, integers,
 booleans and arrays of those. TOML has no null, so a ``None`` value is refused.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A strategy called with a wrong argument fails at the call, inside the test module's import
 or ``@given`` line, not somewhere in the middle of a run; the message reads like
 Hypothesis's (``Expected int but got max_size='3' (type=str)``) so users recognise it.
+
+Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
+(the connection format only inside runnable examples).
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 Line numbers come from the parser where it offers them (PyYAML node marks) and from a
 small line scanner for TOML, so every config error can name the line of its key.
+
+Layering: the bottom of ``connection/``: imports the standard library, PyYAML,
+:mod:`pytest_oauthcc.connection.errors` and :mod:`mock_provider.protocol` only; never
+``rules/``, ``steps/``, httpx or the plugin.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 :func:`parse` validates the whole file against the JSON Schema and the placeholder syntax,
 collects every problem, and raises one :class:`ConfigError` listing them all.
+
+Layering: the bottom of ``connection/``: imports the standard library, PyYAML,
+:mod:`pytest_oauthcc.connection.errors` and :mod:`mock_provider.protocol` only; never
+``rules/``, ``steps/``, httpx or the plugin.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Placeholders are looked up, never evaluated: the text between the braces must be a
 namespace (``fields``, ``env``, ``test``, ``token``) and a dotted path of keys or list
 indexes. Anything else is an error, so a config can never run code.
+
+Layering: the bottom of ``connection/``: imports the standard library, PyYAML,
+:mod:`pytest_oauthcc.connection.errors` and :mod:`mock_provider.protocol` only; never
+``rules/``, ``steps/``, httpx or the plugin.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 ``python -m pytest_oauthcc.connection.config.reference docs/connections.md`` rewrites the part of
 the page between the reference markers; a test fails when the page and schema disagree.
+
+Layering: the bottom of ``connection/``: imports the standard library, PyYAML,
+:mod:`pytest_oauthcc.connection.errors` and :mod:`mock_provider.protocol` only; never
+``rules/``, ``steps/``, httpx or the plugin.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ The schema is the one source of truth for the format: ``oauthcc schema`` prints 
 editors, the docs' format reference is generated from it, and :func:`validate` checks every
 file against it (a small validator for exactly the keywords used here, so the checker needs
 no extra dependency; the test suite cross-checks it with ``jsonschema``).
+
+Layering: the bottom of ``connection/``: imports the standard library, PyYAML,
+:mod:`pytest_oauthcc.connection.errors` and :mod:`mock_provider.protocol` only; never
+``rules/``, ``steps/``, httpx or the plugin.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Live mode reads ``OAUTHCC_<NAME>_<FIELD>`` (the connection name and field key upper-cased,
 other characters as ``_``) from the process environment, then from an env file; mock mode
 invents credentials, since the mock provider is built from the same values.
+
+Layering: the bottom of ``connection/``: imports the standard library, PyYAML,
+:mod:`pytest_oauthcc.connection.errors` and :mod:`mock_provider.protocol` only; never
+``rules/``, ``steps/``, httpx or the plugin.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Hosts and URLs: HTTPS except loopback, and ``allowed_domains`` coverage and syntax."""
+"""Hosts and URLs: HTTPS except loopback, and ``allowed_domains`` coverage and syntax.
+
+Layering: imports ``config/``, :mod:`mock_provider.protocol` and the standard library only;
+never ``steps/``, httpx or the plugin.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""A static rule's verdict, attributed to one of the nine steps and a config line."""
+"""A static rule's verdict, attributed to one of the nine steps and a config line.
+
+Layering: imports ``config/``, :mod:`mock_provider.protocol` and the standard library only;
+never ``steps/``, httpx or the plugin.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Each rule yields :class:`Finding` objects attributed to one of the nine steps; the
 checker merges them with what the dynamic steps observe. The reason for each rule is in
 the comment next to it and in docs/connections.md.
+
+Layering: imports ``config/``, :mod:`mock_provider.protocol` and the standard library only;
+never ``steps/``, httpx or the plugin.
 """
 
 from __future__ import annotations

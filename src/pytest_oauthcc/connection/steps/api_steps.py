@@ -1,5 +1,9 @@
 """API-side steps: the Test API, the label, the unique id, request defaults, allowed
-domains and revocation (which runs last, because it kills the token)."""
+domains and revocation (which runs last, because it kills the token).
+
+Layering: imports ``config/``, ``rules/``, the results, the reference client and what
+:mod:`mock_provider` exports; never the plugin.
+"""
 
 from __future__ import annotations
 

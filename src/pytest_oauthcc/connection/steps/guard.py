@@ -4,6 +4,9 @@ sending, and keeps a redacted record of every exchange (the failure transcripts)
 Nothing recorded here holds a secret or a token: forms and headers pass through the
 provider's redaction (secrets become ``<redacted>``, tokens a fingerprint) and token
 answers keep only their non-credential members.
+
+Layering: imports ``config/``, ``rules/``, the results, the reference client and what
+:mod:`mock_provider` exports; never the plugin.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ are the config's own, so the reference client is driven with the config's real U
 in-process transport answers them all (it routes by path, so every host reaches it). A thin
 transport reshapes token answers the way the config says the real provider writes them
 (another member name for the token, no ``expires_in``).
+
+Layering: imports ``config/``, ``rules/``, the results, the reference client and what
+:mod:`mock_provider` exports; never the plugin.
 """
 
 from __future__ import annotations

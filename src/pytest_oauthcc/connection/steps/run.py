@@ -4,6 +4,9 @@ Run order differs from report order: revocation kills the token, so it runs last
 renewal advances the mock clock, so it runs after the steps that read the first token.
 Each step returns a :class:`StepResult`; a failure carries the redacted transcript of the
 exchanges it made.
+
+Layering: imports ``config/``, ``rules/``, the results, the reference client and what
+:mod:`mock_provider` exports; never the plugin.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Mock mode builds the provider from the config and routes the config's own URLs t
 in-process; live mode sends to the real URLs. Either way every request passes through the
 :class:`~.guard.GuardedTransport`, which refuses hosts outside ``allowed_domains`` and
 keeps the redacted transcript.
+
+Layering: imports ``config/``, ``rules/``, the results, the reference client and what
+:mod:`mock_provider` exports; never the plugin.
 """
 
 from __future__ import annotations

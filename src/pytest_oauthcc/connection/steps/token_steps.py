@@ -1,5 +1,9 @@
 """Token-side steps: the token request's shape, renewal before expiry, a wrong secret,
-and refresh (only when configured)."""
+and refresh (only when configured).
+
+Layering: imports ``config/``, ``rules/``, the results, the reference client and what
+:mod:`mock_provider` exports; never the plugin.
+"""
 
 from __future__ import annotations
 
