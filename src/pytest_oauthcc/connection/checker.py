@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -140,16 +139,3 @@ def _merge(step: str, findings: list[Finding], observed: StepResult) -> StepResu
     more = f" (+{len(same) - 1} more)" if len(same) > 1 else ""
     transcript = observed.transcript if observed.status == "fail" else ()
     return StepResult(step, static, same[0].reason + more, transcript, same[0].line)
-
-
-def check_paths(paths: list[Path], **options: Any) -> list[CheckResult | ConfigError]:
-    """Check every connection file under ``paths``; config errors are returned, not raised."""
-    from .config.loading import find_connection_files
-
-    out: list[CheckResult | ConfigError] = []
-    for path in find_connection_files(paths):
-        try:
-            out.append(Connection.load(path).check(**options))
-        except ConfigError as exc:
-            out.append(exc)
-    return out
