@@ -30,7 +30,7 @@ from .faults import ConnectionDropped, connection_fault
 from .http import Headers, Request, Response
 
 if TYPE_CHECKING:
-    from .provider import MockProvider
+    from .server import Served
 
 __all__ = ["IDLE_TIMEOUT", "MAX_BODY", "ThreadedServer"]
 
@@ -61,7 +61,7 @@ class ThreadedServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
     def __init__(
-        self, host: str, port: int, provider: MockProvider, ssl_context: ssl.SSLContext | None
+        self, host: str, port: int, provider: Served, ssl_context: ssl.SSLContext | None
     ) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.provider = provider

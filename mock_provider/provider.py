@@ -120,6 +120,10 @@ class MockProvider(TokenStore, ScriptingMixin, RecordingHelpers):
         if self._issuer is None:
             self._issuer = rfc8414.normalize_issuer(url)
 
+    def bind_url(self, url: str) -> None:
+        """:class:`~mock_provider.Served`: adopt the server's URL as issuer unless one was given."""
+        self._bind_issuer(url)
+
     @property
     def token_url(self) -> str:
         """The token endpoint (RFC 6749 §3.2)."""

@@ -13,22 +13,32 @@ import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .connection import MAX_BODY, ThreadedServer
 from .errors import MockProviderError
+from .http import Request, Response
 
-if TYPE_CHECKING:
-    from .provider import MockProvider
+__all__ = ["MAX_BODY", "ProviderServer", "Served"]
 
-__all__ = ["MAX_BODY", "ProviderServer"]
+
+class Served(Protocol):
+    """What a :class:`ProviderServer` serves (a :class:`~mock_provider.MockProvider` is one)."""
+
+    def handle(self, request: Request) -> Response:
+        """Answer one parsed request."""
+        ...
+
+    def bind_url(self, url: str) -> None:
+        """Called once with the server's URL when it starts."""
+        ...
 
 
 class ProviderServer:
     """Serve a provider on ``host:port`` in a daemon thread; a context manager.
 
     Args:
-        provider: the provider to serve.
+        target: what to serve (a provider, or anything :class:`Served`).
         host: the address to bind (loopback by default).
         port: the port; 0 picks a free one.
         tls: serve HTTPS with a certificate from a throwaway trustme CA (``tls`` extra);
@@ -40,9 +50,9 @@ class ProviderServer:
     """
 
     def __init__(
-        self, provider: MockProvider, *, host: str = "127.0.0.1", port: int = 0, tls: bool = False
+        self, target: Served, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False
     ) -> None:
-        self.provider = provider
+        self.provider = target
         self.host = host
         self.port = port
         self.tls = tls
@@ -67,7 +77,7 @@ class ProviderServer:
             raise MockProviderError("the server is already running")
         ssl_context = self._ssl_context() if self.tls else None
         self._server = ThreadedServer(self.host, self.port, self.provider, ssl_context)
-        self.provider._bind_issuer(self.url)
+        self.provider.bind_url(self.url)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -1,5 +1,14 @@
-"""pytest-oauthcc: test OAuth 2.0 client-credentials connections against a conformant mock."""
+"""pytest-oauthcc: test OAuth 2.0 client-credentials connections against a conformant mock.
 
+Layering: the public API only (re-exports, ``__all__``, ``__version__``). pytest imports this
+package for the plugin on every run, so everything but the errors loads on first use
+(PEP 562): ``client/`` (httpx), ``plugin/checked`` (the mock provider), ``connection/`` and
+``strategies/`` (Hypothesis).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -16,9 +25,15 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from ._provider import CheckedProvider, ProviderCheckError
+    from . import strategies as strategies
     from .client import ClientCredentials, ClientStats, RetryPolicy, TokenCache
     from .connection.checker import Connection
+    from .plugin.checked import CheckedProvider, ProviderCheckError
+
+try:
+    __version__ = metadata.version("pytest-oauthcc")
+except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = "0+unknown"
 
 __all__: list[str] = [
     "CheckedProvider",
@@ -38,6 +53,7 @@ __all__: list[str] = [
     "TokenEndpointUnavailableError",
     "TokenRequestError",
     "UnsupportedTokenTypeError",
+    "__version__",
 ]
 
 # The client pulls in httpx; pytest imports this package for the plugin on every run, so
@@ -52,9 +68,9 @@ def __getattr__(name: str) -> Any:
         return getattr(client, name)
     if name in {"CheckedProvider", "ProviderCheckError"}:
         # What the fixtures hand out; it imports the mock provider, so it loads on first use.
-        from . import _provider
+        from .plugin import checked
 
-        return getattr(_provider, name)
+        return getattr(checked, name)
     if name == "Connection":
         from .connection.checker import Connection
 

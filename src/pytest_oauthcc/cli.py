@@ -1,11 +1,15 @@
-"""The ``oauthcc`` command: ``serve`` (more subcommands join as they land)."""
+"""The ``oauthcc`` command: ``serve`` (more subcommands join as they land).
+
+Layering: the top of the command line: imports :mod:`mock_provider`'s serve entry points and
+:mod:`pytest_oauthcc.connection.cli`; nothing imports it.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from mock_provider import cli as provider_cli
+from mock_provider import add_serve_arguments, run_serve
 
 from .connection import cli as connection_cli
 
@@ -18,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="oauthcc", description="Mock OAuth 2.0 client-credentials provider and checker."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    provider_cli.add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
+    add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
     connection_cli.add_check_arguments(
         sub.add_parser("check", help="check connection configs (all nine steps)")
     )
@@ -32,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``oauthcc`` with ``argv`` (default: the process arguments); return the status."""
     args = build_parser().parse_args(argv)
     if args.command == "serve":
-        return provider_cli.serve(args)
+        return run_serve(args)
     if args.command == "check":
         return connection_cli.check(args)
     if args.command == "schema":

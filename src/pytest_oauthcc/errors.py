@@ -4,6 +4,8 @@ The reference client's errors live here too, so ``except OAuthccError`` catches 
 An RFC 6749 §5.2 error answer is data (:class:`TokenEndpointError` carries ``error``,
 ``error_description``, ``error_uri`` and the HTTP status), and every client error says
 whether retrying could help (``retryable``). No message contains a client secret or a token.
+
+Layering: a leaf: the standard library only; every package of pytest_oauthcc may import it.
 """
 
 from __future__ import annotations

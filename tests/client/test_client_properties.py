@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mock_provider import ManualClock, MockProvider
 from mock_provider.rfc6749 import decode_basic
 from pytest_oauthcc import ClientCredentials, RetryPolicy
-from pytest_oauthcc._token_request import basic_authorization
+from pytest_oauthcc.client.token_request import basic_authorization
 
 from .conftest import SSL_CONTEXT, START, FakeSleeper
 

@@ -19,7 +19,7 @@ from pytest_oauthcc import (
     TokenEndpointUnavailableError,
     TokenRequestError,
 )
-from pytest_oauthcc._retry import parse_retry_after
+from pytest_oauthcc.client.retry import parse_retry_after
 
 from .conftest import World
 

@@ -7,8 +7,8 @@ import logging
 import httpx
 import pytest
 
+from mock_provider.protocol import fingerprint
 from pytest_oauthcc import ClientCredentials, RetryPolicy, TokenEndpointError
-from pytest_oauthcc._token_request import fingerprint
 
 from .conftest import SECRET, World
 

@@ -14,7 +14,7 @@ import pytest
 
 from mock_provider import MockProvider
 from pytest_oauthcc import TokenEndpointError, TokenRequestError
-from pytest_oauthcc._single_flight import Flight
+from pytest_oauthcc.client.single_flight import Flight
 
 from .conftest import SSL_CONTEXT, World, new_provider
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pytest_oauthcc.cli import main
-from pytest_oauthcc.connection.reference import BEGIN, END, reference_markdown
+from pytest_oauthcc.connection.config.reference import BEGIN, END, reference_markdown
 from tests.docs_blocks import DOCS, ROOT, code_blocks, run_example
 
 PAGE = "connections.md"
@@ -23,7 +23,7 @@ def test_the_format_reference_is_generated_from_the_schema() -> None:
     start, end = TEXT.index(BEGIN), TEXT.index(END) + len(END)
     assert TEXT[start:end] == reference_markdown(), (
         "docs/connections.md is out of date: run "
-        "python -m pytest_oauthcc.connection.reference docs/connections.md"
+        "python -m pytest_oauthcc.connection.config.reference docs/connections.md"
     )
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pytest_oauthcc.connection.config.loading import find_connection_files, load_document
+from pytest_oauthcc.connection.config.model import load_config
 from pytest_oauthcc.connection.errors import ConfigError
-from pytest_oauthcc.connection.loading import find_connection_files, load_document
-from pytest_oauthcc.connection.model import load_config
 
 HERE = Path(__file__).parent
 INVALID = HERE / "invalid"

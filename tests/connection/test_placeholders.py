@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_oauthcc.connection.placeholders import (
+from pytest_oauthcc.connection.config.placeholders import (
     PlaceholderError,
     find_placeholders,
     render,

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from pytest_oauthcc.connection.loading import Document, load_document
-from pytest_oauthcc.connection.model import parse
-from pytest_oauthcc.connection.rules import Finding, domain_allowed, is_loopback, static_findings
-from pytest_oauthcc.connection.values import resolve_values
+from mock_provider.protocol import is_loopback
+from pytest_oauthcc.connection.config.loading import Document, load_document
+from pytest_oauthcc.connection.config.model import parse
+from pytest_oauthcc.connection.config.values import resolve_values
+from pytest_oauthcc.connection.rules import Finding, domain_allowed, static_findings
 
 SERVICEX = Path(__file__).parents[2] / "examples" / "connections" / "servicex.oauthcc.yaml"
 BASE: dict[str, Any] = load_document(SERVICEX).data

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_oauthcc.cli import main
-from pytest_oauthcc.connection.loading import load_document
-from pytest_oauthcc.connection.schema import SCHEMA, validate
+from pytest_oauthcc.connection.config.loading import load_document
+from pytest_oauthcc.connection.config.schema import SCHEMA, validate
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "connections").glob("*.oauthcc.*"))
 VALID: dict[str, Any] = load_document(

@@ -10,10 +10,10 @@ import joserfc.jwt
 import pytest
 import yaml
 
-import pytest_oauthcc._fixtures
 import pytest_oauthcc.client
-import pytest_oauthcc.collect
-import pytest_oauthcc.report
+import pytest_oauthcc.plugin.collect
+import pytest_oauthcc.plugin.providers
+import pytest_oauthcc.plugin.report
 
 # The inner runs follow the project's own rules: warnings are errors, markers are strict, and
 # nothing is cached between runs (the cache would leak state between tests and workers).
@@ -28,10 +28,10 @@ PRELOADED = (
     joserfc.jwk,
     joserfc.jwt,
     yaml,
-    pytest_oauthcc._fixtures,
+    pytest_oauthcc.plugin.providers,
     pytest_oauthcc.client,
-    pytest_oauthcc.collect,
-    pytest_oauthcc.report,
+    pytest_oauthcc.plugin.collect,
+    pytest_oauthcc.plugin.report,
 )
 
 

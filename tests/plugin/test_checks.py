@@ -227,7 +227,7 @@ def test_check_reports_problems_during_the_test(pytester: pytest.Pytester):
         problems=PROBLEMS,
         test_it="""
         import pytest
-        from pytest_oauthcc._provider import ProviderCheckError
+        from pytest_oauthcc.plugin.checked import ProviderCheckError
         from pytest_oauthcc.errors import OAuthccError
         from problems import unfired, unmatched
 
@@ -257,7 +257,7 @@ def test_check_reports_problems_during_the_test(pytester: pytest.Pytester):
             "*_ test_check_fails_the_test _*",
             "test_it.py:*: in test_check_fails_the_test",
             "    oauth_provider.check(faults=True)",
-            "E   pytest_oauthcc._provider.ProviderCheckError: oauth_provider at "
+            "E   pytest_oauthcc.plugin.checked.ProviderCheckError: oauth_provider at "
             "https://mock-oauth.test: 2 queued faults never fired:",
             "E     token fault #* (times=1, status=503) fired 0 time(s)",
         ]

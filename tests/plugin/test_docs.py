@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pytest_oauthcc._options import marker_signature
+from pytest_oauthcc.plugin.options import marker_signature
 from tests.docs_blocks import DOCS, code_blocks
 
 SERVICEX = DOCS.parent / "examples" / "connections" / "servicex.oauthcc.yaml"

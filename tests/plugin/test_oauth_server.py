@@ -155,7 +155,7 @@ def test_a_delayed_request_is_released_by_its_own_provider_after_the_switch():
     import httpx
 
     from mock_provider import MockProvider
-    from pytest_oauthcc._servers import ServerPool
+    from pytest_oauthcc.plugin.servers import ServerPool
 
     with ServerPool() as pool:
         first = MockProvider(issuer=pool.url(tls=False))

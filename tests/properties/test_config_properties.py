@@ -11,8 +11,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pytest_oauthcc.connection.checker import Connection
+from pytest_oauthcc.connection.config.model import ConnectionConfig, load_config
 from pytest_oauthcc.connection.errors import ConfigError
-from pytest_oauthcc.connection.model import ConnectionConfig, load_config
 from pytest_oauthcc.strategies import (
     BrokenConfig,
     ConfigFile,
@@ -76,7 +76,7 @@ def texts(draw: st.DrawFn) -> tuple[str, str]:
     if kind == "garbage":
         return fmt, draw(st.text(max_size=200))
     if kind == "data":
-        from pytest_oauthcc._strategies.config_files import render
+        from pytest_oauthcc.strategies._config_files import render
 
         if fmt == "toml":
             data = draw(st.dictionaries(keys, documents(toml_scalars), max_size=5))

@@ -19,16 +19,11 @@ from hypothesis.errors import InvalidArgument
 from mock_provider import ManualClock, MockProvider
 from mock_provider.quirks import QUIRK_NAMES
 from pytest_oauthcc import strategies
-from pytest_oauthcc._strategies.quirk_values import (
-    BEHAVIOUR_QUIRKS,
-    RESPONSE_QUIRKS,
-    unsupported_quirks,
-)
+from pytest_oauthcc.connection.config.model import load_config
+from pytest_oauthcc.connection.config.schema import STEP_OF_KEY
+from pytest_oauthcc.connection.config.values import resolve_values
 from pytest_oauthcc.connection.errors import ConfigError
-from pytest_oauthcc.connection.model import load_config
 from pytest_oauthcc.connection.rules import static_findings
-from pytest_oauthcc.connection.schema import STEP_OF_KEY
-from pytest_oauthcc.connection.values import resolve_values
 from pytest_oauthcc.strategies import (
     FaultPlan,
     broken_connection_configs,
@@ -40,6 +35,11 @@ from pytest_oauthcc.strategies import (
     scope_sets,
     scopes,
     token_responses,
+)
+from pytest_oauthcc.strategies._quirk_values import (
+    BEHAVIOUR_QUIRKS,
+    RESPONSE_QUIRKS,
+    unsupported_quirks,
 )
 
 STRATEGIES = [

@@ -3,6 +3,9 @@
 ``Connection.load(path, fields={...}).check()`` runs the static rules, then the dynamic
 steps (against a mock built from the config by default, or the real provider with
 ``live=True``) and merges both into one :class:`StepResult` per step.
+
+Layering: the top of ``connection/``: imports ``config/``, ``rules/``, the results and (when
+checking) ``steps/``; never the plugin.
 """
 
 from __future__ import annotations
@@ -10,16 +13,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import httpx
 
+from .config.model import ConnectionConfig, load_config
+from .config.values import env_var_name, read_env_file, resolve_values
 from .errors import ConfigError, ConfigProblem
-from .findings import Finding
-from .model import ConnectionConfig, load_config
 from .results import STEPS, CheckResult, StepResult, worst
 from .rules import static_findings
-from .values import env_var_name, read_env_file, resolve_values
+from .rules.findings import Finding
 
 __all__ = ["Connection"]
 
@@ -98,7 +100,7 @@ class Connection:
         Raises:
             ConfigError: if ``env_file`` cannot be read.
         """
-        from .steps import run_steps
+        from .steps.run import run_steps
 
         sources: dict[str, str] = {}
         if live:
@@ -137,16 +139,3 @@ def _merge(step: str, findings: list[Finding], observed: StepResult) -> StepResu
     more = f" (+{len(same) - 1} more)" if len(same) > 1 else ""
     transcript = observed.transcript if observed.status == "fail" else ()
     return StepResult(step, static, same[0].reason + more, transcript, same[0].line)
-
-
-def check_paths(paths: list[Path], **options: Any) -> list[CheckResult | ConfigError]:
-    """Check every connection file under ``paths``; config errors are returned, not raised."""
-    from .loading import find_connection_files
-
-    out: list[CheckResult | ConfigError] = []
-    for path in find_connection_files(paths):
-        try:
-            out.append(Connection.load(path).check(**options))
-        except ConfigError as exc:
-            out.append(exc)
-    return out

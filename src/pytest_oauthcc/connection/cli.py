@@ -1,4 +1,7 @@
-"""``oauthcc check`` and ``oauthcc schema``: the checker and the format's JSON Schema."""
+"""``oauthcc check`` and ``oauthcc schema``: the checker and the format's JSON Schema.
+
+Layering: imports ``config/``, the results and (when checking) the checker; never the plugin.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from .config.schema import schema_json
 from .errors import ConfigError
 from .results import STEPS, CheckResult
-from .schema import schema_json
 
 __all__ = ["add_check_arguments", "add_schema_arguments", "check", "schema"]
 
@@ -81,7 +84,7 @@ def check(
     step failed, 2 when a file was unreadable or not a valid connection config.
     """
     from .checker import Connection
-    from .loading import find_connection_files
+    from .config.loading import find_connection_files
 
     out = stdout or sys.stdout
     err = stderr or sys.stderr

@@ -1,4 +1,7 @@
-"""Config errors: every problem in a connection file, each with its file, line and key."""
+"""Config errors: every problem in a connection file, each with its file, line and key.
+
+Layering: a leaf of ``connection/``: imports only :mod:`pytest_oauthcc.errors`.
+"""
 
 from __future__ import annotations
 

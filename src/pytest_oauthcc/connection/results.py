@@ -1,4 +1,7 @@
-"""Check results: one per step, and per connection file."""
+"""Check results: one per step, and per connection file.
+
+Layering: a leaf of ``connection/``: the standard library only.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,273 @@
+"""Static rules: what can be known wrong about a connection without sending a request.
+
+Each rule yields :class:`Finding` objects attributed to one of the nine steps; the
+checker merges them with what the dynamic steps observe. The reason for each rule is in
+the comment next to it and in docs/connections.md.
+
+Layering: imports ``config/``, :mod:`mock_provider.protocol` and the standard library only;
+never ``steps/``, httpx or the plugin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from pytest_oauthcc.connection.config.loading import KeyPath, dotted
+from pytest_oauthcc.connection.config.model import ConnectionConfig
+from pytest_oauthcc.connection.config.placeholders import (
+    Placeholder,
+    PlaceholderError,
+    find_placeholders,
+    lookup,
+)
+
+from .domains import (
+    domain_list_rules,
+    url_rules,
+)
+from .findings import Finding, at
+
+__all__ = ["static_findings"]
+
+# Words that make a field look like a credential (key or label).
+_SECRET_WORDS = re.compile(
+    r"secret|passw(or)?d|passphrase|token|credential|private|api[\s_-]?key|(^|[\s_-])key$",
+    re.IGNORECASE,
+)
+# Names providers or connector authors invent for the scope parameter; RFC 6749 §3.3 names
+# it ``scope`` and nothing else.
+_NONSTANDARD_SCOPE = {"scopes", "scp", "scope[]", "permissions", "roles"}
+# Parameters the grant itself sends; repeating them in extra_params duplicates credentials.
+_GRANT_PARAMS = {"grant_type", "client_id", "client_secret", "client_assertion"}
+_TOKEN_MEMBERS = {"access_token", "refresh_token", "id_token"}
+_NAMESPACES_FOR = {  # which placeholder namespaces each top-level key may use
+    "label": ("fields", "env", "test", "token"),
+    "unique_id": ("fields", "env", "test", "token"),
+    "environments": ("fields",),
+}
+_DEFAULT_NAMESPACES = ("fields", "env")
+
+
+def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list[Finding]:
+    """Every static rule's findings for ``config`` with field ``values``."""
+    return [
+        *_field_rules(config),
+        *_reference_rules(config),
+        *_token_rules(config),
+        *domain_list_rules(config),
+        *url_rules(config, values),
+        *_test_rules(config),
+    ]
+
+
+def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    # RFC 6749 §2.2: "The client identifier is not a secret", so the field feeding
+    # token.client_id is exempt even when its label says "Consumer Key" (Salesforce).
+    client_id_fields = {
+        p.path[0] for p in find_placeholders(config.token.client_id) if p.namespace == "fields"
+    }
+    for index, spec in enumerate(config.fields):
+        key: KeyPath = ("fields", index)
+        # A credential shown in clear text ends up in screenshots, logs and support tickets.
+        if spec.key in client_id_fields:
+            continue
+        if not spec.secret and (_SECRET_WORDS.search(spec.key) or _SECRET_WORDS.search(spec.label)):
+            yield at(
+                config,
+                (*key, "secret"),
+                "fail",
+                f"field {spec.key!r} ({spec.label}) looks like a credential; "
+                "mark it secret: true so it is masked and never logged",
+            )
+        if spec.secret and (spec.default is not None or spec.example is not None):
+            yield at(
+                config,
+                (*key, "default" if spec.default is not None else "example"),
+                "fail",
+                f"secret field {spec.key!r} has a value in the file; remove it (secrets stay "
+                "out of repositories)",
+            )
+        if spec.options and spec.default is not None and spec.default not in spec.options:
+            yield at(
+                config,
+                (*key, "default"),
+                "fail",
+                f"default {spec.default!r} is not one of the options {', '.join(spec.options)}",
+            )
+    for needed in ("client_id", "client_secret"):
+        template = getattr(config.token, needed)
+        refs = [p for p in find_placeholders(template) if p.namespace == "fields"]
+        if needed == "client_secret" and not refs:
+            # Secrets stay out of repositories: the file names a field, the value comes
+            # from the user (or OAUTHCC_<NAME>_<FIELD> in CI).
+            yield at(
+                config,
+                ("token", "client_secret"),
+                "fail",
+                "must be a {{ fields.KEY }} reference to a secret field, never a value "
+                "written in the file",
+            )
+        for ref in refs:
+            source = config.field(ref.path[0])
+            if source is not None and not source.required and source.default is None:
+                yield at(
+                    config,
+                    ("fields",),
+                    "fail",
+                    f"field {source.key!r} feeds token.{needed}; mark it required: true",
+                )
+            if needed == "client_secret" and source is not None and not source.secret:
+                yield at(
+                    config,
+                    ("fields",),
+                    "fail",
+                    f"field {source.key!r} holds the client secret; mark it secret: true",
+                )
+    if config.environments:
+        # The environment field is the selector: each option must name an environment and
+        # each environment must be selectable, or a user can pick a dead choice.
+        selector = config.field("environment")
+        names = set(config.environments)
+        if selector is None or not selector.options:
+            yield at(
+                config,
+                ("environments",),
+                "fail",
+                "environments need a field 'environment' whose options are "
+                f"{', '.join(sorted(names))}",
+            )
+        elif set(selector.options) != names:
+            yield at(
+                config,
+                ("environments",),
+                "fail",
+                f"environment names {', '.join(sorted(names))} do not match the options "
+                f"of field 'environment' ({', '.join(selector.options)})",
+            )
+
+
+def _reference_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    secret_fields = {f.key for f in config.fields if f.secret}
+    env_keys = [set(env) for env in config.environments.values()]
+    common_env = set.intersection(*env_keys) if env_keys else set()
+    for key, template in config.templates():
+        top = str(key[0])
+        if top in ("fields", "name", "description", "allowed_domains", "version"):
+            continue
+        allowed = _NAMESPACES_FOR.get(top, _DEFAULT_NAMESPACES)
+        is_credential = key in (("token", "client_id"), ("token", "client_secret"))
+        for ref in find_placeholders(template):
+            yield from _check_reference(config, key, ref, allowed, common_env)
+            # Secrets and tokens travel only in the token request (and the Authorization
+            # header); anywhere else they leak into URLs, logs, labels and UIs.
+            if is_credential or (top == "token" and key[1:2] == ("extra_params",)):
+                continue
+            if ref.namespace == "fields" and ref.path[0] in secret_fields:
+                yield at(
+                    config,
+                    key,
+                    "fail",
+                    f"references the secret field {ref.path[0]!r}; secrets are sent only "
+                    "in the token request",
+                )
+            if ref.namespace == "token" and ref.path[0] in _TOKEN_MEMBERS:
+                yield at(
+                    config,
+                    key,
+                    "fail",
+                    f"references the token ({ref.name}); tokens go only in the "
+                    "Authorization header",
+                )
+
+
+def _check_reference(
+    config: ConnectionConfig,
+    key: KeyPath,
+    ref: Placeholder,
+    allowed: tuple[str, ...],
+    common_env: set[str],
+) -> Iterator[Finding]:
+    if ref.namespace not in allowed:
+        yield at(
+            config,
+            key,
+            "fail",
+            f"{{{{ {ref.name} }}}} is not available here; {dotted(key[:1])} may use "
+            f"{', '.join(allowed)}",
+        )
+    elif ref.namespace == "fields" and config.field(ref.path[0]) is None:
+        known = ", ".join(f.key for f in config.fields)
+        yield at(
+            config,
+            key,
+            "fail",
+            f"{{{{ {ref.name} }}}} does not resolve: no field {ref.path[0]!r} (fields: {known})",
+        )
+    elif ref.namespace == "env" and ref.path[0] not in common_env:
+        where = "every environment" if config.environments else "an 'environments' section"
+        yield at(
+            config,
+            key,
+            "fail",
+            f"{{{{ {ref.name} }}}} does not resolve: {ref.path[0]!r} must be set in {where}",
+        )
+    elif ref.namespace == "test" and config.mock_test_response is not None:
+        try:
+            lookup({"test": config.mock_test_response}, ref)
+        except PlaceholderError as exc:
+            yield at(config, key, "fail", f"{exc} (in mock.test_response)")
+
+
+def _token_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    for name in config.token.extra_params:
+        key: KeyPath = ("token", "extra_params", name)
+        if name == "scope":
+            # RFC 6749 §3.3: one `scope` parameter; declare it in token.scopes so it is
+            # never sent twice or empty.
+            yield at(config, key, "fail", "put scopes in token.scopes, not extra_params")
+        elif name.lower() in _NONSTANDARD_SCOPE:
+            yield at(
+                config,
+                key,
+                "fail",
+                f"{name!r} is not a standard parameter; RFC 6749 §3.3 sends scopes as "
+                "'scope' (use token.scopes)",
+            )
+        elif name in _GRANT_PARAMS:
+            yield at(
+                config,
+                key,
+                "fail",
+                f"{name!r} is sent by the grant itself (token.client_auth decides where "
+                "credentials go); remove it to avoid duplicated credentials",
+            )
+    if config.token.renew_before >= config.token.default_expires_in:
+        yield at(
+            config,
+            ("token", "renew_before"),
+            "fail",
+            f"renew_before ({config.token.renew_before}s) must be shorter than the token "
+            f"lifetime ({config.token.default_expires_in}s), or every call renews",
+        )
+    if config.refresh is not None and config.refresh.grant_type == "refresh_token":
+        # RFC 6749 §4.4.3: "A refresh token SHOULD NOT be included" for this grant.
+        yield at(
+            config,
+            ("refresh", "grant_type"),
+            "warn",
+            "refresh tokens are unusual for client credentials (RFC 6749 §4.4.3); keep "
+            "this only if the provider documents it",
+        )
+
+
+def _test_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    bad = [s for s in config.test.status if not 200 <= s < 300]
+    if bad:
+        # A test that accepts an error status cannot confirm the token works.
+        yield at(
+            config,
+            ("test", "expect", "status"),
+            "fail",
+            f"expected statuses must be 2xx, got {', '.join(map(str, bad))}",
+        )

@@ -1,0 +1,132 @@
+"""The plugin's fixtures: each imports what it needs (httpx, the provider) when a test asks.
+
+Layering: imported at every pytest start-up (through :mod:`pytest_oauthcc.plugin`), so it
+imports only pytest, :mod:`.options` and :mod:`.keys` at module level; the heavy work is in
+:mod:`.providers` and :mod:`.servers`, imported inside the fixture bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .keys import USED
+from .options import MARKER, merge_markers
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .checked import CheckedProvider
+    from .collect import BoundConnection
+    from .options import ProviderOptions
+    from .servers import ServerPool
+
+__all__ = [
+    "make_oauth_provider",
+    "oauth_async_client",
+    "oauth_client",
+    "oauth_provider",
+    "oauth_server",
+    "oauth_server_pool",
+    "oauthcc_connection",
+]
+
+
+def _options(request: pytest.FixtureRequest) -> ProviderOptions:
+    __tracebackhide__ = True
+    options = merge_markers(request.node.iter_markers(MARKER))
+    request.node.stash[USED] = True
+    return options
+
+
+@pytest.fixture
+def oauth_provider(request: pytest.FixtureRequest) -> Iterator[CheckedProvider]:
+    """A fresh mock provider per test, answering every httpx request to its issuer host
+    in-process (sync and async, including clients the code under test creates). Configured
+    by ``@pytest.mark.oauth_provider(...)``; demo client ``demo-client`` / ``demo-secret``."""
+    __tracebackhide__ = True
+    from .providers import routed
+
+    options = _options(request)
+    with ExitStack() as stack:
+        yield routed(request.node, options, issuer=options.issuer, stack=stack)
+
+
+@pytest.fixture
+def make_oauth_provider(request: pytest.FixtureRequest) -> Iterator[Callable[..., CheckedProvider]]:
+    """A factory of independent in-process providers, each on its own issuer host; takes the
+    marker's options as keyword arguments (over the test's marker)."""
+    __tracebackhide__ = True
+    from .providers import ProviderFactory
+
+    options = _options(request)
+    with ExitStack() as stack:
+        yield ProviderFactory(request.node, options, stack)
+
+
+@pytest.fixture(scope="session")
+def oauth_server_pool() -> Iterator[ServerPool]:
+    """The loopback servers behind ``oauth_server``: started on first use, once per session
+    (per xdist worker), stopped at the end; ``.url(tls=False)`` for session-scoped set-up."""
+    from .servers import ServerPool
+
+    with ServerPool() as pool:
+        yield pool
+
+
+@pytest.fixture
+def oauth_server(
+    request: pytest.FixtureRequest, oauth_server_pool: ServerPool
+) -> Iterator[CheckedProvider]:
+    """A fresh provider per test on the session's real loopback socket (``.url``; with
+    ``tls=True``, ``.ca_path``), for clients that are not httpx."""
+    __tracebackhide__ = True
+    from .providers import served
+
+    options = _options(request)
+    with served(request.node, oauth_server_pool, options) as provider:
+        yield provider
+
+
+@pytest.fixture
+def oauth_client(oauth_provider: CheckedProvider) -> Iterator[httpx.Client]:
+    """An ``httpx.Client`` on ``oauth_provider`` (``base_url`` = its issuer) whose ``auth`` is
+    the reference ``ClientCredentials`` for the demo client, on the provider's clock."""
+    import httpx
+
+    from .providers import reference_auth
+
+    with httpx.Client(
+        base_url=oauth_provider.url,
+        auth=reference_auth(oauth_provider),
+        transport=oauth_provider.transport(),
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def oauth_async_client(oauth_provider: CheckedProvider) -> httpx.AsyncClient:
+    """The async counterpart of ``oauth_client``: an ``httpx.AsyncClient`` answered in-process
+    (it holds no connection, so a test need not close it)."""
+    import httpx
+
+    from .providers import reference_auth
+
+    return httpx.AsyncClient(
+        base_url=oauth_provider.url,
+        auth=reference_auth(oauth_provider),
+        transport=oauth_provider.async_transport(),
+    )
+
+
+@pytest.fixture
+def oauthcc_connection(request: pytest.FixtureRequest) -> BoundConnection:
+    """The connection file named by ``@pytest.mark.oauthcc(config, fields=None, live=False)``,
+    loaded; ``.check()`` runs its nine steps against a mock built from it (or live)."""
+    __tracebackhide__ = True
+    from .collect import bind_marker
+
+    return bind_marker(request)

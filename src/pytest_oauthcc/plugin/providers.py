@@ -1,0 +1,168 @@
+"""What the fixtures in :mod:`pytest_oauthcc.plugin` do, imported only by a test that uses one.
+
+Each provider a test uses is recorded on the test item, so the plugin can check it after the
+test body (see ``pytest_runtest_call`` in the plugin) and fail that test, not a later one.
+
+Layering: part of the plugin, the top layer: may import pytest, the client, the connection
+checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from mock_provider import ManualClock
+
+from .checked import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, CheckedProvider, build_provider
+from .intercept import intercept
+from .options import MARKER, ProviderOptions
+from .servers import ServerPool
+
+if TYPE_CHECKING:
+    from pytest_oauthcc.client import ClientCredentials
+
+__all__ = ["PROVIDERS", "ProviderFactory", "problems", "reference_auth", "routed", "served"]
+
+# The providers a test used, with the options their checks follow.
+PROVIDERS = pytest.StashKey[list[tuple[CheckedProvider, ProviderOptions]]]()
+# The hosts answered in-process in this test: two providers on one host would shadow each other.
+_HOSTS = pytest.StashKey[set[str]]()
+
+
+def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOptions) -> None:
+    item.stash.setdefault(PROVIDERS, []).append((provider, options))
+
+
+def _untrack(item: pytest.Item, provider: CheckedProvider) -> None:
+    # Items live as long as the session: a provider kept on its item after the test (with its
+    # tokens and recording) would keep growing the heap every garbage collection walks.
+    tracked = item.stash.get(PROVIDERS, [])
+    tracked[:] = [entry for entry in tracked if entry[0] is not provider]
+
+
+def routed(
+    item: pytest.Item, options: ProviderOptions, *, issuer: str | None, stack: ExitStack
+) -> CheckedProvider:
+    """A provider answering every httpx request to its issuer host in-process until
+    ``stack`` closes (requests to other hosts go where they would without it).
+
+    Raises:
+        ValueError: if another provider of this test already answers that host.
+    """
+    __tracebackhide__ = True
+    provider = build_provider(options, issuer=issuer)
+    host = urlsplit(provider.url).netloc
+    hosts = item.stash.setdefault(_HOSTS, set())
+    if host in hosts:
+        raise ValueError(
+            f"two providers of this test would answer {host}; give each its own issuer, "
+            f"e.g. make_{MARKER}(issuer='https://other-issuer.test')"
+        )
+    hosts.add(host)
+    stack.callback(hosts.discard, host)
+    stack.callback(intercept(provider))
+    # Release any request still waiting on a scripted delay before the router stops.
+    stack.callback(provider.clear_faults)
+    _track(item, provider, options)
+    stack.callback(_untrack, item, provider)
+    return provider
+
+
+class ProviderFactory:
+    """``make_oauth_provider(**options)``: one more independent provider per call.
+
+    Each call takes the marker's options (keyword-only, same names) over the test's marker
+    options, except the issuer: every provider gets its own issuer host,
+    ``https://mock-oauth-2.test``, ``https://mock-oauth-3.test``, ... unless ``issuer=`` names one.
+    """
+
+    def __init__(self, item: pytest.Item, options: ProviderOptions, stack: ExitStack) -> None:
+        self._item = item
+        self._options = options
+        self._stack = stack
+        self._made = 1
+
+    def __call__(self, **options: Any) -> CheckedProvider:
+        """Make, route and return a provider configured by ``options``.
+
+        Raises:
+            TypeError: for an unknown option (the message lists the valid ones).
+            ValueError: for an invalid value, or an issuer host already in use in this test.
+        """
+        __tracebackhide__ = True
+        merged = self._options.replace(**({"issuer": None} | options))
+        issuer = merged.issuer
+        if issuer is None:
+            self._made += 1
+            issuer = f"https://mock-oauth-{self._made}.test"
+        return routed(self._item, merged, issuer=issuer, stack=self._stack)
+
+
+@contextmanager
+def served(
+    item: pytest.Item, pool: ServerPool, options: ProviderOptions
+) -> Iterator[CheckedProvider]:
+    """A fresh provider answering on the session's loopback server for one test.
+
+    Raises:
+        ValueError: if the options name an issuer (the server's URL is the issuer).
+    """
+    __tracebackhide__ = True
+    if options.issuer is not None:
+        raise ValueError(
+            f"oauth_server's issuer is its own URL; remove issuer={options.issuer!r} from "
+            f"@pytest.mark.{MARKER}() or use the in-process oauth_provider fixture"
+        )
+    provider = build_provider(options, issuer=pool.url(tls=options.tls))
+    provider.ca_path = pool.ca_path(tls=options.tls)
+    _track(item, provider, options)
+    pool.install(provider, tls=options.tls)
+    try:
+        yield provider
+    finally:
+        pool.uninstall(tls=options.tls)
+        # A request thread still waiting on a scripted delay must not outlive its test.
+        provider.clear_faults()
+        _untrack(item, provider)
+
+
+def reference_auth(provider: CheckedProvider) -> ClientCredentials:
+    """The reference client for the provider's demo client, on the provider's clock.
+
+    Waits between retries advance the provider's clock instead of sleeping, so a test that
+    scripts ``Retry-After: 30`` sees the provider 30 seconds later and takes no time.
+    """
+    from pytest_oauthcc.client import ClientCredentials
+
+    clock = provider.clock
+    if not isinstance(clock, ManualClock):  # pragma: no cover - build_provider makes one
+        raise TypeError(f"the fixtures' providers run on a ManualClock, got {clock!r}")
+
+    def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    async def async_sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    return ClientCredentials(
+        provider.token_url,
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        revocation_url=provider.revocation_url,
+        clock=clock,
+        sleep=sleep,
+        async_sleep=async_sleep,
+    )
+
+
+def problems(item: pytest.Item) -> list[str]:
+    """Every problem the providers of ``item`` saw, per the checks its options switch on."""
+    found: list[str] = []
+    for provider, options in item.stash.get(PROVIDERS, []):
+        found.extend(provider.check_options(options))
+    return found
