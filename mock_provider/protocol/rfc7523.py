@@ -13,6 +13,7 @@ claim value, a signature, a secret or a key.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import math
@@ -152,6 +153,21 @@ def _reject(rule: str, description: str) -> AssertionRejected:
     return AssertionRejected(rule, f"client assertion: {description}")
 
 
+@functools.cache
+def _registry() -> Any:
+    from joserfc import jws
+
+    class Registry(jws.JWSRegistry):
+        # An x5c header carries a certificate chain (MSAL sends one): joserfc's 512-byte
+        # header bound is for headers without one; 16 KiB holds a chain of a few certificates.
+        max_header_length = 16384
+        # RFC 7518 §3.3 signatures of 8192-bit RSA keys are 1 KiB, 1366 bytes in base64url.
+        max_signature_length = 1400
+        max_payload_length = 16384
+
+    return Registry()
+
+
 def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, Any]]:
     from joserfc import jws
     from joserfc.errors import JoseError
@@ -164,7 +180,7 @@ def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, An
     if not isinstance(assertion, str) or assertion.count(".") != 2:
         raise _reject("format", "must be a JWT in JWS compact serialization (RFC 7523 §2.2)")
     try:
-        obj = jws.extract_compact(assertion.encode("ascii"))
+        obj = jws.extract_compact(assertion.encode("ascii"), registry=_registry())
         claims = json.loads(obj.payload)
     except (JoseError, ValueError, UnicodeError):
         raise _reject("format", "is not a decodable JWS compact serialization") from None
