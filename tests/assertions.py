@@ -38,25 +38,32 @@ BOTH_METHODS = ("client_secret_jwt", "private_key_jwt")
 AsymmetricKey = RSAKey | ECKey | OKPKey
 
 
-@functools.cache
 def rsa_key(name: str = "rsa") -> RSAKey:
     """A 2048-bit RSA private key, one per name for the whole session (generation is slow)."""
-    del name
-    return RSAKey.generate_key(2048)
+    return _generated("RSA", name)
 
 
-@functools.cache
 def ec_key(curve: str = "P-256") -> ECKey:
-    return ECKey.generate_key(curve)  # type: ignore[arg-type]
+    return _generated("EC", curve)
 
 
-@functools.cache
 def okp_key(curve: str = "Ed25519") -> OKPKey:
-    return OKPKey.generate_key(curve)  # type: ignore[arg-type]
+    return _generated("OKP", curve)
 
 
 @functools.cache
+def _generated(kty: str, name: str) -> Any:
+    if kty == "RSA":
+        return RSAKey.generate_key(2048)
+    return (ECKey if kty == "EC" else OKPKey).generate_key(name)
+
+
 def certificate(name: str = "rsa") -> bytes:
+    return _certificate(name)
+
+
+@functools.cache
+def _certificate(name: str) -> bytes:
     """A self-signed DER certificate for ``rsa_key(name)``."""
     key = rsa_key(name)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"client {name}")])

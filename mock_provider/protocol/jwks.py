@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from joserfc.jwk import ECKey, Key, OKPKey, RSAKey
+    from joserfc.jwk import ECKey, OKPKey, RSAKey
 
     AsymmetricKey = RSAKey | ECKey | OKPKey
 
@@ -155,11 +155,16 @@ def _key_problems(where: str, jwk: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def _rsa_bits(key: Key) -> int:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-
-    public = key.public_key
-    return public.key_size if isinstance(public, RSAPublicKey) else 0
+def _modulus_bits(jwk: Mapping[str, Any]) -> int:
+    # Measured before import: joserfc warns (SecurityWarning) on a short key it imports.
+    modulus = jwk.get("n")
+    if not isinstance(modulus, str):
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(modulus + "=" * (-len(modulus) % 4))
+    except (binascii.Error, ValueError):
+        return 0
+    return int.from_bytes(raw, "big").bit_length()
 
 
 def _load_key(where: str, jwk: Mapping[str, Any]) -> tuple[PublicKey | None, list[Problem]]:
@@ -167,6 +172,8 @@ def _load_key(where: str, jwk: Mapping[str, Any]) -> tuple[PublicKey | None, lis
     from joserfc.jwk import OctKey, import_key
 
     invalid = [(where, f"is not a valid {jwk['kty']} public key")]
+    if jwk["kty"] == "RSA" and 0 < _modulus_bits(jwk) < _MIN_RSA_BITS:
+        return None, [(where, f"RSA keys must have at least {_MIN_RSA_BITS} bits (RFC 7518 §3.3)")]
     try:
         key = import_key(dict(jwk))
         if isinstance(key, OctKey):  # kty was checked: never a symmetric key here
@@ -175,10 +182,6 @@ def _load_key(where: str, jwk: Mapping[str, Any]) -> tuple[PublicKey | None, lis
     except (JoseError, ValueError, TypeError, KeyError):
         return None, invalid
     problems: list[Problem] = []
-    if jwk["kty"] == "RSA" and _rsa_bits(key) < _MIN_RSA_BITS:
-        problems.append(
-            (where, f"RSA keys must have at least {_MIN_RSA_BITS} bits (RFC 7518 §3.3)")
-        )
     thumbprints: dict[str, str | None] = {"x5t": None, "x5t#S256": None}
     chain = jwk.get("x5c")
     if chain is not None:
