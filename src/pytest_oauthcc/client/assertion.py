@@ -122,43 +122,77 @@ def secret_signer(client_secret: str, *, alg: str = "HS256") -> AssertionSigner:
     return AssertionSigner("client_secret_jwt", alg, OctKey.import_key(secret), kid=None)
 
 
+def _too_short(bits: int) -> ClientConfigurationError:
+    # Measured before import: joserfc warns (SecurityWarning) on a short key it imports.
+    return ClientConfigurationError(
+        f"an RSA key for private_key_jwt needs at least {_MIN_RSA_BITS} bits "
+        f"(RFC 7518 section 3.3), not {bits}"
+    )
+
+
+def _from_jwk(private_key: Mapping[str, Any]) -> Any:
+    from joserfc.jwk import import_key
+    from joserfc.util import urlsafe_b64decode
+
+    if private_key.get("kty") not in ("RSA", "EC", "OKP"):
+        raise ClientConfigurationError(
+            "private_key_jwt needs an RSA, EC or OKP private key (kty); for a shared secret "
+            "use client_secret_jwt"
+        )
+    if "d" not in private_key:
+        raise ClientConfigurationError(
+            "private_key_jwt needs the private key (the JWK has no 'd' member); the "
+            "provider is given the public key"
+        )
+    if private_key["kty"] == "RSA":
+        modulus = str(private_key.get("n", ""))
+        bits = int.from_bytes(urlsafe_b64decode(modulus.encode()), "big").bit_length()
+        if bits < _MIN_RSA_BITS:
+            raise _too_short(bits)
+    return import_key(dict(private_key))
+
+
+def _from_pem(private_key: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from joserfc.jwk import ECKey, OKPKey, RSAKey
+
+    try:
+        loaded = load_pem_private_key(private_key.encode(), password=None)
+    except (ValueError, TypeError):
+        raise ClientConfigurationError(
+            "the private key PEM cannot be loaded (an encrypted or damaged key?); pass an "
+            "unencrypted PKCS#8 or traditional PEM private key"
+        ) from None
+    if isinstance(loaded, rsa.RSAPrivateKey):
+        if loaded.key_size < _MIN_RSA_BITS:
+            raise _too_short(loaded.key_size)
+        return RSAKey.import_key(loaded)
+    if isinstance(loaded, ec.EllipticCurvePrivateKey):
+        return ECKey.import_key(loaded)
+    if isinstance(loaded, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        return OKPKey.import_key(loaded)
+    raise ClientConfigurationError("private_key_jwt needs an RSA, EC or OKP private key")
+
+
 def _import_private_key(private_key: str | Mapping[str, Any]) -> Any:
     from joserfc.errors import JoseError
-    from joserfc.jwk import import_key
 
-    if isinstance(private_key, Mapping):
-        if private_key.get("kty") not in ("RSA", "EC", "OKP"):
-            raise ClientConfigurationError(
-                "private_key_jwt needs an RSA, EC or OKP private key (kty); for a shared secret "
-                "use client_secret_jwt"
-            )
-        if "d" not in private_key:
-            raise ClientConfigurationError(
-                "private_key_jwt needs the private key (the JWK has no 'd' member); the "
-                "provider is given the public key"
-            )
-        data: Any = dict(private_key)
-    elif isinstance(private_key, str) and "PRIVATE KEY-----" in private_key:
-        from cryptography.hazmat.primitives.serialization import load_pem_private_key
-
-        try:
-            data = load_pem_private_key(private_key.encode(), password=None)
-        except (ValueError, TypeError):
-            raise ClientConfigurationError(
-                "the private key PEM cannot be loaded (an encrypted or damaged key?); pass an "
-                "unencrypted PKCS#8 or traditional PEM private key"
-            ) from None
-    else:
+    if not isinstance(private_key, Mapping | str) or (
+        isinstance(private_key, str) and "PRIVATE KEY-----" not in private_key
+    ):
         raise ClientConfigurationError(
             "private_key must be a PEM private key ('-----BEGIN ... PRIVATE KEY-----') or a "
             "private JWK dict"
         )
     try:
-        return import_key(data)
+        return (
+            _from_jwk(private_key) if isinstance(private_key, Mapping) else _from_pem(private_key)
+        )
+    except ClientConfigurationError:  # a ValueError too: it already says what is wrong
+        raise
     except (JoseError, ValueError, TypeError, KeyError):
-        raise ClientConfigurationError(
-            "the private key is not a valid RSA, EC or OKP key"
-        ) from None
+        raise ClientConfigurationError("private_key is not a valid RSA, EC or OKP key") from None
 
 
 def private_key_signer(
@@ -185,11 +219,6 @@ def private_key_signer(
     family = "RSA" if isinstance(key, RSAKey) else key.curve_name
     if family not in _ASYMMETRIC:
         raise ClientConfigurationError(f"private_key_jwt cannot sign with a {family} key")
-    if isinstance(key, RSAKey) and key.public_key.key_size < _MIN_RSA_BITS:
-        raise ClientConfigurationError(
-            f"an RSA key for private_key_jwt needs at least {_MIN_RSA_BITS} bits "
-            "(RFC 7518 section 3.3)"
-        )
     chosen = alg if alg is not None else _ASYMMETRIC[family][0]
     if chosen not in _ASYMMETRIC[family]:
         allowed = ", ".join(_ASYMMETRIC[family])
