@@ -203,10 +203,10 @@ def _load_key(where: str, jwk: Mapping[str, Any]) -> tuple[PublicKey | None, lis
     for member, computed in thumbprints.items():
         given = jwk.get(member)
         # RFC 7517 §4.8-4.9: x5t / x5t#S256 are the thumbprints of that same certificate.
-        if given is not None and computed is not None and given != computed:
+        if given is not None and computed is not None and str(given).rstrip("=") != computed:
             problems.append((f"{where}.{member}", "is not the thumbprint of x5c[0]"))
         if computed is None and isinstance(given, str):
-            thumbprints[member] = given
+            thumbprints[member] = given.rstrip("=")
     loaded = PublicKey(
         key=key,
         kty=jwk["kty"],
@@ -321,8 +321,13 @@ def select_key(header: Mapping[str, Any], keys: Iterable[PublicKey], alg: str) -
         comparable = [key for key in usable if attribute(key) is not None]
         if not comparable:
             continue
+        wanted = header[member]
+        if member != "kid" and isinstance(wanted, str):
+            # RFC 7515 §2 base64url has no padding, but MSAL pads its thumbprints
+            # (msal/oauth2cli/assertion.py: urlsafe_b64encode) and Entra ID accepts them.
+            wanted = wanted.rstrip("=")
         for key in comparable:
-            if attribute(key) == header[member]:
+            if attribute(key) == wanted:
                 return key
         raise KeyChoiceError(member, f"no registered key matches the {member} header ({section})")
     if "x5c" in header:

@@ -306,3 +306,13 @@ def test_oidc_core_9_a_verified_jti_is_spent_in_the_given_store() -> None:
     verify(sign(claims()), replay=store)
     assert len(store) == 1
     assert repr(store) == "JtiStore(1 spent)"
+
+
+def test_rfc7515_4_1_8_a_padded_thumbprint_as_msal_sends_it_is_matched() -> None:
+    first, second = _two_keys()
+    keys = keys_of(
+        public_jwk(first, x5c=[b64(certificate("first"))]),
+        public_jwk(second, x5c=[b64(certificate("second"))]),
+    )
+    padded = x5t_s256(certificate("second")) + "="
+    assert verify(sign(claims(), second, "PS256", **{"x5t#S256": padded}), keys=keys).alg == "PS256"
