@@ -31,9 +31,7 @@ from tests.assertions import (
     verify,
 )
 
-msal_application = pytest.importorskip("msal.application")
-msal_assertion = pytest.importorskip("msal.oauth2cli.assertion")
-mcp_credentials = pytest.importorskip("mcp.client.auth.extensions.client_credentials")
+# MSAL and the MCP SDK come with the "interop" extra; the Authlib tests need only "test".
 
 
 class _Auth:
@@ -96,6 +94,8 @@ def _msal_assertion(name: str) -> str:
     # Exactly what msal.ConfidentialClientApplication does with
     # client_credential={"private_key": pem, "public_certificate": pem}: thumbprints and
     # x5c from the certificate, then PS256 with x5t#S256 (application.py, _build_client).
+    msal_application = pytest.importorskip("msal.application")
+    msal_assertion = pytest.importorskip("msal.oauth2cli.assertion")
     cert = x509.load_der_x509_certificate(certificate(name))
     sha256, _, chain = msal_application._extract_cert_and_thumbprints(cert)
     creator = msal_assertion.JwtAssertionCreator(
@@ -132,6 +132,7 @@ def test_msal_assertion_from_an_unregistered_certificate_is_refused() -> None:
 
 
 def test_mcp_sdk_private_key_jwt_with_the_issuer_as_audience_is_accepted() -> None:
+    mcp_credentials = pytest.importorskip("mcp.client.auth.extensions.client_credentials")
     params = mcp_credentials.SignedJWTParameters(
         issuer=CLIENT_ID,
         subject=CLIENT_ID,
