@@ -11,6 +11,7 @@ and the client's own modules, never pytest, the plugin or the connection format.
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import (
     AsyncGenerator,
     Awaitable,
@@ -46,9 +47,24 @@ class ClientCredentials(httpx.Auth):
 
     Args:
         token_url: the token endpoint; https, or http to a loopback host.
-        client_id, client_secret: the client credentials (the secret is never shown).
+        client_id, client_secret: the client credentials (the secret is never shown);
+            no secret with ``private_key_jwt``.
         scopes: scopes to request; ``scope`` is omitted when empty.
-        auth_method: ``"client_secret_basic"`` (HTTP Basic) or ``"client_secret_post"``.
+        auth_method: how the client authenticates (RFC 8414 names):
+            ``"client_secret_basic"`` (HTTP Basic), ``"client_secret_post"`` (form body),
+            ``"client_secret_jwt"`` (an RFC 7523 assertion signed with the secret, HS256 by
+            default) or ``"private_key_jwt"`` (an assertion signed with ``private_key``).
+        private_key: for ``private_key_jwt``: the unencrypted PEM text of an RSA (>= 2048
+            bits), EC or Ed25519/Ed448 private key, or a private JWK dict; loaded and checked
+            here, never shown.
+        key_id: the ``kid`` header of ``private_key_jwt`` assertions (default: the JWK's own
+            ``kid``, if any).
+        assertion_alg: the JWS algorithm of the assertions: HS256/384/512 for
+            ``client_secret_jwt``; for ``private_key_jwt`` RS256 (RSA keys), ES256/384/512
+            (by curve) or EdDSA by default, PS256/384/512 and RS384/512 on request.
+        assertion_audience: the assertions' ``aud`` (default: ``token_url``; Auth0, for one,
+            wants its issuer). Each token or revocation request gets a new assertion
+            (fresh ``jti``, 60 s life).
         basic_form_encode: form-urlencode id and secret before Basic encoding, as RFC 6749
             §2.3.1 says; ``False`` for providers that expect them raw.
         extra_params: more form parameters for every token request.
@@ -69,6 +85,8 @@ class ClientCredentials(httpx.Auth):
         expired_if: an extra predicate on API responses meaning "token expired" (for
             providers that answer 403 or a 200 with an error body); its body is read.
         timeout: the timeout of token and revocation requests (seconds or ``httpx.Timeout``).
+        verify: TLS verification of the client's own short-lived HTTP client (``revoke()``
+            without ``http``): ``True``, a CA bundle path or an ``ssl.SSLContext``.
         sleep, async_sleep: the sleepers used between retries (injectable for tests).
         cache: a :class:`TokenCache` to share tokens between identically configured clients.
         allow_insecure_http: allow plain HTTP to non-loopback hosts (private test networks).
@@ -86,10 +104,14 @@ class ClientCredentials(httpx.Auth):
         self,
         token_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         scopes: Iterable[str] = (),
         auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: str | Mapping[str, Any] | None = None,
+        key_id: str | None = None,
+        assertion_alg: str | None = None,
+        assertion_audience: str | None = None,
         basic_form_encode: bool = True,
         extra_params: Mapping[str, str] | None = None,
         audience: str | None = None,
@@ -105,6 +127,7 @@ class ClientCredentials(httpx.Auth):
         on_401: str = "invalid_token",
         expired_if: Callable[[httpx.Response], bool] | None = None,
         timeout: float | httpx.Timeout = 10.0,
+        verify: ssl.SSLContext | str | bool = True,
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         cache: TokenCache | None = None,
@@ -117,6 +140,10 @@ class ClientCredentials(httpx.Auth):
             client_secret,
             scopes=scopes,
             auth_method=auth_method,
+            private_key=private_key,
+            key_id=key_id,
+            assertion_alg=assertion_alg,
+            assertion_audience=assertion_audience,
             basic_form_encode=basic_form_encode,
             extra_params=extra_params,
             audience=audience,
@@ -132,6 +159,7 @@ class ClientCredentials(httpx.Auth):
             on_401=on_401,
             expired_if=expired_if,
             timeout=timeout,
+            verify=verify,
             sleep=sleep,
             async_sleep=async_sleep,
             cache=cache,
@@ -220,8 +248,13 @@ class ClientCredentials(httpx.Auth):
             flight_timeout=self.settings.flight_timeout,
         )
 
-    def revoke(self, http: httpx.Client) -> bool:
+    def revoke(self, http: httpx.Client | None = None) -> bool:
         """Revoke the cached token at ``revocation_url`` (RFC 7009) and drop it.
+
+        Args:
+            http: the client to send with; by default a short-lived ``httpx.Client`` with
+                this client's ``timeout`` and ``verify`` (proxies from the environment, as
+                httpx reads them), following no redirect.
 
         Returns whether a token was revoked (``False`` when none was cached).
 
@@ -230,6 +263,9 @@ class ClientCredentials(httpx.Auth):
             RevocationError: when the endpoint refused or could not be reached; the token is
                 dropped from the cache all the same.
         """
+        if http is None:
+            with httpx.Client(**self._own_client_options()) as own:
+                return self.revoke(own)
         return run_sync(
             self._flows.revoke_flow(),
             http,
@@ -237,14 +273,24 @@ class ClientCredentials(httpx.Auth):
             flight_timeout=self.settings.flight_timeout,
         )
 
-    async def arevoke(self, http: httpx.AsyncClient) -> bool:
-        """:meth:`revoke` with an ``httpx.AsyncClient``."""
+    async def arevoke(self, http: httpx.AsyncClient | None = None) -> bool:
+        """:meth:`revoke` with an ``httpx.AsyncClient`` (by default a short-lived one)."""
+        if http is None:
+            async with httpx.AsyncClient(**self._own_client_options()) as own:
+                return await self.arevoke(own)
         return await run_async(
             self._flows.revoke_flow(),
             http,
             sleep=self.settings.async_sleep,
             flight_timeout=self.settings.flight_timeout,
         )
+
+    def _own_client_options(self) -> dict[str, Any]:
+        return {
+            "verify": self.settings.verify,
+            "timeout": httpx.Timeout(**self.settings.timeout),
+            "follow_redirects": False,
+        }
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """The generic httpx hook, for callers that drive auth flows themselves: the same
@@ -278,7 +324,13 @@ class ClientCredentials(httpx.Auth):
     def __repr__(self) -> str:
         return (
             f"ClientCredentials(token_url={self.token_url!r}, client_id={self.client_id!r}, "
-            f"client_secret={fingerprint(self.settings.client_secret)}, "
-            f"auth_method={self.settings.auth_method!r}, "
+            f"{self._credential()}, auth_method={self.settings.auth_method!r}, "
             f"scopes={self.scopes!r}, token={self.token_fingerprint})"
         )
+
+    def _credential(self) -> str:
+        secret, signer = self.settings.client_secret, self.settings.signer
+        if secret is None and signer is not None:
+            # The public key's thumbprint, fingerprinted like a secret: names it, shows nothing.
+            return f"private_key={fingerprint(signer.thumbprint or '')}"
+        return f"client_secret={fingerprint(secret or '')}"

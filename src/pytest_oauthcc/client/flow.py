@@ -123,7 +123,7 @@ class TokenFlows:
             self.counters.count("renewals")
         attempts, waited = 0, 0.0
         while True:
-            request = token_request(self.settings)
+            request, auth = token_request(self.settings)
             sent, sent_wall = self.settings.monotonic(), self.settings.wall()
             attempts += 1
             self.counters.count("token_requests")
@@ -163,7 +163,7 @@ class TokenFlows:
             else:
                 return token
             failure.attempts = attempts
-            _redact(self.settings.client_secret, failure, previous)
+            _redact(auth.sent, failure, previous)
             delay = self.settings.retry.next_delay(
                 attempts=attempts, waited=waited, retry_after=failure.retry_after
             )
@@ -250,10 +250,10 @@ def _error_code(response: httpx.Response) -> str | None:
     return error if isinstance(error, str) else None
 
 
-def _redact(secret: str, error: TokenRequestError, previous: CachedToken | None) -> None:
-    # A provider may echo what it was sent (an error_description quoting the secret);
-    # the message and description never carry it, nor a token, only fingerprints.
-    known = [secret] + ([previous.value] if previous is not None else [])
+def _redact(sent: tuple[str, ...], error: TokenRequestError, previous: CachedToken | None) -> None:
+    # A provider may echo what it was sent (an error_description quoting the secret or the
+    # assertion); the message and description never carry it, nor a token, only fingerprints.
+    known = [*sent] + ([previous.value] if previous is not None else [])
     # A value this short cannot be told apart from ordinary words in the message.
     known = [value for value in known if len(value) >= 4]
 

@@ -11,6 +11,7 @@ Layering: imports httpx, :mod:`.checks`, :mod:`.hosts`, :mod:`.retry`, :mod:`.si
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ import httpx
 
 from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
 
+from .assertion import AssertionSigner
 from .checks import (
+    assertion_signer,
     check_credentials,
     check_extra_params,
     check_lifetimes,
@@ -53,16 +56,19 @@ class ClientSettings:
     :class:`~pytest_oauthcc.ClientCredentials` for what each means. Differences: URLs are
     ``httpx.URL``, ``resources`` is a tuple, ``expires_in_unit`` is seconds per unit (1 or
     0.001), ``timeout`` is httpx's timeout dict, and ``cache_key`` names the token a
-    :class:`TokenCache` shares between identically configured clients. The secret never
+    :class:`TokenCache` shares between identically configured clients, ``signer`` holds the
+    loaded key of the JWT methods (``None`` otherwise). Neither the secret nor the key
     appears in ``repr``.
     """
 
     token_url: httpx.URL
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str | None = field(repr=False)
     scopes: tuple[str, ...]
     auth_method: str
     basic_form_encode: bool
+    signer: AssertionSigner | None = field(repr=False)
+    assertion_audience: str | None
     extra_params: Mapping[str, str]
     audience: str | None
     resources: tuple[str, ...]
@@ -77,6 +83,7 @@ class ClientSettings:
     on_401: str
     expired_if: Callable[[httpx.Response], bool] | None
     timeout: dict[str, float | None]
+    verify: ssl.SSLContext | str | bool = field(repr=False)
     sleep: Callable[[float], None] = field(repr=False)
     async_sleep: Callable[[float], Awaitable[None]] = field(repr=False)
     cache: TokenCache = field(repr=False)
@@ -89,10 +96,14 @@ class ClientSettings:
         cls,
         token_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         scopes: Iterable[str] = (),
         auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: str | Mapping[str, Any] | None = None,
+        key_id: str | None = None,
+        assertion_alg: str | None = None,
+        assertion_audience: str | None = None,
         basic_form_encode: bool = True,
         extra_params: Mapping[str, str] | None = None,
         audience: str | None = None,
@@ -108,6 +119,7 @@ class ClientSettings:
         on_401: str = "invalid_token",
         expired_if: Callable[[httpx.Response], bool] | None = None,
         timeout: float | httpx.Timeout = 10.0,
+        verify: ssl.SSLContext | str | bool = True,
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         cache: TokenCache | None = None,
@@ -127,7 +139,21 @@ class ClientSettings:
             if revocation_url is None
             else require_https(revocation_url, "revocation_url", allow_insecure_http=insecure)
         )
-        check_credentials(client_id, client_secret, auth_method, basic_form_encode)
+        check_credentials(
+            client_id,
+            client_secret,
+            auth_method,
+            basic_form_encode,
+            has_key=private_key is not None,
+        )
+        signer = assertion_signer(
+            auth_method,
+            client_secret,
+            private_key,
+            key_id=key_id,
+            assertion_alg=assertion_alg,
+            assertion_audience=assertion_audience,
+        )
         checked_scopes = validate_scopes(scopes)
         params = check_extra_params(extra_params)
         resources = check_resources(resource)
@@ -146,6 +172,8 @@ class ClientSettings:
             scopes=checked_scopes,
             auth_method=auth_method,
             basic_form_encode=basic_form_encode,
+            signer=signer,
+            assertion_audience=assertion_audience,
             extra_params=params,
             audience=audience,
             resources=resources,
@@ -160,6 +188,7 @@ class ClientSettings:
             on_401=on_401,
             expired_if=expired_if,
             timeout=httpx.Timeout(timeout).as_dict(),
+            verify=verify,
             sleep=sleep if sleep is not None else time.sleep,
             async_sleep=async_sleep if async_sleep is not None else anyio_sleep,
             cache=cache if cache is not None else TokenCache(),
@@ -168,7 +197,11 @@ class ClientSettings:
             cache_key=(
                 str(url),
                 client_id,
-                fingerprint(client_secret),
+                # The credential, never in clear: the secret's fingerprint or the public
+                # key's RFC 7638 thumbprint.
+                fingerprint(client_secret)
+                if client_secret is not None
+                else (signer.thumbprint if signer is not None else None),
                 tuple(sorted(checked_scopes)),
                 audience,
                 resources,
