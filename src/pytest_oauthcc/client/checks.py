@@ -1,7 +1,8 @@
 """Validating the reference client's arguments: each check raises
 :class:`~pytest_oauthcc.ClientConfigurationError` saying which argument is wrong and why.
 
-Layering: imports httpx, :mod:`pytest_oauthcc.errors` and :mod:`mock_provider.protocol` only.
+Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`mock_provider.protocol` and
+:mod:`.assertion` only.
 """
 
 from __future__ import annotations

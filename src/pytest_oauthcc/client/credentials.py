@@ -86,7 +86,8 @@ class ClientCredentials(httpx.Auth):
             providers that answer 403 or a 200 with an error body); its body is read.
         timeout: the timeout of token and revocation requests (seconds or ``httpx.Timeout``).
         verify: TLS verification of the client's own short-lived HTTP client (``revoke()``
-            without ``http``): ``True``, a CA bundle path or an ``ssl.SSLContext``.
+            without ``http``): ``True``, ``False`` or an ``ssl.SSLContext``
+            (``ssl.create_default_context(cafile=...)`` for a private CA).
         sleep, async_sleep: the sleepers used between retries (injectable for tests).
         cache: a :class:`TokenCache` to share tokens between identically configured clients.
         allow_insecure_http: allow plain HTTP to non-loopback hosts (private test networks).
@@ -127,7 +128,7 @@ class ClientCredentials(httpx.Auth):
         on_401: str = "invalid_token",
         expired_if: Callable[[httpx.Response], bool] | None = None,
         timeout: float | httpx.Timeout = 10.0,
-        verify: ssl.SSLContext | str | bool = True,
+        verify: ssl.SSLContext | bool = True,
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         cache: TokenCache | None = None,

@@ -5,7 +5,8 @@
 (so the first wrong argument is the one reported) and normalises them (URLs parsed, scopes
 de-duplicated, the ``ms`` unit as a factor); every other part of the client reads this object.
 
-Layering: imports httpx, :mod:`.checks`, :mod:`.hosts`, :mod:`.retry`, :mod:`.single_flight`,
+Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`.assertion`, :mod:`.checks`,
+:mod:`.hosts`, :mod:`.retry`, :mod:`.single_flight`,
 :mod:`.drive` (the default async sleeper) and :mod:`mock_provider.protocol` only.
 """
 
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 import httpx
 
 from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
+from pytest_oauthcc.errors import ClientConfigurationError
 
 from .assertion import AssertionSigner
 from .checks import (
@@ -83,7 +85,7 @@ class ClientSettings:
     on_401: str
     expired_if: Callable[[httpx.Response], bool] | None
     timeout: dict[str, float | None]
-    verify: ssl.SSLContext | str | bool = field(repr=False)
+    verify: ssl.SSLContext | bool = field(repr=False)
     sleep: Callable[[float], None] = field(repr=False)
     async_sleep: Callable[[float], Awaitable[None]] = field(repr=False)
     cache: TokenCache = field(repr=False)
@@ -119,7 +121,7 @@ class ClientSettings:
         on_401: str = "invalid_token",
         expired_if: Callable[[httpx.Response], bool] | None = None,
         timeout: float | httpx.Timeout = 10.0,
-        verify: ssl.SSLContext | str | bool = True,
+        verify: ssl.SSLContext | bool = True,
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         cache: TokenCache | None = None,
@@ -155,6 +157,10 @@ class ClientSettings:
             assertion_audience=assertion_audience,
         )
         checked_scopes = validate_scopes(scopes)
+        if not isinstance(verify, bool | ssl.SSLContext):
+            raise ClientConfigurationError(
+                f"verify must be True, False or an ssl.SSLContext, got {type(verify).__name__}"
+            )
         params = check_extra_params(extra_params)
         resources = check_resources(resource)
         hosts = HostRules(allowed_hosts)
