@@ -1,15 +1,54 @@
-"""A conformant mock OAuth 2.0 client-credentials authorization server and protected API."""
+"""A conformant mock OAuth 2.0 client-credentials authorization server and protected API.
 
-from .clock import Clock, ManualClock, SystemClock
-from .errors import BearerError, MockProviderError, OAuthError
-from .faults import Fault
+Layering: re-exports only (the public API and ``__all__``); what pytest_oauthcc may use.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .cli import add_serve_arguments, run_serve
+from .faults.fault import Fault
+from .faults.quirks import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks, validate_quirks
+from .faults.shaping import shape_token_response
+from .protocol import (
+    AUTH_METHODS,
+    CLIENT_SECRET_BASIC,
+    CLIENT_SECRET_POST,
+    BearerError,
+    MockProviderError,
+    OAuthError,
+    Request,
+    Response,
+    Served,
+    fingerprint,
+    is_loopback,
+    redact_form,
+    redact_headers,
+    redact_query,
+    validate_schema,
+)
 from .provider import DEFAULT_ISSUER, IssuedToken, MockProvider, RegisteredClient, Resource
-from .quirks import Quirks
-from .recording import RecordedRequest, fingerprint
-from .server import ProviderServer
+from .state.clock import Clock, ManualClock, SystemClock
+from .state.keys import process_key
+from .state.log import RecordedRequest
+from .transport.inprocess import AsyncProviderTransport, ProviderTransport
+from .transport.server import ProviderServer
+
+try:
+    __version__ = version("pytest-oauthcc")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
 
 __all__ = [
+    "AUTH_METHODS",
+    "CLIENT_SECRET_BASIC",
+    "CLIENT_SECRET_POST",
     "DEFAULT_ISSUER",
+    "EXPIRES_AT",
+    "EXPIRES_IN_AS",
+    "QUIRK_NAMES",
+    "AsyncProviderTransport",
     "BearerError",
     "Clock",
     "Fault",
@@ -19,10 +58,25 @@ __all__ = [
     "MockProviderError",
     "OAuthError",
     "ProviderServer",
+    "ProviderTransport",
     "Quirks",
     "RecordedRequest",
     "RegisteredClient",
+    "Request",
     "Resource",
+    "Response",
+    "Served",
     "SystemClock",
+    "__version__",
+    "add_serve_arguments",
     "fingerprint",
+    "is_loopback",
+    "process_key",
+    "redact_form",
+    "redact_headers",
+    "redact_query",
+    "run_serve",
+    "shape_token_response",
+    "validate_quirks",
+    "validate_schema",
 ]

@@ -1,97 +1,10 @@
-"""The provider's own minimal HTTP model, shared by every way of reaching it.
+"""The provider's HTTP model at its old path; it lives in :mod:`mock_provider.protocol.http`.
 
-The in-process httpx transports, the respx route and the WSGI adapter each translate to and
-from these two classes, so the protocol code runs the same way in every mode and the
-in-process path pays for no WSGI environ round trip.
-"""
+Layering: re-exports only. Compatibility re-export for pytest_oauthcc until the merge."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+# compatibility re-export for pytest_oauthcc until the merge
+from .protocol.http import Headers, Request, Response
 
 __all__ = ["Headers", "Request", "Response"]
-
-
-class Headers:
-    """Case-insensitive, multi-valued request headers (names as sent are kept for display)."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
-        self._items = list(items)
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        """The first value of ``name``, or ``default``."""
-        lname = name.lower()
-        for key, value in self._items:
-            if key.lower() == lname:
-                return value
-        return default
-
-    def get_all(self, name: str) -> list[str]:
-        """Every value of ``name``, in order."""
-        lname = name.lower()
-        return [value for key, value in self._items if key.lower() == lname]
-
-    def items(self) -> list[tuple[str, str]]:
-        """The headers as sent: ``(name, value)`` pairs in order."""
-        return list(self._items)
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self.get(name) is not None
-
-    def __repr__(self) -> str:
-        return f"Headers({[k for k, _ in self._items]!r})"
-
-
-@dataclass
-class Request:
-    """One HTTP request as the provider sees it.
-
-    ``path`` is the percent-decoded path; ``query`` the raw query string; ``body`` the raw
-    bytes. ``remote_addr`` is set by the socket server.
-    """
-
-    method: str
-    path: str
-    query: str = ""
-    headers: Headers = field(default_factory=Headers)
-    body: bytes = b""
-    scheme: str = "http"
-    host: str = ""
-    remote_addr: str | None = None
-
-
-@dataclass
-class Response:
-    """One HTTP response: status, header pairs and body bytes."""
-
-    status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-
-    @classmethod
-    def json(
-        cls,
-        status: int,
-        payload: Any,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
-    ) -> Response:
-        """A JSON response with ``Content-Type: application/json``."""
-        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-        return cls(
-            status,
-            [("Content-Type", "application/json"), *pairs],
-            json.dumps(payload, separators=(",", ":")).encode(),
-        )
-
-    def header(self, name: str) -> str | None:
-        """The first value of response header ``name``, or ``None``."""
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return None

@@ -1,0 +1,35 @@
+"""The mock provider's pure protocol rules: HTTP model, errors, one module per RFC.
+
+Layering: modules here import only the standard library and each other (never state,
+faults, endpoints, app, control or transport, nor httpx/werkzeug), so the reference
+client can use them cheaply.
+"""
+
+from __future__ import annotations
+
+from .errors import BearerError, InvalidClientError, MockProviderError, OAuthError
+from .http import Headers, Request, Response, Served
+from .loopback import is_loopback
+from .redaction import fingerprint, redact_form, redact_headers, redact_query
+from .rfc6749 import AUTH_METHODS, CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
+from .schema import validate_schema
+
+__all__ = [
+    "AUTH_METHODS",
+    "CLIENT_SECRET_BASIC",
+    "CLIENT_SECRET_POST",
+    "BearerError",
+    "Headers",
+    "InvalidClientError",
+    "MockProviderError",
+    "OAuthError",
+    "Request",
+    "Response",
+    "Served",
+    "fingerprint",
+    "is_loopback",
+    "redact_form",
+    "redact_headers",
+    "redact_query",
+    "validate_schema",
+]
