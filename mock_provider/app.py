@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+
 from . import endpoints
 from .endpoints import RequestFacts
 from .faults.answers import CLIENT_AUTH, apply_fault, fault_answer, recorded_error
@@ -33,7 +34,6 @@ from .state.log import RecordedRequest
 __all__ = ["handle"]
 
 log = logging.getLogger("mock_provider")
-
 
 
 def handle(core: ProviderCore, request: Request) -> Response:
@@ -146,5 +146,3 @@ def _observe(ex: RequestFacts, endpoint: str | None, client_id: str | None) -> N
         ex.token = fingerprint(credentials.strip())
     elif "token" in form:
         ex.token = fingerprint(form["token"])
-
-

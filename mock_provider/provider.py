@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from . import app
+from .app import handle as handle_request
 from .faults.fault import Fault
 from .faults.queue import FaultQueue
 from .faults.quirks import Quirks
@@ -47,10 +47,9 @@ class MockProvider:
         token_format: ``"opaque"`` or ``"jwt"`` (RFC 9068; needs the ``jwt`` extra).
         realm: the realm named in ``WWW-Authenticate`` challenges.
         token_path, revocation_path, introspection_path, me_path, jwks_path: endpoint paths,
-            relative to the issuer's path.
-        me_scopes: scopes a token needs to call the "me" API.
-        basic_form_encoded: decode HTTP Basic credentials as RFC 6749 §2.3.1 says
-            (form-urlencoded); ``False`` models providers that expect them raw.
+            relative to the issuer's path; me_scopes: scopes the "me" API needs.
+        basic_form_encoded: decode HTTP Basic credentials form-urlencoded (RFC 6749
+            §2.3.1); ``False`` models providers that expect them raw.
         control: serve the HTTP control API under ``/_mock/`` (see :meth:`enable_control`).
 
     Raises:
@@ -74,20 +73,13 @@ class MockProvider:
         basic_form_encoded: bool = True,
         control: bool = False,
     ) -> None:
-        paths = {
-            "token": token_path,
-            "revoke": revocation_path,
-            "introspect": introspection_path,
-            "jwks": jwks_path,
-        }
+        paths = {"token": token_path, "revoke": revocation_path}
+        paths |= {"introspect": introspection_path, "jwks": jwks_path}
         settings = Settings(issuer, expires_in, token_format, realm, basic_form_encoded, paths)
-        #: The provider's parts (settings, clock, clients, tokens, log, scripting).
         self.core = ProviderCore(settings, clock if clock is not None else ManualClock())
         self.add_resource("me", me_path, scopes=me_scopes)
         if control:
             self.enable_control()
-
-    # -- settings and URLs ----------------------------------------------------------------
 
     @property
     def clock(self) -> Clock:
@@ -119,10 +111,7 @@ class MockProvider:
         """The issuer URL (no trailing slash)."""
         return self.core.settings.url
 
-    @property
-    def issuer(self) -> str:
-        """Same as :attr:`url`: the ``iss`` of tokens and metadata."""
-        return self.url
+    issuer = url  # the ``iss`` of tokens and metadata
 
     def bind_url(self, url: str) -> None:
         """Adopt a server's URL as the issuer unless one was given (``Served``)."""
@@ -166,19 +155,15 @@ class MockProvider:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
         return self.core.routes()
 
-    # -- clients and protected resources --------------------------------------------------
+    def add_client(
+        self, client_id: str, client_secret: str | None = None, **options: Any
+    ) -> RegisteredClient:
+        """Register (or replace) a client and return it; ``options`` are the fields of
+        :class:`~mock_provider.RegisteredClient` (``scopes``, ``default_scopes``,
+        ``auth_methods``, ``grant_types``, ``expires_in``, ``audiences``, ``me``).
 
-    def add_client(self, client_id: str, client_secret: str, **options: Any) -> RegisteredClient:
-        """Register (or replace) a client and return it.
-
-        ``options`` are the fields of :class:`~mock_provider.RegisteredClient` (``scopes``,
-        ``default_scopes``, ``auth_methods``, ``grant_types``, ``expires_in``,
-        ``audiences``, ``me``).
-
-        Raises:
-            TypeError: for an unknown option.
-            ValueError: for an empty client_id or secret, an unknown auth method, or default
-                scopes outside ``scopes``.
+        Raises ``TypeError`` for an unknown option, ``ValueError`` for an empty client_id or
+        secret, an unknown auth method, or default scopes outside ``scopes``.
         """
         return self.core.registry.add_client(client_id, client_secret, **options)
 
@@ -204,22 +189,17 @@ class MockProvider:
         scopes: Iterable[str] = (),
         body: Any = None,
     ) -> Resource:
-        """Serve a protected API route at ``path`` (relative to the issuer's path).
-
-        ``body`` is what it answers with a valid token: a JSON-ready value, a callable
-        ``(token, client) -> value``, or ``None`` for the "me" description of the caller.
-        A token lacking one of ``scopes`` gets 403 ``insufficient_scope``.
-        """
-        registry = self.core.registry
-        return registry.add_resource(
-            name, endpoint_path(path), methods=methods, scopes=scopes, body=body
+        """Serve a protected API route at ``path`` (relative to the issuer's path) that
+        answers a valid token with ``body`` (JSON-ready, a callable ``(token, client) ->
+        value``, or ``None`` for the "me" answer); lacking ``scopes`` gets 403."""
+        path = endpoint_path(path)
+        return self.core.registry.add_resource(
+            name, path, methods=methods, scopes=scopes, body=body
         )
 
     def resource(self, name: str) -> Resource:
         """The protected resource registered as ``name``. Raises ``KeyError`` if unknown."""
         return self.core.registry.resource(name)
-
-    # -- tokens ---------------------------------------------------------------------------
 
     @property
     def signing_keys(self) -> SigningKeys:
@@ -235,10 +215,7 @@ class MockProvider:
         expires_in: int | None = None,
     ) -> IssuedToken:
         """Issue a token to a registered client directly, as the token endpoint would.
-
-        Raises:
-            MockProviderError: if ``client_id`` is not registered.
-        """
+        Raises :class:`~mock_provider.MockProviderError` if ``client_id`` is not registered."""
         client = self.core.registry.client(client_id)
         if client is None:
             raise MockProviderError(f"no client registered as {client_id!r}")
@@ -271,15 +248,9 @@ class MockProvider:
         self.core.token_store.expire(value)
 
     def rotate_signing_key(self) -> None:
-        """Replace the JWT signing key: tokens signed before now fail at the protected API
-        and introspection, and the JWKS serves only the new key.
-
-        Raises:
-            MockProviderError: when the ``jwt`` extra (joserfc) is not installed.
-        """
+        """Replace the JWT signing key: older tokens fail at the protected API and
+        introspection, the JWKS serves only the new key. Needs the ``jwt`` extra."""
         self.core.token_store.rotate_signing_key()
-
-    # -- the request log ------------------------------------------------------------------
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -292,22 +263,18 @@ class MockProvider:
         return self.core.request_log.find(endpoint="token")
 
     def find_requests(self, **filters: Any) -> list[RecordedRequest]:
-        """Recorded requests matching ``filters`` (an attribute value, ``scope`` or a raw
-        ``token``), oldest first. Raises ``TypeError`` for an unknown filter."""
+        """Recorded requests matching ``filters`` (attributes, ``scope``, a raw ``token``)."""
         return self.core.request_log.find(**filters)
 
     def count_token_requests(self, client_id: str | None = None, scope: str | None = None) -> int:
         """How many token requests arrived, optionally from ``client_id`` / asking ``scope``."""
-        filters = {"client_id": client_id, "scope": scope}
-        given = {k: v for k, v in filters.items() if v is not None}
+        wanted = {"client_id": client_id, "scope": scope}
+        given = {k: v for k, v in wanted.items() if v is not None}
         return len(self.core.request_log.find(endpoint="token", **given))
 
     def last_token_request(self) -> RecordedRequest:
         """The latest token request (``form``: its redacted parameters; ``auth_method``).
-
-        Raises:
-            AssertionError: when no token request was received (lists what was).
-        """
+        Raises ``AssertionError`` when none was received (listing what was)."""
         return self.core.request_log.last_token_request()
 
     def requests_with_token(self, token: str) -> list[RecordedRequest]:
@@ -316,10 +283,7 @@ class MockProvider:
 
     def assert_requests(self, count: int, **filters: Any) -> list[RecordedRequest]:
         """Assert that exactly ``count`` recorded requests match ``filters``; return them.
-
-        Raises:
-            AssertionError: otherwise, listing every request received.
-        """
+        Raises ``AssertionError`` otherwise, listing every request received."""
         __tracebackhide__ = True
         return self.core.request_log.assert_count(count, **filters)
 
@@ -336,33 +300,22 @@ class MockProvider:
         """Drop issued tokens and recorded requests (clients and settings stay)."""
         self.core.reset()
 
-    # -- faults and quirks ----------------------------------------------------------------
-
     @property
     def faults(self) -> FaultQueue:
         """The queued faults (``pending``, ``fired``, ``unfired()``)."""
         return self.core.scripting.faults
 
     def add_fault(self, endpoint: str, **options: Any) -> Fault:
-        """Queue a scripted failure for ``endpoint`` and return it.
-
-        Args:
-            endpoint: ``token``, ``revoke``, ``introspect``, ``me``, ``metadata``, ``jwks``
-                or the name of another protected resource.
-            options: the fields of :class:`~mock_provider.Fault`: ``times`` (``None``:
-                until :meth:`clear_faults`), ``every`` (fire on every Nth match),
-                ``client_id``, ``status``, ``error``, ``error_description``, ``headers``,
-                ``body``, ``content_type``, ``retry_after``, ``delay`` (seconds; cut short
-                by :meth:`clear_faults`), ``drop`` (reset the connection), ``malformed``.
-
-        Raises:
-            TypeError: for an unknown option (a typo).
-            ValueError: for an unknown endpoint, an invalid value or combination.
-        """
+        """Queue a scripted failure for ``endpoint`` (``token``, ``revoke``, ``introspect``,
+        ``me``, ``metadata``, ``jwks`` or a resource's name) and return it. ``options`` are
+        the fields of :class:`~mock_provider.Fault` (``times``, ``every``, ``client_id``,
+        ``status``, ``error``, ``error_description``, ``headers``, ``body``, ``content_type``,
+        ``retry_after``, ``delay``, ``drop``, ``malformed``). Raises ``TypeError`` for an
+        unknown option, ``ValueError`` for an unknown endpoint or a bad value."""
         return self.core.scripting.add_fault(endpoint, self.core.fault_endpoints(), **options)
 
     def clear_faults(self) -> None:
-        """Drop every queued fault and release any request waiting on a fault's delay."""
+        """Drop every queued fault, cutting short any request waiting on a fault's delay."""
         self.core.scripting.faults.clear()
 
     @property
@@ -376,15 +329,9 @@ class MockProvider:
         return self.core.scripting.client_quirks
 
     def set_quirks(self, *, client_id: str | None = None, **quirks: Any) -> Quirks:
-        """Switch on token-response quirks, provider-wide or for one client; return them.
-
-        Calls accumulate; a client's own quirks win over the provider-wide ones. See
-        :class:`~mock_provider.Quirks` for the names and values.
-
-        Raises:
-            TypeError: for an unknown quirk name (the message lists the valid ones).
-            ValueError: for an invalid value.
-        """
+        """Switch on token-response quirks (:class:`~mock_provider.Quirks`), provider-wide
+        or for one client; return them. Calls accumulate; a client's own quirks win.
+        Raises ``TypeError`` for an unknown quirk name, ``ValueError`` for a bad value."""
         return self.core.scripting.set_quirks(client_id, **quirks)
 
     def clear_quirks(self, *, client_id: str | None = None) -> None:
@@ -395,34 +342,24 @@ class MockProvider:
         """The quirks in force for ``client_id``: its own on top of the provider-wide ones."""
         return self.core.scripting.quirks_for(client_id)
 
-    # -- control API ----------------------------------------------------------------------
-
     @property
     def control(self) -> ControlSettings | None:
         """The control API's settings, or ``None`` while it is off."""
         return self.core.control
 
     def enable_control(self, token: str | None = None) -> None:
-        """Serve the HTTP control API under ``/_mock/`` (off by default).
-
-        Args:
-            token: when set, control requests need ``Authorization: Bearer <token>`` and
-                get 401 without it (``oauthcc serve`` sets one on non-loopback hosts).
-
-        The current clients, quirks and queued faults become the state that
-        ``POST /_mock/reset`` restores.
-        """
+        """Serve the HTTP control API under ``/_mock/`` (off by default); with ``token``,
+        control requests need ``Authorization: Bearer <token>``. The current clients, quirks
+        and queued faults become the state that ``POST /_mock/reset`` restores."""
         self.core.enable_control(token)
 
     def disable_control(self) -> None:
         """Stop serving the control API; ``/_mock/`` paths answer 404 again."""
         self.core.control = None
 
-    # -- ways to reach it -----------------------------------------------------------------
-
     def handle(self, request: Request) -> Response:
         """Answer one :class:`~mock_provider.protocol.Request` with a ``Response``."""
-        return app.handle(self.core, request)
+        return handle_request(self.core, request)
 
     def wsgi_app(self) -> Callable[..., Iterable[bytes]]:
         """A WSGI application serving this provider (for any WSGI server)."""
@@ -443,18 +380,15 @@ class MockProvider:
         return AsyncProviderTransport(self)
 
     def mock(self, *, assert_all_called: bool = False) -> Any:
-        """A started-on-enter respx router that sends every httpx request for this
-        provider's host to it, sync and async, including clients the code under test
-        builds itself. Use as ``with provider.mock(): ...``."""
+        """A respx router (``with provider.mock(): ...``) sending every httpx request for
+        this provider's host to it, including clients the code under test builds."""
         from .transport.inprocess import respx_router
 
         return respx_router(self, self.url, assert_all_called=assert_all_called)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False) -> ProviderServer:
-        """A threaded loopback server for this provider; use as a context manager.
-
-        The provider adopts the server URL as its issuer unless one was given.
-        """
+        """A threaded loopback server for this provider; use as a context manager. The
+        provider adopts the server URL as its issuer unless one was given."""
         from .transport.server import ProviderServer
 
         return ProviderServer(self, host=host, port=port, tls=tls)

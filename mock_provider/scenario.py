@@ -2,8 +2,9 @@
 
 ``oauthcc serve --scenario flaky.yaml`` loads one before the server starts. A broken file is
 refused with every problem at once, each as ``FILE:LINE: key 'path': message`` (line numbers
-from PyYAML's node marks; JSON is read by the same YAML composer). Fields and values are checked by the same option
-definitions as the Python API and the control API (:mod:`mock_provider.faults.options`).
+from PyYAML's node marks; JSON is read by the same YAML composer). Fields and values are
+checked by the same option definitions as the Python API and the control API
+(:mod:`mock_provider.faults.options`).
 
 Layering: imports ``protocol``, ``faults``, ``state`` and the facade (``provider``).
 """
@@ -166,7 +167,9 @@ def _check(data: Any) -> list[Problem]:
         return problems
     settings = data.get("provider")
     if isinstance(settings, Mapping):
-        problems += _prefixed("provider", type_problems(settings, PROVIDER_OPTIONS, what="provider"))
+        problems += _prefixed(
+            "provider", type_problems(settings, PROVIDER_OPTIONS, what="provider")
+        )
         if settings.get("token_format", "opaque") not in ("opaque", "jwt"):
             problems.append(("provider.token_format", "expected opaque or jwt"))
     problems += _check_clients(_items(data, "clients"))

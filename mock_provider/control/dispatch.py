@@ -13,8 +13,10 @@ Layering: imports ``protocol``, ``state`` and ``control.routes``; types against
 from __future__ import annotations
 
 import hmac
-from ..protocol.http import Request, Response
-from ..state.core import ProviderCore
+
+from mock_provider.protocol.http import Request, Response
+from mock_provider.state.core import ProviderCore
+
 from .openapi import CONTROL_PREFIX
 from .routes import ROUTES, ControlError
 

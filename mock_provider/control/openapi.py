@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..faults.fault import FAULT_OPTIONS
-from ..faults.options import Option, json_schema
-from ..faults.quirks import QUIRK_OPTIONS
-from ..state.core import CONTROL_PREFIX
-from ..state.log import CONTROL_FILTERS
-from ..state.records import CLIENT_OPTIONS
+from mock_provider.faults.fault import FAULT_OPTIONS
+from mock_provider.faults.options import Option, json_schema
+from mock_provider.faults.quirks import QUIRK_OPTIONS
+from mock_provider.state.core import CONTROL_PREFIX
+from mock_provider.state.log import CONTROL_FILTERS
+from mock_provider.state.records import CLIENT_OPTIONS
 
 __all__ = ["CONTROL_PREFIX", "QUIRK_REQUEST", "openapi_document"]
 

@@ -15,14 +15,15 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..faults.fault import FAULT_OPTIONS, Fault, fault_problems
-from ..faults.options import Option, Problem, type_problems
-from ..faults.scripting import check_fault_endpoint
-from ..protocol.errors import MockProviderError
-from ..protocol.http import Request
-from ..state.core import ProviderCore
-from ..state.log import CONTROL_FILTERS, select
-from ..state.records import CLIENT_OPTIONS, RegisteredClient
+from mock_provider.faults.fault import FAULT_OPTIONS, Fault, fault_problems
+from mock_provider.faults.options import Option, Problem, type_problems
+from mock_provider.faults.scripting import check_fault_endpoint
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.http import Request
+from mock_provider.state.core import ProviderCore
+from mock_provider.state.log import CONTROL_FILTERS, select
+from mock_provider.state.records import CLIENT_OPTIONS, RegisteredClient
+
 from .openapi import CONTROL_PREFIX, QUIRK_REQUEST, openapi_document
 
 __all__ = ["ROUTES", "ControlError", "client_json"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 import json
-from http import HTTPStatus
 from collections.abc import Callable
+from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote_plus
 
-from ..protocol.errors import BearerError, InvalidClientError, OAuthError
-from ..protocol.http import Request, Response
+from mock_provider.protocol.errors import BearerError, InvalidClientError, OAuthError
+from mock_provider.protocol.http import Request, Response
+
 from .fault import Fault
 from .queue import FaultQueue, FaultResponse
 

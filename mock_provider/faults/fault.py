@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol.errors import OAuthError
+from mock_provider.protocol.errors import OAuthError
+
 from .options import Option, Problem, options_of, value_problems
 from .options import option as _option
 
@@ -111,7 +112,7 @@ class Fault:
     headers: Mapping[str, str] = _option(
         json=("object",), doc="response headers to add", factory=dict
     )
-    body: str | bytes | dict[str, Any] | None = _option(
+    body: str | bytes | dict[str, Any] | None = _option(  # noqa: RUF009 - a field(), not a call
         None, json=("string", "object"), doc="body to answer (an object is sent as JSON)"
     )
     content_type: str | None = _option(None, json=("string",), doc="Content-Type of the answer")

@@ -133,10 +133,11 @@ def unknown_keywords(
     Raises:
         TypeError: naming the unknown keywords and listing the valid ones.
     """
-    unknown = sorted(set(names) - set(options))
+    unknown = [name for name in names if name not in options]
     if unknown:
+        # Python's own wording on the first line, so it reads like any typo'd keyword.
         raise TypeError(
-            f"{call}() got unknown {kind}(s) {', '.join(unknown)}; "
+            f"{call}() got an unexpected keyword argument {unknown[0]!r}\n"
             f"valid {kind}s: {', '.join(options)}"
         )
 

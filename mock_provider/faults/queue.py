@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..protocol.http import Response
+from mock_provider.protocol.http import Response
+
 from .fault import Fault
 
 __all__ = ["ConnectionDropped", "FaultQueue", "FaultResponse", "carry_out"]

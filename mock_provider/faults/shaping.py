@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
-from ..protocol.http import Response
+from mock_provider.protocol.http import Response
+
 from .quirks import Quirks
 
 __all__ = ["shape_token_response"]

@@ -5,8 +5,8 @@ Layering: pure; imports only ``protocol.rfc6749`` (the auth method names).
 
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from .rfc6749 import AUTH_METHODS

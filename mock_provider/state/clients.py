@@ -9,7 +9,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..faults.options import unknown_keywords
+from mock_provider.faults.options import unknown_keywords
+
 from .records import CLIENT_OPTIONS, RegisteredClient, Resource, client_problems
 
 __all__ = ["ClientRegistry"]
@@ -23,7 +24,9 @@ class ClientRegistry:
         self._clients: dict[str, RegisteredClient] = {}
         self._resources: dict[str, Resource] = {}
 
-    def add_client(self, client_id: str, client_secret: str, **options: Any) -> RegisteredClient:
+    def add_client(
+        self, client_id: str, client_secret: str | None, **options: Any
+    ) -> RegisteredClient:
         """Register (or replace) a client and return it.
 
         Raises:
@@ -31,7 +34,10 @@ class ClientRegistry:
             ValueError: for an empty client_id or secret, an unknown auth method, or default
                 scopes outside ``scopes``.
         """
-        unknown_keywords(options, CLIENT_OPTIONS, call="MockProvider.add_client")
+        call = "MockProvider.add_client"
+        unknown_keywords(options, CLIENT_OPTIONS, call=call)
+        if client_secret is None:  # as Python words it (a keyword typo is reported first)
+            raise TypeError(f"{call}() missing 1 required positional argument: 'client_secret'")
         for name in ("scopes", "default_scopes", "auth_methods", "grant_types", "audiences"):
             if options.get(name) is not None:
                 options[name] = tuple(dict.fromkeys(options[name]))

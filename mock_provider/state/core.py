@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..faults.answers import presented_client_id
-from ..faults.fault import ENDPOINTS, Fault
-from ..faults.quirks import Quirks
-from ..faults.scripting import Scripting, ScriptingSnapshot
-from ..protocol.http import Request
+from mock_provider.faults.answers import presented_client_id
+from mock_provider.faults.fault import ENDPOINTS, Fault
+from mock_provider.faults.quirks import Quirks
+from mock_provider.faults.scripting import Scripting, ScriptingSnapshot
+from mock_provider.protocol.http import Request
+
 from .clients import ClientRegistry
 from .clock import Clock
 from .log import RequestLog

@@ -13,8 +13,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from ..protocol.errors import MockProviderError
-from ..protocol.rfc9068 import ALGORITHM, TYP, has_access_token_typ
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.rfc9068 import ALGORITHM, TYP, has_access_token_typ
 
 if TYPE_CHECKING:
     from joserfc.jwk import RSAKey

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..protocol.redaction import fingerprint
+from mock_provider.protocol.redaction import fingerprint
 
 __all__ = ["CONTROL_FILTERS", "RecordedRequest", "RequestLog", "describe", "select"]
 
@@ -117,7 +117,6 @@ def describe(requests: Iterable[RecordedRequest]) -> str:
     """The requests one per line (their redacted ``__str__``), or ``(none)``."""
     lines = [f"  {r}" for r in requests]
     return "\n".join(lines) if lines else "  (none)"
-
 
 
 # Query filters of GET /_mock/requests (a raw token is never sent over the control API).

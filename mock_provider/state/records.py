@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..faults.options import Option, Problem, options_of
-from ..faults.options import option as _option
-from ..protocol.redaction import fingerprint
-from ..protocol.rfc6749 import AUTH_METHODS
+from mock_provider.faults.options import Option, Problem, options_of
+from mock_provider.faults.options import option as _option
+from mock_provider.protocol.redaction import fingerprint
+from mock_provider.protocol.rfc6749 import AUTH_METHODS
 
 __all__ = [
     "CLIENT_OPTIONS",

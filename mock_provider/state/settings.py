@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..protocol import rfc8414
+from mock_provider.protocol import rfc8414
 
 __all__ = ["DEFAULT_ISSUER", "TOKEN_FORMATS", "Settings", "endpoint_path"]
 
@@ -45,9 +45,7 @@ class Settings:
             )
         lifetime = self.expires_in
         if isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime < 0:
-            raise ValueError(
-                f"expires_in must be a whole number of seconds >= 0, got {lifetime!r}"
-            )
+            raise ValueError(f"expires_in must be a whole number of seconds >= 0, got {lifetime!r}")
         if self.issuer:
             self.issuer = rfc8414.normalize_issuer(self.issuer)
         self.paths = {name: endpoint_path(path) for name, path in self.paths.items()}

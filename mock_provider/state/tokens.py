@@ -13,7 +13,8 @@ import secrets
 import threading
 from typing import TYPE_CHECKING
 
-from ..protocol.rfc9068 import access_token_claims
+from mock_provider.protocol.rfc9068 import access_token_claims
+
 from .records import IssuedToken, RegisteredClient
 
 if TYPE_CHECKING:

@@ -12,4 +12,10 @@ from .inprocess import AsyncProviderTransport, ProviderTransport, respx_router
 from .server import ProviderServer
 from .wsgi import WSGIApp
 
-__all__ = ["AsyncProviderTransport", "ProviderServer", "ProviderTransport", "WSGIApp", "respx_router"]
+__all__ = [
+    "AsyncProviderTransport",
+    "ProviderServer",
+    "ProviderTransport",
+    "WSGIApp",
+    "respx_router",
+]

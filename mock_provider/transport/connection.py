@@ -28,9 +28,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..faults.queue import ConnectionDropped, carry_out
-from ..protocol.errors import sanitize_description
-from ..protocol.http import Headers, Request, Response, Served
+from mock_provider.faults.queue import ConnectionDropped, carry_out
+from mock_provider.protocol.errors import sanitize_description
+from mock_provider.protocol.http import Headers, Request, Response, Served
 
 __all__ = ["IDLE_TIMEOUT", "MAX_BODY", "ThreadedServer"]
 

@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from ..faults.queue import FaultResponse
-from ..protocol.http import Headers, Request, Response, Served
+from mock_provider.faults.queue import FaultResponse
+from mock_provider.protocol.http import Headers, Request, Response, Served
 
 __all__ = ["AsyncProviderTransport", "ProviderTransport", "respx_router"]
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..protocol.errors import MockProviderError
-from ..protocol.http import Served
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.http import Served
+
 from .connection import MAX_BODY, ThreadedServer
 
 __all__ = ["MAX_BODY", "ProviderServer"]

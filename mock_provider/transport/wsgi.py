@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from ..faults.queue import carry_out
-from ..protocol.http import Headers, Request, Served
+from mock_provider.faults.queue import carry_out
+from mock_provider.protocol.http import Headers, Request, Served
 
 __all__ = ["WSGIApp", "request_from_environ"]
 
@@ -70,7 +70,7 @@ def request_from_environ(environ: dict[str, Any]) -> Request:
         body=body,
         scheme=environ.get("wsgi.url_scheme", "http"),
         host=environ.get("HTTP_HOST", ""),
-            )
+    )
 
 
 def _reason(status: int) -> str:

@@ -13,8 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_provider import cli
-from mock_provider import ProviderServer
+from mock_provider import ProviderServer, cli
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 TOKEN = {"grant_type": "client_credentials"}
