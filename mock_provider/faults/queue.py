@@ -108,7 +108,9 @@ class FaultQueue:
             return False
         import anyio.to_thread
 
-        return await anyio.to_thread.run_sync(self.wait, seconds, abandon_on_cancel=True)
+        with self._lock:
+            wake = self._wake  # taken now, so a clear() from here on wakes this wait
+        return await anyio.to_thread.run_sync(wake.wait, seconds, abandon_on_cancel=True)
 
     def __len__(self) -> int:
         with self._lock:
