@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from . import endpoints
-from .endpoints import RequestFacts
+from .endpoints import ENDPOINTS, NO_STORE, RequestFacts, parse_query, resource
 from .faults.answers import CLIENT_AUTH, apply_fault, fault_answer, recorded_error
 from .protocol.errors import BearerError, OAuthError, sanitize_description
 from .protocol.http import Request, Response
@@ -49,7 +48,7 @@ def handle(core: ProviderCore, request: Request) -> Response:
     error: str | None = None
     fault = core.take_fault(name, request)
     try:
-        ex.query = endpoints.parse_query(request)
+        ex.query = parse_query(request)
         if fault is not None and (fault.drop or fault.replaces_answer):
             _observe(ex, name, core.presented_client_id(request, name))
             response = fault_answer(fault, name or "", realm=core.settings.realm)
@@ -76,7 +75,7 @@ def handle(core: ProviderCore, request: Request) -> Response:
                 "error": "server_error",
                 "error_description": "the mock provider failed unexpectedly; see its log",
             },
-            endpoints.NO_STORE,
+            NO_STORE,
         )
     if fault is not None:
         response = apply_fault(fault, response, core.scripting.faults)
@@ -119,10 +118,10 @@ def _dispatch(core: ProviderCore, name: str | None, ex: RequestFacts) -> Respons
                 ),
             },
         )
-    endpoint = endpoints.ENDPOINTS.get(name)
+    endpoint = ENDPOINTS.get(name)
     if endpoint is not None:
         return endpoint(core, ex)
-    return endpoints.resource(core, core.registry.resource(name), ex)
+    return resource(core, core.registry.resource(name), ex)
 
 
 def _observe(ex: RequestFacts, endpoint: str | None, client_id: str | None) -> None:
