@@ -1,9 +1,12 @@
-"""``oauthcc serve`` / ``python -m mock_provider serve``: the mock provider as a process."""
+"""``oauthcc serve`` / ``python -m mock_provider serve``: the mock provider as a process.
+
+Layering: an entry point above the facade: imports ``protocol``, ``state``, ``scenario``
+and the facade (``provider``); the server it runs comes from ``MockProvider.serve``.
+"""
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import secrets
 import signal
 import sys
@@ -12,14 +15,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, TextIO
 
-from .clock import SystemClock
+from .protocol.loopback import is_loopback
 from .provider import MockProvider
 from .scenario import Scenario, ScenarioError, load_scenario
+from .state.clock import SystemClock
 
 if TYPE_CHECKING:
-    from .server import ProviderServer
+    from .transport.server import ProviderServer
 
-__all__ = ["DEMO_CLIENT", "add_serve_arguments", "demo", "main", "serve"]
+__all__ = ["DEMO_CLIENT", "add_serve_arguments", "demo", "main", "run_serve", "serve"]
 
 DEMO_CLIENT = ("demo-client", "demo-secret", ("read", "write"))
 
@@ -80,16 +84,6 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="require 'Authorization: Bearer TOKEN' on the control API (generated and "
         "printed when --host is not a loopback address)",
     )
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names only this machine (127.0.0.0/8, ::1 or localhost)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def control_token(host: str, given: str | None) -> str | None:
@@ -154,6 +148,10 @@ def serve(
         while not stop.wait(0.5):
             pass
     return 0
+
+
+#: The contract's name for :func:`serve` (``oauthcc serve`` runs it).
+run_serve = serve
 
 
 def _print_banner(
