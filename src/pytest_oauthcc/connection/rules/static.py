@@ -22,6 +22,7 @@ from pytest_oauthcc.connection.config.placeholders import (
     lookup,
 )
 
+from .client_auth import CREDENTIAL_KEYS, client_auth_findings
 from .domains import (
     domain_list_rules,
     url_rules,
@@ -39,7 +40,13 @@ _SECRET_WORDS = re.compile(
 # it ``scope`` and nothing else.
 _NONSTANDARD_SCOPE = {"scopes", "scp", "scope[]", "permissions", "roles"}
 # Parameters the grant itself sends; repeating them in extra_params duplicates credentials.
-_GRANT_PARAMS = {"grant_type", "client_id", "client_secret", "client_assertion"}
+_GRANT_PARAMS = {
+    "grant_type",
+    "client_id",
+    "client_secret",
+    "client_assertion",
+    "client_assertion_type",
+}
 _TOKEN_MEMBERS = {"access_token", "refresh_token", "id_token"}
 _NAMESPACES_FOR = {  # which placeholder namespaces each top-level key may use
     "label": ("fields", "env", "test", "token"),
@@ -55,6 +62,7 @@ def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list
         *_field_rules(config),
         *_reference_rules(config),
         *_token_rules(config),
+        *client_auth_findings(config),
         *domain_list_rules(config),
         *url_rules(config, values),
         *_test_rules(config),
@@ -156,7 +164,7 @@ def _reference_rules(config: ConnectionConfig) -> Iterator[Finding]:
         if top in ("fields", "name", "description", "allowed_domains", "version"):
             continue
         allowed = _NAMESPACES_FOR.get(top, _DEFAULT_NAMESPACES)
-        is_credential = key in (("token", "client_id"), ("token", "client_secret"))
+        is_credential = key in CREDENTIAL_KEYS
         for ref in find_placeholders(template):
             yield from _check_reference(config, key, ref, allowed, common_env)
             # Secrets and tokens travel only in the token request (and the Authorization
