@@ -29,8 +29,10 @@ START = 1_800_000_000.0
 class JwtEndpoint:
     """Verifies every request's assertion; answers tokens ``tok-1``, ``tok-2``, ..."""
 
-    def __init__(self, *public_jwks: dict[str, Any], secret: str | None = SECRET) -> None:
-        self.clock = ManualClock(START)
+    def __init__(
+        self, *public_jwks: dict[str, Any], secret: str | None = SECRET, start: float = START
+    ) -> None:
+        self.clock = ManualClock(start)
         self.secret = secret
         self.keys = keys_of(*public_jwks) if public_jwks else ()
         self.replay = JtiStore(self.clock.time)
@@ -40,6 +42,7 @@ class JwtEndpoint:
         self.claims: list[dict[str, Any]] = []
         self.failures: list[int] = []  # statuses to answer first, once each
         self.echo = False  # echo the assertion in error_description (a leaky provider)
+        self.revoked: set[str] = set()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
@@ -67,6 +70,7 @@ class JwtEndpoint:
         self.verified.append(verified)
         self.claims.append(_claims(form["client_assertion"]))
         if request.url.path.endswith("/revoke"):
+            self.revoked.add(form.get("token", ""))
             return httpx.Response(200)
         body = {"access_token": f"tok-{len(self.verified)}", "token_type": "Bearer"}
         return httpx.Response(200, json={**body, "expires_in": 3600})
