@@ -343,3 +343,17 @@ def test_a_damaged_pem_is_refused_without_showing_it() -> None:
         ClientCredentials(TOKEN_URL, CLIENT_ID, auth_method="private_key_jwt", private_key=damaged)
     assert damaged[40:120] not in str(caught.value)
     assert "cannot be loaded" in str(caught.value) or "not a valid" in str(caught.value)
+
+
+def test_public_jwks_is_the_set_to_register() -> None:
+    auth = ClientCredentials(
+        TOKEN_URL, CLIENT_ID, auth_method="private_key_jwt", private_key=rsa_pem(), key_id="k1"
+    )
+    assert auth.public_jwks() == {
+        "keys": [{**public_jwk(rsa_key()), "kid": "k1", "alg": "RS256", "use": "sig"}]
+    }
+    with pytest.raises(ClientConfigurationError) as caught:
+        ClientCredentials(TOKEN_URL, CLIENT_ID, "s").public_jwks()
+    assert str(caught.value) == (
+        "public_jwks() needs auth_method='private_key_jwt', not 'client_secret_basic'"
+    )

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 
 from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
+from pytest_oauthcc.errors import ClientConfigurationError
 
 from .drive import auth_async, auth_sync, run_async, run_sync
 from .flow import TokenFlows
@@ -217,6 +218,21 @@ class ClientCredentials(httpx.Auth):
         """The fingerprint of the cached token (``fp:`` + 8 hex digits), or ``None``."""
         cached = self.settings.cache.get(self.settings.cache_key)
         return None if cached is None else cached.fingerprint
+
+    def public_jwks(self) -> dict[str, Any]:
+        """The JWK Set of this client's public key (``private_key_jwt``), with its ``kid``,
+        ``alg`` and ``use``: what the provider registers (``add_client(..., jwks=...)``).
+
+        Raises:
+            ClientConfigurationError: for any other auth method (no key pair).
+        """
+        signer = self.settings.signer
+        if signer is None or self.settings.auth_method != "private_key_jwt":
+            raise ClientConfigurationError(
+                f"public_jwks() needs auth_method='private_key_jwt', not "
+                f"{self.settings.auth_method!r}"
+            )
+        return {"keys": [signer.public_jwk()]}
 
     def invalidate(self) -> bool:
         """Forget the cached token locally (no request); return whether there was one."""
