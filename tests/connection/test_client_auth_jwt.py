@@ -300,3 +300,19 @@ def test_live_client_secret_jwt_with_an_ec_audience_override(tmp_path: Path) -> 
     assert {c["aud"] for c in endpoint.claims} == {"https://auth.example.test"}
     assert {v.method for v in endpoint.verified} == {"client_secret_jwt"}
     assert secret not in str(result.to_json())
+
+
+def test_live_mode_reads_a_multi_line_pem_from_the_env_file(tmp_path: Path) -> None:
+    endpoint = JwtEndpoint(public_jwk(ec_key()), secret=None, start=time.time())
+    pem = ec_key().as_pem(private=True).decode().strip()
+    env = tmp_path / "ci.env"
+    env.write_text(
+        f'OAUTHCC_PARTNERX_CLIENT_ID={CLIENT_ID}\nexport OAUTHCC_PARTNERX_PRIVATE_KEY="{pem}"\n'
+    )
+    path = tmp_path / "partnerx.oauthcc.json"
+    path.write_text(json.dumps(config_data()))
+    result = Connection.load(path).check(
+        live=True, env_file=env, environ={}, transport=provider_transport(endpoint)
+    )
+    assert result["token"].status == "pass", result["token"].reason
+    assert endpoint.verified[0].alg == "ES256"
