@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .bundled import find_scenario, not_found_message
 from .clock import Clock
 from .errors import MockProviderError
 from .faults import ENDPOINTS, Fault
@@ -23,7 +24,7 @@ from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, Field, check_fiel
 from .provider import MockProvider
 from .quirks import validate_quirks
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario"]
+__all__ = ["Scenario", "ScenarioError", "ScenarioNotFound", "load_scenario"]
 
 PROVIDER_FIELDS: dict[str, Field] = {
     "issuer": (("string", "null"), False, "the issuer URL (default: the server URL)"),
@@ -84,18 +85,28 @@ class Scenario:
             provider.faults.add(Fault(**fault))
 
 
+class ScenarioNotFound(ScenarioError):
+    """Neither a file nor a bundled scenario has the given name; the one problem says what
+    was looked for and lists the bundled names."""
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
+    """Read and validate a scenario: a file (``.yaml``, ``.yml`` or ``.json``), or the name
+    of one bundled with the package (``"flaky-token-endpoint"``); an existing file wins.
 
     Raises:
+        ScenarioNotFound: when ``path`` is neither an existing file nor a bundled name.
         ScenarioError: listing every problem as ``FILE:LINE: key 'path': message``.
     """
-    name = str(path)
+    source = find_scenario(path)
+    if source is None:
+        raise ScenarioNotFound([not_found_message(path)])
+    name = source.name
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = source.read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{name}:1: cannot read the scenario file: {exc}"]) from None
-    if name.endswith(".json"):
+    if source.suffix == ".json":
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:

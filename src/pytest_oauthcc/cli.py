@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oauthcc", description="Mock OAuth 2.0 client-credentials provider and checker."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     provider_cli.add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
     connection_cli.add_check_arguments(
@@ -26,6 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser("schema", help="print the JSON Schema of connection files")
     )
     return parser
+
+
+def _version() -> str:
+    # The distribution's, so a wheel install and a checkout report what pip installed.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pytest-oauthcc")
+    except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
+        return "0+unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
