@@ -63,14 +63,12 @@ def parse_client(value: str) -> ClientOption:
 
 def _from_json(value: str) -> ClientOption:
     try:
-        data: Any = json.loads(value)
+        data: dict[str, Any] = json.loads(value)  # it starts with "{": an object or an error
     except json.JSONDecodeError as exc:
         # The decoder's message names a position, never the document.
         raise argparse.ArgumentTypeError(
             f"not valid JSON: {exc.msg} at column {exc.colno}"
         ) from None
-    if not isinstance(data, dict):
-        raise argparse.ArgumentTypeError("the JSON form must be an object")
     unknown = sorted(set(data) - set(JSON_KEYS))
     if unknown:
         raise argparse.ArgumentTypeError(
