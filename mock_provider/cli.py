@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import startup
 from .bundled import bundled_scenarios
@@ -23,7 +23,15 @@ from .scenario import Scenario, ScenarioError, ScenarioNotFound, load_scenario
 if TYPE_CHECKING:
     from .server import ProviderServer
 
-__all__ = ["DEMO_CLIENT", "add_serve_arguments", "demo", "distribution_version", "main", "serve"]
+__all__ = [
+    "DEMO_CLIENT",
+    "VersionAction",
+    "add_serve_arguments",
+    "demo",
+    "distribution_version",
+    "main",
+    "serve",
+]
 
 DEMO_CLIENT = ("demo-client", "demo-secret", ("read", "write"))
 
@@ -36,6 +44,24 @@ def distribution_version() -> str:
         return version("pytest-oauthcc")
     except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
         return "0+unknown"
+
+
+class VersionAction(argparse.Action):
+    """``--version``: print ``PROG VERSION`` and exit. The metadata is read only then, not
+    each time the parser is built (it costs a scan of sys.path)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the installed version and exit")
+        super().__init__(option_strings, argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        parser.exit(message=f"{parser.prog} {distribution_version()}\n")
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -313,7 +339,7 @@ def demo(*, out: TextIO | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m mock_provider``."""
     parser = argparse.ArgumentParser(prog="python -m mock_provider")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {distribution_version()}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
     sub.add_parser("demo", help="serve, fetch a token, call the me API, revoke, and exit")

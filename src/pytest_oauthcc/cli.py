@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import Any
 
 from mock_provider import cli as provider_cli
 
@@ -17,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oauthcc", description="Mock OAuth 2.0 client-credentials provider and checker."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
     provider_cli.add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
     connection_cli.add_check_arguments(
@@ -29,14 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version() -> str:
-    # The distribution's, so a wheel install and a checkout report what pip installed.
-    from importlib.metadata import PackageNotFoundError, version
+class _Version(argparse.Action):
+    # --version reads the distribution's metadata (what pip installed) only when asked:
+    # the lookup scans sys.path, a cost every `oauthcc check` would otherwise pay.
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the installed version and exit")
+        super().__init__(option_strings, argparse.SUPPRESS, nargs=0, **kwargs)
 
-    try:
-        return version("pytest-oauthcc")
-    except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
-        return "0+unknown"
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("pytest-oauthcc")
+        except PackageNotFoundError:  # pragma: no cover - only from an uninstalled tree
+            found = "0+unknown"
+        parser.exit(message=f"{parser.prog} {found}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
