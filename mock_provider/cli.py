@@ -61,7 +61,8 @@ class VersionAction(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        parser.exit(message=f"{parser.prog} {distribution_version()}\n")
+        print(f"{parser.prog} {distribution_version()}", flush=True)  # stdout, as argparse's
+        parser.exit()
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:

@@ -50,7 +50,8 @@ class _Version(argparse.Action):
             found = version("pytest-oauthcc")
         except PackageNotFoundError:  # pragma: no cover - only from an uninstalled tree
             found = "0+unknown"
-        parser.exit(message=f"{parser.prog} {found}\n")
+        print(f"{parser.prog} {found}", flush=True)  # on stdout, as argparse's own
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
