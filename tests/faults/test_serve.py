@@ -15,7 +15,7 @@ import pytest
 
 from mock_provider import ProviderServer, cli
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "mock_provider" / "scenarios"
 TOKEN = {"grant_type": "client_credentials"}
 DEMO = ("demo-client", "demo-secret")
 
