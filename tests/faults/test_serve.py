@@ -13,9 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_provider import ProviderServer, cli
+from mock_provider import ProviderServer
+from mock_provider.cli import command as cli
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "mock_provider" / "scenarios"
 TOKEN = {"grant_type": "client_credentials"}
 DEMO = ("demo-client", "demo-secret")
 
