@@ -63,13 +63,25 @@ class AssertionSigner:
         kid: the ``kid`` header sent, if any.
     """
 
-    __slots__ = ("_key", "alg", "kid", "method")
+    __slots__ = ("_head", "_key", "_signer", "alg", "kid", "method")
 
     def __init__(self, method: str, alg: str, key: Any, kid: str | None) -> None:
+        from joserfc import jws
+        from joserfc.util import json_b64encode
+
         self.method = method
         self.alg = alg
         self.kid = kid
         self._key = key
+        # The header is the same for every assertion: encoded once (a token request pays
+        # only for its claims and its signature).
+        header: dict[str, Any] = {"alg": alg, "typ": "JWT"}
+        if kid is not None:
+            header["kid"] = kid
+        self._head = json_b64encode(header) + b"."
+        # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
+        # deprecates the name), which this client keeps for the verifiers that know only it.
+        self._signer = jws.JWSRegistry.algorithms[alg]
 
     def assertion(
         self, client_id: str, audience: str, *, now: float, lifetime: int = ASSERTION_LIFETIME
@@ -82,8 +94,7 @@ class AssertionSigner:
             now: the client's clock, in seconds since the epoch (``iat``).
             lifetime: seconds from ``iat`` to ``exp``.
         """
-        from joserfc import jws
-        from joserfc.util import json_b64encode, urlsafe_b64encode
+        from joserfc.util import urlsafe_b64encode
 
         iat = int(now)
         claims = {
@@ -94,14 +105,9 @@ class AssertionSigner:
             "exp": iat + lifetime,
             "jti": secrets.token_urlsafe(24),
         }
-        header: dict[str, Any] = {"alg": self.alg, "typ": "JWT"}
-        if self.kid is not None:
-            header["kid"] = self.kid
         payload = json.dumps(claims, separators=(",", ":")).encode()
-        signing_input = json_b64encode(header) + b"." + urlsafe_b64encode(payload)
-        # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
-        # deprecates the name), which this client keeps for the verifiers that know only it.
-        signature = jws.JWSRegistry.algorithms[self.alg].sign(signing_input, self._key)
+        signing_input = self._head + urlsafe_b64encode(payload)
+        signature = self._signer.sign(signing_input, self._key)
         return (signing_input + b"." + urlsafe_b64encode(signature)).decode("ascii")
 
     def public_jwk(self) -> dict[str, Any]:

@@ -107,7 +107,8 @@ def resolve_values(
         if value is None and not live and spec.key == key_field:
             value = invent_private_key(config.token.assertion_alg)
         if value is None and not live:
-            value = f"mock-{secrets.token_urlsafe(18)}" if spec.secret else f"mock-{spec.key}"
+            # 69 bytes: a client_secret_jwt HMAC key long enough even for HS512 (RFC 7518 §3.2).
+            value = f"mock-{secrets.token_urlsafe(48)}" if spec.secret else f"mock-{spec.key}"
         if value is None:
             if spec.required:
                 missing.append(spec.key)
