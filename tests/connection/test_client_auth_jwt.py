@@ -316,3 +316,10 @@ def test_live_mode_reads_a_multi_line_pem_from_the_env_file(tmp_path: Path) -> N
     )
     assert result["token"].status == "pass", result["token"].reason
     assert endpoint.verified[0].alg == "ES256"
+
+
+def test_mock_mode_makes_up_secrets_long_enough_for_hs512() -> None:
+    data = config_data(client_auth="client_secret_jwt", assertion_alg="HS512")
+    data["fields"][1] = {"key": "client_secret", "label": "Secret", "secret": True}
+    values, _ = resolve_values(parse(Document("x.oauthcc.yaml", data)), {}, live=False)
+    assert len(values["client_secret"].encode()) >= 64  # RFC 7518 §3.2 for HS512
