@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from pytest_oauthcc.scrub import Scrubber
+
 from .config.model import ConnectionConfig, load_config
 from .config.values import env_var_name, read_env_file, resolve_values
 from .errors import ConfigError, ConfigProblem
@@ -107,13 +109,20 @@ class Connection:
             sources.update(read_env_file(env_file) if env_file is not None else {})
             sources.update(os.environ if environ is None else environ)
         values, missing = resolve_values(self.config, self._given, live=live, sources=sources)
+        # Everything the result says passes through one scrubber, which learns each secret
+        # here and each token and assertion as the steps see them: a provider that echoes
+        # one (in an error, a header or a 200 body) cannot make the checker print it.
+        scrub = Scrubber()
+        for spec in self.config.fields:
+            if spec.secret:
+                scrub.add_secret(values.get(spec.key))
         findings = static_findings(self.config, values)
         if missing:
             names = ", ".join(self.env_var(k) for k in missing)
             findings.append(
                 Finding("fields", "fail", f"required fields have no value; set {names}")
             )
-        dynamic = run_steps(self.config, values, live=live, transport=transport)
+        dynamic = run_steps(self.config, values, live=live, transport=transport, scrub=scrub)
         return CheckResult(
             self.path,
             self.name,
@@ -121,7 +130,7 @@ class Connection:
                 _merge(step, [f for f in findings if f.step == step], dynamic[step])
                 for step in STEPS
             ),
-        )
+        ).scrubbed(scrub)
 
     def __repr__(self) -> str:
         return f"Connection(name={self.name!r}, path={self.path!r})"

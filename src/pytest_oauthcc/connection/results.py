@@ -5,7 +5,8 @@ Layering: a leaf of ``connection/``: the standard library only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["STATUSES", "STEPS", "CheckResult", "StepResult", "worst"]
@@ -48,6 +49,12 @@ class StepResult:
     transcript: tuple[str, ...] = ()
     line: int | None = None
 
+    def scrubbed(self, scrub: Callable[[str], str]) -> StepResult:
+        """A copy with ``scrub`` applied to the reason and every transcript line."""
+        return replace(
+            self, reason=scrub(self.reason), transcript=tuple(map(scrub, self.transcript))
+        )
+
     def to_json(self) -> dict[str, Any]:
         """``{"step", "status", "reason"}`` plus ``transcript`` and ``line`` when present."""
         out: dict[str, Any] = {"step": self.step, "status": self.status, "reason": self.reason}
@@ -76,6 +83,10 @@ class CheckResult:
             if result.step == step:
                 return result
         raise KeyError(f"no step {step!r}; steps are {', '.join(STEPS)}")
+
+    def scrubbed(self, scrub: Callable[[str], str]) -> CheckResult:
+        """A copy with ``scrub`` applied to every step's text."""
+        return replace(self, steps=tuple(s.scrubbed(scrub) for s in self.steps))
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape ``oauthcc check --format json`` prints for one connection."""

@@ -18,6 +18,7 @@ import httpx
 from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.results import STEPS, StepResult
 from pytest_oauthcc.errors import ClientConfigurationError, OAuthccError
+from pytest_oauthcc.scrub import Scrubber
 
 from .api_steps import (
     check_allowed_domains,
@@ -39,11 +40,18 @@ def run_steps(
     *,
     live: bool,
     transport: httpx.BaseTransport | None,
+    scrub: Scrubber | None = None,
 ) -> dict[str, StepResult]:
-    """Run every dynamic step; return one result per step name."""
+    """Run every dynamic step; return one result per step name.
+
+    ``scrub`` learns the client secret and every token and assertion the steps see; the
+    caller applies it to whatever it shows.
+    """
     results: dict[str, StepResult] = {}
     try:
-        session = open_session(config, values, live=live, transport=transport)
+        session = open_session(
+            config, values, live=live, transport=transport, scrub=scrub or Scrubber()
+        )
     except RenderFailed as exc:
         return _all_blocked(exc.step, str(exc), values)
     try:
