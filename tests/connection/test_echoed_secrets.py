@@ -50,8 +50,15 @@ def test_oauthcc_check_never_prints_an_echoed_secret(
     with provider.serve() as server:
         path = write_config(tmp_path, server.url)
         code = main(
-            ["check", str(path), "--live", "--env-file", str(tmp_path / "ci.env")]
-            + ["--format", output]
+            [
+                "check",
+                str(path),
+                "--live",
+                "--env-file",
+                str(tmp_path / "ci.env"),
+                "--format",
+                output,
+            ]
         )
     out, err = capsys.readouterr()
     assert code == (0 if echo == "body" else 1)

@@ -144,7 +144,7 @@ def _merge(step: str, findings: list[Finding], observed: StepResult) -> StepResu
     static = worst([f.status for f in findings])
     if worst([static, observed.status]) != static:
         return observed
-    same = [f for f in findings if f.status == static]
-    more = f" (+{len(same) - 1} more)" if len(same) > 1 else ""
+    first, *rest = [f for f in findings if f.status == static]
     transcript = observed.transcript if observed.status == "fail" else ()
-    return StepResult(step, static, same[0].reason + more, transcript, same[0].line)
+    more = tuple((f.reason, f.line) for f in rest)
+    return StepResult(step, static, first.reason, transcript, first.line, more)

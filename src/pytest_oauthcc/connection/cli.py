@@ -162,6 +162,10 @@ def render_table(results: list[CheckResult | ConfigError], *, colour: bool = Fal
                 f"  {step.step:<{width}}  {paint(step.status, f'{step.status:<4}')}  "
                 f"{step.reason}{where}"
             )
+            lines += [
+                f"  {'':<{width}}  {'':<4}  {reason}" + (f" [line {line}]" if line else "")
+                for reason, line in step.more
+            ]
             lines += [f"      {entry}" for entry in step.transcript]
         lines.append("")
     checked = [r for r in results if isinstance(r, CheckResult)]

@@ -41,6 +41,8 @@ class StepResult:
         reason: one line a connector author understands (never a secret).
         transcript: on failure, the HTTP exchange, redacted (one line per request).
         line: the config line the reason is about, when it is about one.
+        more: every further problem of the same severity, ``(reason, line)`` each: all of
+            them are shown, so a connector author fixes them in one pass.
     """
 
     step: str
@@ -48,18 +50,28 @@ class StepResult:
     reason: str
     transcript: tuple[str, ...] = ()
     line: int | None = None
+    more: tuple[tuple[str, int | None], ...] = ()
 
     def scrubbed(self, scrub: Callable[[str], str]) -> StepResult:
         """A copy with ``scrub`` applied to the reason and every transcript line."""
         return replace(
-            self, reason=scrub(self.reason), transcript=tuple(map(scrub, self.transcript))
+            self,
+            reason=scrub(self.reason),
+            transcript=tuple(map(scrub, self.transcript)),
+            more=tuple((scrub(reason), line) for reason, line in self.more),
         )
 
     def to_json(self) -> dict[str, Any]:
-        """``{"step", "status", "reason"}`` plus ``transcript`` and ``line`` when present."""
+        """``{"step", "status", "reason"}`` plus ``line``, ``more`` (``[{"reason", "line"}]``)
+        and ``transcript`` when present."""
         out: dict[str, Any] = {"step": self.step, "status": self.status, "reason": self.reason}
         if self.line is not None:
             out["line"] = self.line
+        if self.more:
+            out["more"] = [
+                {"reason": reason, **({"line": line} if line is not None else {})}
+                for reason, line in self.more
+            ]
         if self.transcript:
             out["transcript"] = list(self.transcript)
         return out
