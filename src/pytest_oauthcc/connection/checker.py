@@ -102,7 +102,7 @@ class Connection:
         Raises:
             ConfigError: if ``env_file`` cannot be read.
         """
-        from .steps.run import run_steps
+        from .steps.run import SENDING_STEPS, run_steps
 
         sources: dict[str, str] = {}
         if live:
@@ -122,7 +122,11 @@ class Connection:
             findings.append(
                 Finding("fields", "fail", f"required fields have no value; set {names}")
             )
-        dynamic = run_steps(self.config, values, live=live, transport=transport, scrub=scrub)
+        # Docs: "Checked before any request is sent": a step a static rule failed sends nothing.
+        withheld = {f.step for f in findings if f.status == "fail" and f.step in SENDING_STEPS}
+        dynamic = run_steps(
+            self.config, values, live=live, transport=transport, scrub=scrub, withheld=withheld
+        )
         return CheckResult(
             self.path,
             self.name,
