@@ -70,8 +70,8 @@ def test_invalid_configs_exit_2_and_list_every_problem(
     code, out, _ = run(capsys, str(INVALID / "three-problems.oauthcc.yaml"), str(EXAMPLES))
     assert code == 2
     assert f"INVALID {INVALID / 'three-problems.oauthcc.yaml'}\n" in out
-    assert "  line 6: tokn: unknown key; did you mean 'token'?\n" in out
-    assert "  line 1: token: is required but missing\n" in out
+    assert "  line 6, column 1: tokn: unknown key; did you mean 'token'?\n" in out
+    assert "  line 1, column 1: token: is required but missing\n" in out
     assert "7 connection(s): 6 passed, 0 failed, 1 invalid" in out
 
 
@@ -79,7 +79,12 @@ def test_invalid_configs_in_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(INVALID / "bad-types.oauthcc.json"), "--format", "json")
     assert code == 2
     (error,) = json.loads(out)["errors"]
-    assert error["problems"][0] == {"line": 2, "key": "version", "message": "must be 1, got 2"}
+    assert error["problems"][0] == {
+        "line": 2,
+        "column": 3,
+        "key": "version",
+        "message": "must be 1, got 2",
+    }
 
 
 def test_no_connection_files_is_an_error(

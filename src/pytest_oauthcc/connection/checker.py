@@ -48,6 +48,7 @@ class Connection:
                         config.document.line(("fields",)),
                         "fields",
                         f"no field {name!r} to set (fields: {known})",
+                        config.document.column(("fields",)),
                     )
                     for name in unknown
                 ],
