@@ -153,7 +153,7 @@ def open_session(
         RenderFailed: naming the step whose value does not render.
     """
     contexts = dict(environment_contexts(config, values))
-    selected = values.get("environment") if config.environments else None
+    selected = values.get(config.environment_field) if config.environments else None
     if config.environments and selected not in contexts:
         raise RenderFailed(
             "fields", f"environment {selected!r} is not one of {', '.join(config.environments)}"
