@@ -89,3 +89,19 @@ def test_a_token_echoed_in_a_200_body_is_shown_as_its_fingerprint(tmp_path: Path
     text = json.dumps(result.to_json()) + repr(result)
     assert [token for token in sent if token in text] == []
     assert result["label"].reason == f"renders 'Echo {CLIENT_ID} as {fingerprint(sent[0])}'"
+
+
+def test_a_long_error_echoing_the_secret_at_the_cut_leaves_no_piece_of_it(tmp_path: Path) -> None:
+    provider = MockProvider()
+    provider.add_client(CLIENT_ID, SECRET)
+    # The transcript keeps 300 characters of an error: put the secret across that cut.
+    padding = "x" * (300 - len("invalid_client: ") - len(SECRET) // 2)
+    provider.add_fault(
+        "token", times=None, error="invalid_client", error_description=padding + SECRET
+    )
+    with provider.serve() as server:
+        path = write_config(tmp_path, server.url)
+        result = Connection.load(path).check(live=True, environ=ENVIRON)
+    (line,) = result["token"].transcript
+    assert line.endswith(padding + fingerprint(SECRET)[: 300 - len(padding) - 16])
+    assert SECRET[: len(SECRET) // 2] not in line

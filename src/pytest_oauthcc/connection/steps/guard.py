@@ -59,7 +59,9 @@ class TranscriptEntry:
         return " ".join(parts)
 
 
-def _describe_error(response: httpx.Response) -> str | None:
+def _describe_error(response: httpx.Response, scrub: Scrubber) -> str | None:
+    # Scrubbed before it is shortened: a cut through an echoed secret would leave a piece
+    # of it that no longer matches the whole.
     if response.status_code < 400:
         return None
     challenge = response.headers.get("www-authenticate")
@@ -71,8 +73,8 @@ def _describe_error(response: httpx.Response) -> str | None:
         text = str(body["error"])
         if body.get("error_description"):
             text += f": {body['error_description']}"
-        return text[:300]
-    return f"www-authenticate: {challenge[:200]}" if challenge else None
+        return scrub(text)[:300]
+    return f"www-authenticate: {scrub(challenge)[:200]}" if challenge else None
 
 
 def _at(answer: dict[str, Any], path: str) -> Any:
@@ -183,7 +185,7 @@ class GuardedTransport(httpx.BaseTransport):
                 query=redact_query(request.url.query.decode()) if request.url.query else {},
                 headers=redact_headers(list(request.headers.multi_items())),
                 form=form,
-                error=_describe_error(response),
+                error=_describe_error(response, self.scrub),
                 answer=answer,
             )
         )
