@@ -345,3 +345,39 @@ def test_a_missing_selector_field_is_named(tmp_path: Path) -> None:
         "environments: environments need a field 'dc' whose options are eu, us; add it, or "
         "name another field in environment_field"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "reason"),
+    [
+        (
+            "test--plain-http",
+            8,
+            "test.url: http://api.example.com/v1/me must use HTTPS (RFC 6749 §3.2)",
+        ),
+        (
+            "allowed_domains--public-suffix-wildcard",
+            11,
+            "allowed_domains[0]: '*.co.uk' is a wildcard over the public suffix 'co.uk', under "
+            "which anyone can register a domain; list the exact hosts, or *.<your domain>",
+        ),
+        (
+            "allowed_domains--reserved-name-wildcard",
+            10,
+            "allowed_domains[0]: '*.example' is a wildcard over 'example', a special-use name "
+            "(RFC 2606 §2, RFC 6761 §6) with no real hosts; list the real host names",
+        ),
+        (
+            "fields--environment-field-not-a-selector",
+            9,
+            "environments: field 'data_center' chooses the environment but has no options; "
+            "give it options: [eu, us]",
+        ),
+    ],
+)
+def test_new_broken_fixtures_name_the_line_and_what_to_do(
+    name: str, line: int, reason: str
+) -> None:
+    result = Connection.load(HERE / "broken" / f"{name}.oauthcc.yaml").check()
+    step = result[name.split("--")[0]]
+    assert (step.status, step.line, step.reason) == ("fail", line, reason)

@@ -131,14 +131,21 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
         name = config.environment_field
         selector = config.field(name)
         names = set(config.environments)
-        if selector is None or not selector.options:
+        if selector is None:
             yield at(
                 config,
                 ("environments",),
                 "fail",
                 f"environments need a field {name!r} whose options are "
-                f"{', '.join(sorted(names))}"
-                + ("" if selector else "; add it, or name another field in environment_field"),
+                f"{', '.join(sorted(names))}; add it, or name another field in environment_field",
+            )
+        elif not selector.options:
+            yield at(
+                config,
+                ("environments",),
+                "fail",
+                f"field {name!r} chooses the environment but has no options; give it "
+                f"options: [{', '.join(sorted(names))}]",
             )
         elif set(selector.options) != names:
             yield at(
