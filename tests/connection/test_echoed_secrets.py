@@ -105,3 +105,20 @@ def test_a_long_error_echoing_the_secret_at_the_cut_leaves_no_piece_of_it(tmp_pa
     (line,) = result["token"].transcript
     assert line.endswith(padding + fingerprint(SECRET)[: 300 - len(padding) - 16])
     assert SECRET[: len(SECRET) // 2] not in line
+
+
+def test_an_unexpected_error_inside_a_step_is_scrubbed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_oauthcc.connection.steps import run
+
+    def broken_label(*args: object) -> object:
+        raise RuntimeError(f"bug while reading {SECRET}")
+
+    monkeypatch.setattr(run, "check_label", broken_label)
+    provider = echoing_provider("body")
+    with provider.serve() as server:
+        path = write_config(tmp_path, server.url)
+        with pytest.raises(RuntimeError) as raised:
+            Connection.load(path).check(live=True, environ=ENVIRON)
+    assert str(raised.value) == f"bug while reading {fingerprint(SECRET)}"

@@ -125,9 +125,15 @@ class Connection:
             )
         # Docs: "Checked before any request is sent": a step a static rule failed sends nothing.
         withheld = {f.step for f in findings if f.status == "fail" and f.step in SENDING_STEPS}
-        dynamic = run_steps(
-            self.config, values, live=live, transport=transport, scrub=scrub, withheld=withheld
-        )
+        try:
+            dynamic = run_steps(
+                self.config, values, live=live, transport=transport, scrub=scrub, withheld=withheld
+            )
+        except Exception as exc:
+            # A checker bug still surfaces with its traceback, but its message (which may
+            # quote what a provider sent) is scrubbed like every result.
+            exc.args = tuple(scrub(a) if isinstance(a, str) else a for a in exc.args)
+            raise
         return CheckResult(
             self.path,
             self.name,
