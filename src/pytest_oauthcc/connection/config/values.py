@@ -54,7 +54,7 @@ def read_env_file(path: str | Path) -> dict[str, str]:
         line = line.removeprefix("export ").strip()
         key, sep, value = line.partition("=")
         if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key.strip()):
-            problems.append(ConfigProblem(name, number, "", "expected KEY=VALUE"))
+            problems.append(ConfigProblem(name, number, "", "expected KEY=VALUE", 1))
             continue
         value = value.strip()
         if value.startswith('"') and (len(value) == 1 or not value.endswith('"')):

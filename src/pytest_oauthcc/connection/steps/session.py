@@ -24,6 +24,7 @@ from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.config.placeholders import PlaceholderError, render
 from pytest_oauthcc.connection.results import StepResult
 from pytest_oauthcc.connection.rules.domains import environment_contexts
+from pytest_oauthcc.scrub import Scrubber
 
 from .guard import GuardedTransport, TranscriptEntry
 from .mock import MockSetup, build_mock
@@ -186,6 +187,7 @@ def open_session(
     *,
     live: bool,
     transport: httpx.BaseTransport | None,
+    scrub: Scrubber | None = None,
 ) -> Session:
     """Render what the steps need and set up the HTTP layer (and the mock).
 
@@ -193,7 +195,7 @@ def open_session(
         RenderFailed: naming the step whose value does not render.
     """
     contexts = dict(environment_contexts(config, values))
-    selected = values.get("environment") if config.environments else None
+    selected = values.get(config.environment_field) if config.environments else None
     if config.environments and selected not in contexts:
         raise RenderFailed(
             "fields", f"environment {selected!r} is not one of {', '.join(config.environments)}"
@@ -217,6 +219,9 @@ def open_session(
         None if template is None else _render("token", template, context)
         for template in (config.token.key_id, config.token.assertion_audience)
     )
+    scrub = scrub if scrub is not None else Scrubber()
+    scrub.add_secret(client_secret, client_id=client_id)
+    scrub.add_secret(private_key)
     for template in (
         *config.request_defaults.query.values(),
         *config.request_defaults.headers.values(),
@@ -249,6 +254,7 @@ def open_session(
         endpoints,
         token_path=config.token.access_token_path,
         also_allow=hosts,
+        scrub=scrub,
     )
     return Session(
         config,
