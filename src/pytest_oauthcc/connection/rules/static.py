@@ -26,6 +26,7 @@ from .domains import (
     domain_list_rules,
     url_rules,
 )
+from .credentials import CREDENTIALS, credential_rules
 from .findings import Finding, at
 
 __all__ = ["static_findings"]
@@ -47,6 +48,7 @@ _NAMESPACES_FOR = {  # which placeholder namespaces each top-level key may use
     "environments": ("fields",),
 }
 _DEFAULT_NAMESPACES = ("fields", "env")
+_CREDENTIAL_KEYS = {("token", c.key) for row in CREDENTIALS.values() for c in row}
 
 
 def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list[Finding]:
@@ -70,9 +72,8 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
     for index, spec in enumerate(config.fields):
         key: KeyPath = ("fields", index)
         # A credential shown in clear text ends up in screenshots, logs and support tickets.
-        if spec.key in client_id_fields:
-            continue
-        if not spec.secret and (_SECRET_WORDS.search(spec.key) or _SECRET_WORDS.search(spec.label)):
+        looks_secret = _SECRET_WORDS.search(spec.key) or _SECRET_WORDS.search(spec.label)
+        if not spec.secret and looks_secret and spec.key not in client_id_fields:
             yield at(
                 config,
                 (*key, "secret"),
@@ -95,35 +96,7 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
                 "fail",
                 f"default {spec.default!r} is not one of the options {', '.join(spec.options)}",
             )
-    for needed in ("client_id", "client_secret"):
-        template = getattr(config.token, needed)
-        refs = [p for p in find_placeholders(template) if p.namespace == "fields"]
-        if needed == "client_secret" and not refs:
-            # Secrets stay out of repositories: the file names a field, the value comes
-            # from the user (or OAUTHCC_<NAME>_<FIELD> in CI).
-            yield at(
-                config,
-                ("token", "client_secret"),
-                "fail",
-                "must be a {{ fields.KEY }} reference to a secret field, never a value "
-                "written in the file",
-            )
-        for ref in refs:
-            source = config.field(ref.path[0])
-            if source is not None and not source.required and source.default is None:
-                yield at(
-                    config,
-                    ("fields",),
-                    "fail",
-                    f"field {source.key!r} feeds token.{needed}; mark it required: true",
-                )
-            if needed == "client_secret" and source is not None and not source.secret:
-                yield at(
-                    config,
-                    ("fields",),
-                    "fail",
-                    f"field {source.key!r} holds the client secret; mark it secret: true",
-                )
+    yield from credential_rules(config)
     if config.environments:
         # The environment field is the selector: each option must name an environment and
         # each environment must be selectable, or a user can pick a dead choice.
@@ -156,7 +129,7 @@ def _reference_rules(config: ConnectionConfig) -> Iterator[Finding]:
         if top in ("fields", "name", "description", "allowed_domains", "version"):
             continue
         allowed = _NAMESPACES_FOR.get(top, _DEFAULT_NAMESPACES)
-        is_credential = key in (("token", "client_id"), ("token", "client_secret"))
+        is_credential = key in _CREDENTIAL_KEYS
         for ref in find_placeholders(template):
             yield from _check_reference(config, key, ref, allowed, common_env)
             # Secrets and tokens travel only in the token request (and the Authorization
@@ -197,6 +170,8 @@ def _check_reference(
             f"{', '.join(allowed)}",
         )
     elif ref.namespace == "fields" and config.field(ref.path[0]) is None:
+        if key in _CREDENTIAL_KEYS:
+            return  # the fields step names the field to add (rules.credentials)
         known = ", ".join(f.key for f in config.fields)
         yield at(
             config,

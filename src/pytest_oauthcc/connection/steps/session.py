@@ -166,8 +166,10 @@ def open_session(
     if config.revoke is not None:
         urls["revoke"] = _render("revoke", config.revoke.url, context)
     extra = {k: _render("token", v, context) for k, v in config.token.extra_params.items()}
-    client_id = _render("token", config.token.client_id, context)
-    client_secret = _render("token", config.token.client_secret, context)
+    # A credential renders from the field the user fills in: when it does not, the field is
+    # what is wrong (the fields step names it), not the token request.
+    client_id = _render("fields", config.token.client_id, context)
+    client_secret = _render("fields", config.token.client_secret, context)
     for template in (
         *config.request_defaults.query.values(),
         *config.request_defaults.headers.values(),
