@@ -44,6 +44,21 @@ BROKEN = Path(__file__).parent / "broken"
             "fields: field 'client_id' feeds token.client_id; mark it required: true",
             id="client-id-field-rules-apply",
         ),
+        pytest.param(
+            "request_defaults--literal-api-key",
+            13,
+            "request_defaults.query.api_key: 'api_key' names a credential; request defaults "
+            "are sent in clear with every call, so remove it (the access token is the API "
+            "credential)",
+            id="credential-named-default",
+        ),
+        pytest.param(
+            "request_defaults--secret-looking-value",
+            15,
+            "request_defaults.headers.X-Partner: the value looks like a JWT written in the "
+            "file; remove it (secrets stay out of repositories and out of request defaults)",
+            id="secret-looking-default",
+        ),
     ],
 )
 def test_the_broken_fixture_names_line_and_fix(name: str, line: int, reason: str) -> None:
@@ -52,3 +67,92 @@ def test_the_broken_fixture_names_line_and_fix(name: str, line: int, reason: str
     result = Connection.load(path).check()
     assert result.path == str(path)
     assert (result[step].status, result[step].line, result[step].reason) == ("fail", line, reason)
+
+
+def _config(tmp_path: Path, body: str, name: str = "x") -> Path:
+    path = tmp_path / f"{name}.oauthcc.yaml"
+    path.write_text(
+        "version: 1\nname: X\nfields:\n"
+        "  - {key: client_id, label: Client ID, required: true}\n"
+        "  - {key: client_secret, label: Client Secret, secret: true, required: true}\n"
+        'token: {url: "https://auth.example.com/oauth/token"}\n'
+        'label: "X"\nallowed_domains: [auth.example.com, api.example.com]\n' + body
+    )
+    return path
+
+
+def test_request_defaults_skip_when_no_api_call_went_out(tmp_path: Path) -> None:
+    from mock_provider import MockProvider
+
+    provider = MockProvider()
+    provider.add_client("app", "s3cret-value-1")
+    # Live, the Test API's host is outside allowed_domains: the call is refused unsent.
+    path = _config(
+        tmp_path,
+        'test: {url: "https://api.elsewhere.org/api/me"}\nunique_id: "{{ test.client_id }}"\n'
+        "request_defaults: {query: {v: '2'}}\n",
+    )
+    result = Connection.load(path, fields={"client_id": "app"}).check(
+        live=True,
+        environ={"OAUTHCC_X_CLIENT_SECRET": "s3cret-value-1"},
+        transport=provider.transport(),
+    )
+    assert result["test"].status == "fail"
+    assert (result["request_defaults"].status, result["request_defaults"].reason) == (
+        "skip",
+        "skipped: no API call went out (the test step failed)",
+    )
+
+
+def test_a_credential_header_default_is_judged_on_what_was_sent(tmp_path: Path) -> None:
+    from pytest_oauthcc.connection.config.model import load_config
+    from pytest_oauthcc.connection.steps import run_steps
+
+    # X-Api-Key is redacted in every record; the step compares what went out.
+    path = _config(
+        tmp_path,
+        'test: {url: "https://api.example.com/v1/me"}\nunique_id: "{{ test.client_id }}"\n'
+        "request_defaults: {headers: {X-Api-Key: partner-7}}\n",
+    )
+    config = load_config(path)
+    values = {"client_id": "app", "client_secret": "s3cret-value-1"}
+    dynamic = run_steps(config, values, live=False, transport=None)
+    assert (dynamic["request_defaults"].status, dynamic["request_defaults"].reason) == (
+        "pass",
+        "X-Api-Key on all 5 API call(s), on no token request",
+    )
+    # Statically, a default named like a credential is refused all the same.
+    result = Connection.load(path).check()
+    assert result["request_defaults"].status == "fail"
+    assert "'X-Api-Key' names a credential" in result["request_defaults"].reason
+
+
+def test_a_missing_credential_default_is_named_without_its_value(tmp_path: Path) -> None:
+    from pytest_oauthcc.connection.steps.api_steps import _shown
+
+    assert _shown("headers", "x-api-key", "partner-7") == "x-api-key: <redacted>"
+    assert _shown("query", "v", "sk_live_4eC39HqLyjWDarjtT1zdp7dc") == "v=<redacted>"
+    assert _shown("query", "v", "2") == "v=2"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "a Stripe secret key"),
+        ("ghp_16C7e42F292c6912E7710c838347Ae178B4a", "a GitHub token"),
+        ("AKIAIOSFODNN7EXAMPLE", "an AWS access key id"),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "a JWT"),
+        ("glPCrn5NAlpnZirgSBzGEFuQe9I9zlI1", "a random string (a generated key or token)"),
+        ("87ce18bbb16e4bc25218f2b59ff40ca7", "a random string (a generated key or token)"),
+        ("application/json", None),
+        ("2023-10-16", None),
+        ("123e4567-e89b-12d3-a456-426614174000", None),
+        ("odata.maxpagesize=100", None),
+        ("my_service_name_v2_prod", None),
+        ("https://api.example.com/v2", None),
+    ],
+)
+def test_credential_values_are_recognised(value: str, kind: str | None) -> None:
+    from pytest_oauthcc.connection.rules.credential_text import credential_value_kind
+
+    assert credential_value_kind(value) == kind

@@ -92,8 +92,7 @@ def _credential_rules(config: ConnectionConfig, cred: Credential) -> Iterator[Fi
             yield Finding(
                 "fields",
                 "fail",
-                f"fields: no field {ref.path[0]!r} for {where}; add "
-                f"{_suggestion(cred)} to fields",
+                f"fields: no field {ref.path[0]!r} for {where}; add {_suggestion(cred)} to fields",
                 config.document.line(token_key if written else ("fields",)),
             )
             continue

@@ -22,26 +22,23 @@ from pytest_oauthcc.connection.config.placeholders import (
     lookup,
 )
 
+from .credential_text import credential_value_kind, names_a_credential
+from .credentials import CREDENTIALS, credential_rules
 from .domains import (
     domain_list_rules,
     url_rules,
 )
-from .credentials import CREDENTIALS, credential_rules
 from .findings import Finding, at
 
 __all__ = ["static_findings"]
 
-# Words that make a field look like a credential (key or label).
-_SECRET_WORDS = re.compile(
-    r"secret|passw(or)?d|passphrase|token|credential|private|api[\s_-]?key|(^|[\s_-])key$",
-    re.IGNORECASE,
-)
 # Names providers or connector authors invent for the scope parameter; RFC 6749 §3.3 names
 # it ``scope`` and nothing else.
 _NONSTANDARD_SCOPE = {"scopes", "scp", "scope[]", "permissions", "roles"}
 # Parameters the grant itself sends; repeating them in extra_params duplicates credentials.
 _GRANT_PARAMS = {"grant_type", "client_id", "client_secret", "client_assertion"}
 _TOKEN_MEMBERS = {"access_token", "refresh_token", "id_token"}
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _NAMESPACES_FOR = {  # which placeholder namespaces each top-level key may use
     "label": ("fields", "env", "test", "token"),
     "unique_id": ("fields", "env", "test", "token"),
@@ -60,6 +57,7 @@ def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list
         *domain_list_rules(config),
         *url_rules(config, values),
         *_test_rules(config),
+        *_request_default_rules(config),
     ]
 
 
@@ -72,7 +70,7 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
     for index, spec in enumerate(config.fields):
         key: KeyPath = ("fields", index)
         # A credential shown in clear text ends up in screenshots, logs and support tickets.
-        looks_secret = _SECRET_WORDS.search(spec.key) or _SECRET_WORDS.search(spec.label)
+        looks_secret = names_a_credential(spec.key) or names_a_credential(spec.label)
         if not spec.secret and looks_secret and spec.key not in client_id_fields:
             yield at(
                 config,
@@ -246,3 +244,31 @@ def _test_rules(config: ConnectionConfig) -> Iterator[Finding]:
             "fail",
             f"expected statuses must be 2xx, got {', '.join(map(str, bad))}",
         )
+
+
+def _request_default_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    # Defaults go on every API call, in clear, into every log and proxy on the way: a
+    # credential there is a leaked credential. The token (token_placement) is the API's
+    # credential; a secret the user gives belongs in a secret field, sent only to get it.
+    defaults = config.request_defaults
+    for where, items in (("query", defaults.query), ("headers", defaults.headers)):
+        for name, template in items.items():
+            key: KeyPath = ("request_defaults", where, name)
+            literal = _PLACEHOLDER.sub(" ", template).split()
+            kind = next(filter(None, map(credential_value_kind, literal)), None)
+            if names_a_credential(name):
+                yield at(
+                    config,
+                    key,
+                    "fail",
+                    f"{name!r} names a credential; request defaults are sent in clear with "
+                    "every call, so remove it (the access token is the API credential)",
+                )
+            elif kind is not None:
+                yield at(
+                    config,
+                    key,
+                    "fail",
+                    f"the value looks like {kind} written in the file; remove it (secrets "
+                    "stay out of repositories and out of request defaults)",
+                )

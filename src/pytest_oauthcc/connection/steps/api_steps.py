@@ -20,6 +20,10 @@ from pytest_oauthcc.connection.config.placeholders import (
     render,
 )
 from pytest_oauthcc.connection.results import StepResult
+from pytest_oauthcc.connection.rules.credential_text import (
+    credential_value_kind,
+    names_a_credential,
+)
 from pytest_oauthcc.errors import OAuthccError
 
 from .guard import DomainRefused
@@ -153,12 +157,19 @@ def check_request_defaults(session: Session) -> StepResult:
     defaults = session.config.request_defaults
     if not defaults.query and not defaults.headers:
         return StepResult("request_defaults", "skip", "none configured")
-    query = {k: render(v, session.context) for k, v in defaults.query.items()}
-    headers = {k.lower(): render(v, session.context) for k, v in defaults.headers.items()}
+    watched = session.guard.defaults
     api = [e for e in session.guard.entries if e.endpoint == "test"]
+    if not api:
+        return StepResult(
+            "request_defaults", "skip", "skipped: no API call went out (the test step failed)"
+        )
     for exchange in api:
-        missing = [f"{k}={v}" for k, v in query.items() if exchange.query.get(k) != v]
-        missing += [f"{k}: {v}" for k, v in headers.items() if exchange.headers.get(k) != v]
+        missing = [
+            _shown(kind, name, value)
+            for kind in ("query", "headers")
+            for name, value in watched[kind].items()
+            if not exchange.defaults.get(f"{kind}:{name}")
+        ]
         if missing:
             return session.failed(
                 "request_defaults",
@@ -168,11 +179,11 @@ def check_request_defaults(session: Session) -> StepResult:
     for exchange in session.guard.entries:
         if exchange.endpoint not in ("token", "refresh", "revoke"):
             continue
-        leaked = [k for k in query if k in exchange.query or k in exchange.form]
+        leaked = [k for k in watched["query"] if k in exchange.query or k in exchange.form]
         leaked += [
             k
-            for k, v in headers.items()
-            if k not in _GENERIC_HEADERS and exchange.headers.get(k) == v
+            for k in watched["headers"]
+            if k not in _GENERIC_HEADERS and exchange.defaults.get(f"headers:{k}")
         ]
         if leaked:
             return session.failed(
@@ -184,9 +195,16 @@ def check_request_defaults(session: Session) -> StepResult:
     return StepResult(
         "request_defaults",
         "pass",
-        f"{', '.join([*query, *defaults.headers])} "
+        f"{', '.join([*defaults.query, *defaults.headers])} "
         f"on all {len(api)} API call(s), on no token request",
     )
+
+
+def _shown(kind: str, name: str, value: str) -> str:
+    """``name=value`` / ``name: value``, the value hidden when it may be a credential."""
+    if names_a_credential(name) or credential_value_kind(value) is not None:
+        value = "<redacted>"
+    return f"{name}={value}" if kind == "query" else f"{name}: {value}"
 
 
 # Headers any HTTP client may send on its own; seeing them on a token request is not a leak.

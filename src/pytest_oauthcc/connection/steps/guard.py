@@ -45,6 +45,9 @@ class TranscriptEntry:
     form: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     answer: dict[str, Any] = field(default_factory=dict)
+    # The watched request defaults it carried ("query:NAME", "headers:name") -> whether with
+    # exactly the configured value: judged on what was sent, never on the redacted record.
+    defaults: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def __str__(self) -> str:
         parts = [f"{self.method} {self.url}"]
@@ -98,6 +101,8 @@ class GuardedTransport(httpx.BaseTransport):
         endpoints: rendered URL (without query) -> step name, to label the record.
         token_path: dotted path of the token in token answers (kept out of the record).
         also_allow: exact hosts let through besides ``allowed_domains``.
+        defaults: the rendered request defaults to watch (``{"query": {...}, "headers":
+            {...}}``); each entry says which of them the request carried, and whether as is.
     """
 
     def __init__(
@@ -108,8 +113,13 @@ class GuardedTransport(httpx.BaseTransport):
         *,
         token_path: str = "access_token",
         also_allow: tuple[str, ...] = (),
+        defaults: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.inner = inner
+        self.defaults = {
+            "query": dict((defaults or {}).get("query", {})),
+            "headers": {k.lower(): v for k, v in (defaults or {}).get("headers", {}).items()},
+        }
         self.also_allow = frozenset(h.lower() for h in also_allow)
         self.token_path = token_path
         self.allowed_domains = allowed_domains
@@ -160,9 +170,24 @@ class GuardedTransport(httpx.BaseTransport):
                 form=form,
                 error=_describe_error(response),
                 answer=answer,
+                defaults=self._carried(request),
             )
         )
         return response
+
+    def _carried(self, request: httpx.Request) -> dict[str, bool]:
+        query = dict(parse_qsl(request.url.query.decode(), keep_blank_values=True))
+        out = {
+            f"query:{k}": query[k] == v for k, v in self.defaults["query"].items() if k in query
+        }
+        out.update(
+            {
+                f"headers:{k}": request.headers[k] == v
+                for k, v in self.defaults["headers"].items()
+                if k in request.headers
+            }
+        )
+        return out
 
     def transcript(self, start: int = 0) -> tuple[str, ...]:
         """The exchanges since index ``start``, one redacted line each."""

@@ -201,6 +201,12 @@ def open_session(
         endpoints,
         token_path=config.token.access_token_path,
         also_allow=hosts,
+        defaults={
+            "query": {k: render(v, context) for k, v in config.request_defaults.query.items()},
+            "headers": {
+                k: render(v, context) for k, v in config.request_defaults.headers.items()
+            },
+        },
     )
     return Session(
         config,
