@@ -156,3 +156,44 @@ def test_credential_values_are_recognised(value: str, kind: str | None) -> None:
     from pytest_oauthcc.connection.rules.credential_text import credential_value_kind
 
     assert credential_value_kind(value) == kind
+
+
+@pytest.mark.parametrize(
+    ("unique_id", "status", "reason"),
+    [
+        pytest.param(
+            "{{ test.client_id }}",
+            "pass",
+            "'app', the same across two token requests; the provider handed back the same "
+            "still-valid token (a sticky provider)",
+            id="id-from-the-test-api",
+        ),
+        pytest.param(
+            "{{ token.token_type }}",
+            "warn",
+            "'Bearer' both times, but the provider handed back the same still-valid token "
+            "(a sticky provider), so an id from the token answer is not proven stable; "
+            "prefer an id from the Test API",
+            id="id-from-the-token-answer",
+        ),
+    ],
+)
+def test_unique_id_against_a_sticky_provider_is_judged_by_the_id(
+    tmp_path: Path, unique_id: str, status: str, reason: str
+) -> None:
+    from mock_provider import MockProvider
+
+    provider = MockProvider()
+    provider.add_client("app", "s3cret-value-1")
+    provider.set_quirks(sticky_token=True)
+    path = _config(
+        tmp_path,
+        f'test: {{url: "https://api.example.com/api/me"}}\nunique_id: "{unique_id}"\n',
+    )
+    result = Connection.load(path, fields={"client_id": "app"}).check(
+        live=True,
+        environ={"OAUTHCC_X_CLIENT_SECRET": "s3cret-value-1"},
+        transport=provider.transport(),
+    )
+    assert len({t.fingerprint for t in provider.tokens}) == 1  # sticky: one token, twice
+    assert (result["unique_id"].status, result["unique_id"].reason) == (status, reason)

@@ -177,9 +177,7 @@ class GuardedTransport(httpx.BaseTransport):
 
     def _carried(self, request: httpx.Request) -> dict[str, bool]:
         query = dict(parse_qsl(request.url.query.decode(), keep_blank_values=True))
-        out = {
-            f"query:{k}": query[k] == v for k, v in self.defaults["query"].items() if k in query
-        }
+        out = {f"query:{k}": query[k] == v for k, v in self.defaults["query"].items() if k in query}
         out.update(
             {
                 f"headers:{k}": request.headers[k] == v

@@ -203,9 +203,7 @@ def open_session(
         also_allow=hosts,
         defaults={
             "query": {k: render(v, context) for k, v in config.request_defaults.query.items()},
-            "headers": {
-                k: render(v, context) for k, v in config.request_defaults.headers.items()
-            },
+            "headers": {k: render(v, context) for k, v in config.request_defaults.headers.items()},
         },
     )
     return Session(
