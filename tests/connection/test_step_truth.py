@@ -69,13 +69,16 @@ def test_the_broken_fixture_names_line_and_fix(name: str, line: int, reason: str
     assert (result[step].status, result[step].line, result[step].reason) == ("fail", line, reason)
 
 
-def _config(tmp_path: Path, body: str, name: str = "x") -> Path:
-    path = tmp_path / f"{name}.oauthcc.yaml"
+_TOKEN_URL = '"https://auth.example.com/oauth/token"'
+
+
+def _config(tmp_path: Path, body: str, token: str = f"{{url: {_TOKEN_URL}}}") -> Path:
+    path = tmp_path / "x.oauthcc.yaml"
     path.write_text(
         "version: 1\nname: X\nfields:\n"
         "  - {key: client_id, label: Client ID, required: true}\n"
         "  - {key: client_secret, label: Client Secret, secret: true, required: true}\n"
-        'token: {url: "https://auth.example.com/oauth/token"}\n'
+        f"token: {token}\n"
         'label: "X"\nallowed_domains: [auth.example.com, api.example.com]\n' + body
     )
     return path
@@ -197,3 +200,54 @@ def test_unique_id_against_a_sticky_provider_is_judged_by_the_id(
     )
     assert len({t.fingerprint for t in provider.tokens}) == 1  # sticky: one token, twice
     assert (result["unique_id"].status, result["unique_id"].reason) == (status, reason)
+
+
+def test_mock_token_response_members_are_what_the_mock_answers(tmp_path: Path) -> None:
+    path = _config(
+        tmp_path,
+        'test: {url: "https://api.example.com/v1/me"}\nunique_id: "{{ test.client_id }}"\n'
+        'mock: {token_response: {expires_in: "3599", api_domain: "https://api.example.com"}}\n',
+    )
+    result = Connection.load(path).check()
+    assert result.passed, [str(s) for s in result.steps]
+    assert result["token"].reason == (
+        "POST https://auth.example.com/oauth/token (client_secret_basic) -> 200, expires_in 3599s"
+    )
+
+
+def test_nested_token_answers_keep_their_members_and_lifetime(tmp_path: Path) -> None:
+    from pytest_oauthcc.connection.config.model import load_config
+    from pytest_oauthcc.connection.steps.mock import build_mock
+
+    path = _config(
+        tmp_path,
+        'test: {url: "https://api.example.com/v1/me"}\n'
+        'unique_id: "{{ token.data.account }}"\n'
+        "mock: {token_response: {data: {ttl: 900, account: acct-9}}}\n",
+        token=f"{{url: {_TOKEN_URL}, "
+        "response: {access_token: data.token, expires_in: data.ttl}}",
+    )
+    result = Connection.load(path).check()
+    assert result.passed, [str(s) for s in result.steps]
+    assert result["token"].reason == (
+        "POST https://auth.example.com/oauth/token (client_secret_basic) -> 200, data.ttl 900s"
+    )
+    assert result["unique_id"].reason == "'acct-9', the same across two tokens"
+    # The mock really issues 900-second tokens, nested as the file says.
+    config = load_config(path)
+    urls = {
+        "token": "https://auth.example.com/oauth/token",
+        "test": "https://api.example.com/v1/me",
+    }
+    mock = build_mock(config, urls, "app", "s3cret-value-1", {})
+    import httpx
+
+    with httpx.Client(transport=mock.transport) as http:
+        answer = http.post(
+            urls["token"], data={"grant_type": "client_credentials"}, auth=("app", "s3cret-value-1")
+        ).json()
+    assert set(answer) == {"data", "token_type"}
+    assert answer["data"]["ttl"] == 900
+    assert answer["data"]["account"] == "acct-9"
+    assert isinstance(answer["data"]["token"], str)
+    assert mock.provider.tokens[-1].expires_at - mock.provider.tokens[-1].issued_at == 900

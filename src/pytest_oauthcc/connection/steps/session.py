@@ -87,6 +87,7 @@ class Session:
             renew_before=token.renew_before,
             default_expires_in=token.default_expires_in,
             token_path=token.access_token_path,
+            expires_in_path=token.expires_in_path,
             clock=clock,
             sleep=_advancing(clock) if clock is not None else None,
             allow_insecure_http=self.mock is not None,
