@@ -28,7 +28,7 @@ from .protocol.rfc6749 import (
     parse_scope,
     presented_credentials,
 )
-from .protocol.rfc6750 import bearer_token
+from .protocol.rfc6750 import placed_token
 from .state.core import ProviderCore
 from .state.records import IssuedToken, RegisteredClient, Resource
 
@@ -277,7 +277,9 @@ def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
     content_type = (ex.request.headers.get("Content-Type") or "").lower()
     if ex.request.body and content_type.startswith("application/x-www-form-urlencoded"):
         form = ex.form = parse_form(ex.request.body, content_type)
-    value = bearer_token(ex.request.headers, ex.query, form, realm=core.settings.realm)
+    value = placed_token(
+        res.placement, ex.request.headers, ex.query, form, realm=core.settings.realm
+    )
     ex.token = fingerprint(value)
     record = core.token_store.active_token(value)
     if record is None:

@@ -180,22 +180,13 @@ class MockProvider:
         """The registered client ``client_id``, or ``None``."""
         return self.core.registry.client(client_id)
 
-    def add_resource(
-        self,
-        name: str,
-        path: str,
-        *,
-        methods: Iterable[str] = ("GET",),
-        scopes: Iterable[str] = (),
-        body: Any = None,
-    ) -> Resource:
-        """Serve a protected API route at ``path`` (relative to the issuer's path) that
-        answers a valid token with ``body`` (JSON-ready, a callable ``(token, client) ->
-        value``, or ``None`` for the "me" answer); lacking ``scopes`` gets 403."""
-        path = endpoint_path(path)
-        return self.core.registry.add_resource(
-            name, path, methods=methods, scopes=scopes, body=body
-        )
+    def add_resource(self, name: str, path: str, **options: Any) -> Resource:
+        """Serve a protected API route at ``path`` (relative to the issuer's path). Options:
+        ``methods``; ``scopes`` (a token lacking one gets 403); ``body``, what a valid token
+        gets (JSON-ready, a callable ``(token, client) -> value``, or ``None`` for the "me"
+        answer); ``token_header`` / ``token_prefix`` / ``token_query``, where it takes the
+        token (``Authorization: Bearer`` by default; others are refused)."""
+        return self.core.registry.add_resource(name, endpoint_path(path), **options)
 
     def resource(self, name: str) -> Resource:
         """The protected resource registered as ``name``. Raises ``KeyError`` if unknown."""

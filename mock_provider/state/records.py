@@ -17,6 +17,7 @@ from mock_provider.faults.options import Option, Problem, options_of
 from mock_provider.faults.options import option as _option
 from mock_provider.protocol.redaction import fingerprint
 from mock_provider.protocol.rfc6749 import AUTH_METHODS
+from mock_provider.protocol.rfc6750 import BEARER_HEADER, TokenPlacement
 
 __all__ = [
     "CLIENT_OPTIONS",
@@ -131,6 +132,7 @@ class IssuedToken:
 class Resource:
     """A protected API route: the bearer token it needs and what it answers.
 
+    ``placement`` is where it takes the token (``Authorization: Bearer`` by default).
     ``body`` is a JSON-ready value, or a callable taking the :class:`IssuedToken` and the
     :class:`RegisteredClient` and returning one; ``None`` answers with the caller's
     description (the "me" answer).
@@ -141,3 +143,4 @@ class Resource:
     methods: tuple[str, ...] = ("GET",)
     scopes: tuple[str, ...] = ()
     body: Any = None
+    placement: TokenPlacement = BEARER_HEADER

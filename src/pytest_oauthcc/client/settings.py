@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
+from mock_provider.protocol import CLIENT_SECRET_BASIC, TokenPlacement, fingerprint
 
 from .checks import (
     check_credentials,
@@ -31,7 +31,7 @@ from .checks import (
 )
 from .drive import anyio_sleep
 from .hosts import HostRules
-from .placement import TokenPlacement, token_placement
+from .placement import check_placement
 from .retry import RetryPolicy
 from .single_flight import TokenCache
 
@@ -153,7 +153,7 @@ class ClientSettings:
                 on_401=on_401,
                 token_path=expires_in_path,
             )
-        placement = token_placement(token_header, token_prefix, token_query)
+        placement = check_placement(token_header, token_prefix, token_query)
         return cls(
             token_url=url,
             client_id=client_id,

@@ -172,10 +172,12 @@ def configured_lifetime(config: ConnectionConfig) -> int:
     (at ``token.response.expires_in``, as the provider would write it), else the default."""
     path = config.token.expires_in_path
     stated = lookup_path(config.mock_token_response, path) if path is not None else None
-    try:
-        seconds = int(float(stated)) if not isinstance(stated, bool) else 0
-    except (TypeError, ValueError):
-        seconds = 0
+    seconds = 0
+    if isinstance(stated, (int, float, str)) and not isinstance(stated, bool):
+        try:
+            seconds = int(float(stated))
+        except ValueError:
+            seconds = 0
     return seconds if seconds > 0 else config.token.default_expires_in
 
 
