@@ -39,9 +39,7 @@ def test_the_token_goes_where_the_api_takes_it(options: dict[str, Any]) -> None:
         assert "authorization" not in sent.headers
     else:
         header = options.get("token_header", "Authorization")
-        assert sent.headers[header] == options.get("token_prefix", "Bearer ") + cc.fetch_token(
-            http
-        )
+        assert sent.headers[header] == options.get("token_prefix", "Bearer ") + cc.fetch_token(http)
 
 
 @pytest.mark.parametrize("options", PLACEMENTS)
@@ -58,18 +56,22 @@ def test_an_expired_token_is_renewed_in_any_placement(options: dict[str, Any]) -
 @pytest.mark.parametrize("options", PLACEMENTS)
 def test_host_rules_apply_to_every_placement(options: dict[str, Any]) -> None:
     provider, cc = _setup(options, allowed_hosts=["api.example.com"])
-    with httpx.Client(transport=provider.transport(), auth=cc) as http:
-        with pytest.raises(DisallowedHostError, match="is not in allowed_hosts"):
-            http.get(provider.resource_url("orders"))
+    with (
+        httpx.Client(transport=provider.transport(), auth=cc) as http,
+        pytest.raises(DisallowedHostError, match="is not in allowed_hosts"),
+    ):
+        http.get(provider.resource_url("orders"))
     assert provider.count_token_requests() == 0
 
 
 @pytest.mark.parametrize("options", PLACEMENTS)
 def test_rfc6750_5_3_tls_applies_to_every_placement(options: dict[str, Any]) -> None:
     provider, cc = _setup(options)
-    with httpx.Client(transport=provider.transport(), auth=cc) as http:
-        with pytest.raises(DisallowedHostError, match=r"RFC 6750 §5\.3"):
-            http.get("http://api.example.com/api/orders")
+    with (
+        httpx.Client(transport=provider.transport(), auth=cc) as http,
+        pytest.raises(DisallowedHostError, match=r"RFC 6750 §5\.3"),
+    ):
+        http.get("http://api.example.com/api/orders")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,20 @@ BROKEN = Path(__file__).parent / "broken"
             "request_defaults.headers.X-Partner: the value looks like a JWT written in the "
             "file; remove it (secrets stay out of repositories and out of request defaults)",
             id="secret-looking-default",
+        ),
+        pytest.param(
+            "test--prefix-on-a-query-token",
+            8,
+            "token_placement.prefix: a prefix applies to a header only; remove it, or use "
+            "in: header",
+            id="prefix-on-a-query-token",
+        ),
+        pytest.param(
+            "request_defaults--overwrites-the-token-header",
+            13,
+            "request_defaults.headers.X-Session: X-Session carries the token "
+            "(token_placement); remove it from the defaults",
+            id="default-on-the-token-header",
         ),
     ],
 )
@@ -251,3 +266,78 @@ def test_nested_token_answers_keep_their_members_and_lifetime(tmp_path: Path) ->
     assert answer["data"]["account"] == "acct-9"
     assert isinstance(answer["data"]["token"], str)
     assert mock.provider.tokens[-1].expires_at - mock.provider.tokens[-1].issued_at == 900
+
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "connections"
+
+
+@pytest.mark.parametrize(
+    ("example", "accepted", "refused"),
+    [
+        pytest.param(
+            "zoho-crm",
+            lambda t: {"Authorization": f"Zoho-oauthtoken {t}"},
+            lambda t: {"Authorization": f"Bearer {t}"},
+            id="prefix-api",
+        ),
+        pytest.param(
+            "inventory-x-auth-token",
+            lambda t: {"X-Auth-Token": t},
+            lambda t: {"Authorization": f"Bearer {t}"},
+            id="custom-header-api",
+        ),
+    ],
+)
+def test_the_mock_takes_the_token_only_where_the_config_places_it(
+    example: str, accepted: Any, refused: Any
+) -> None:
+    import httpx
+
+    from pytest_oauthcc.connection.config.model import load_config
+    from pytest_oauthcc.connection.steps.mock import build_mock
+
+    config = load_config(EXAMPLES / f"{example}.oauthcc.yaml")
+    values = {"org_id": "60012345678"}
+    urls = {
+        "token": config.token.url,
+        "test": config.test.url.replace("?type=CurrentUser", ""),
+    }
+    extra = {
+        k: v.replace("{{ fields.org_id }}", values["org_id"])
+        for k, v in config.token.extra_params.items()
+    }
+    mock = build_mock(config, urls, "app", "s3cret-value-1", extra)
+    with httpx.Client(transport=mock.transport) as http:
+        data = {
+            "grant_type": "client_credentials",
+            "client_id": "app",
+            "client_secret": "s3cret-value-1",
+            **extra,
+        }
+        if config.token.client_auth == "basic":
+            del data["client_id"], data["client_secret"]
+        if config.token.scopes:
+            data["scope"] = " ".join(config.token.scopes)
+        auth = ("app", "s3cret-value-1") if config.token.client_auth == "basic" else None
+        answer = http.post(urls["token"], data=data, auth=auth).json()
+        token = answer["data"]["token"] if "data" in answer else answer["access_token"]
+        assert http.get(urls["test"], headers=accepted(token)).status_code == 200
+        assert http.get(urls["test"], headers=refused(token)).status_code == 401
+    assert token not in repr(mock.provider.requests)
+
+
+def test_a_token_in_the_query_warns_and_still_works(tmp_path: Path) -> None:
+    path = _config(
+        tmp_path,
+        "token_placement: {in: query}\n"
+        'test: {url: "https://api.example.com/v1/me"}\nunique_id: "{{ test.client_id }}"\n',
+    )
+    result = Connection.load(path).check()
+    assert {s.step: s.status for s in result.steps if s.status not in ("pass", "skip")} == {
+        "test": "warn"
+    }
+    assert result["test"].reason == (
+        "token_placement.in: the token in the URL ends up in server and proxy logs "
+        "(RFC 6750 §2.3 discourages it); use in: header if the API accepts one"
+    )
+    assert result["test"].line == 9

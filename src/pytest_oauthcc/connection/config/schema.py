@@ -172,18 +172,27 @@ SCHEMA: dict[str, Any] = {
         "token_placement": {
             "type": "object",
             "additionalProperties": False,
-            "description": "Where API calls carry the token (RFC 6750 §2.1).",
+            "description": "Where API calls carry the token: a header (RFC 6750 §2.1 "
+            "`Authorization: Bearer` by default) or, discouraged, the query (§2.3).",
             "properties": {
-                "in": {"const": "header", "default": "header", "description": "RFC 6750 §2.1."},
+                "in": {
+                    "enum": ["header", "query"],
+                    "default": "header",
+                    "description": "header, or query (RFC 6750 §2.3: warns, URLs are logged).",
+                },
                 "name": {
-                    "const": "Authorization",
+                    "type": "string",
+                    "pattern": "^[!#-'*+.0-9A-Z^-z|~-]+$",
                     "default": "Authorization",
-                    "description": "The header name.",
+                    "description": "The header (X-Auth-Token, ...), or the query parameter "
+                    "(default access_token).",
                 },
                 "prefix": {
-                    "const": "Bearer ",
+                    "type": "string",
+                    "pattern": "^[ -~]*$",
                     "default": "Bearer ",
-                    "description": "Before the token.",
+                    "description": "Before the token in the header (Zoho-oauthtoken , "
+                    "token ); default Bearer for Authorization, nothing for other headers.",
                 },
             },
         },

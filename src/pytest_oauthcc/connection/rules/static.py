@@ -58,6 +58,7 @@ def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list
         *url_rules(config, values),
         *_test_rules(config),
         *_request_default_rules(config),
+        *_placement_rules(config),
     ]
 
 
@@ -272,3 +273,36 @@ def _request_default_rules(config: ConnectionConfig) -> Iterator[Finding]:
                     f"the value looks like {kind} written in the file; remove it (secrets "
                     "stay out of repositories and out of request defaults)",
                 )
+
+
+def _placement_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    data = config.document.data.get("token_placement", {})
+    if data.get("in") != "query":
+        name = config.token_placement.token_header.lower()
+        clash = [h for h in config.request_defaults.headers if h.lower() == name]
+        if clash:
+            # A default under the token's header would overwrite the token, or the token it.
+            yield at(
+                config,
+                ("request_defaults", "headers", clash[0]),
+                "fail",
+                f"{clash[0]} carries the token (token_placement); remove it from the defaults",
+            )
+        return
+    if "prefix" in data:
+        yield at(
+            config,
+            ("token_placement", "prefix"),
+            "fail",
+            "a prefix applies to a header only; remove it, or use in: header",
+        )
+    # RFC 6750 §2.3: the query method "SHOULD NOT be used unless it is impossible to
+    # transport the access token in the "Authorization" request header field"; URLs are
+    # kept in server logs, proxies and browser history.
+    yield at(
+        config,
+        ("token_placement", "in"),
+        "warn",
+        "the token in the URL ends up in server and proxy logs (RFC 6750 §2.3 discourages "
+        "it); use in: header if the API accepts one",
+    )

@@ -284,7 +284,7 @@ def check_revoke(session: Session, cc: ClientCredentials, http: httpx.Client) ->
         after = plain.request(
             session.config.test.method,
             session.urls["test"],
-            headers={"Authorization": f"Bearer {token}"},
+            **session.carrying(token),
         )
     if after.status_code != 401:
         return session.failed(

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import httpx
 
 from mock_provider.protocol import redact_form, redact_headers, redact_query
+from pytest_oauthcc.connection.config.model import PlacementSpec
 from pytest_oauthcc.connection.rules.domains import domain_allowed
 from pytest_oauthcc.errors import OAuthccError
 
@@ -101,6 +102,7 @@ class GuardedTransport(httpx.BaseTransport):
         endpoints: rendered URL (without query) -> step name, to label the record.
         token_path: dotted path of the token in token answers (kept out of the record).
         also_allow: exact hosts let through besides ``allowed_domains``.
+        placement: where API calls carry the token (redacted in the record).
         defaults: the rendered request defaults to watch (``{"query": {...}, "headers":
             {...}}``); each entry says which of them the request carried, and whether as is.
     """
@@ -114,8 +116,14 @@ class GuardedTransport(httpx.BaseTransport):
         token_path: str = "access_token",
         also_allow: tuple[str, ...] = (),
         defaults: Mapping[str, Mapping[str, str]] | None = None,
+        placement: PlacementSpec | None = None,
     ) -> None:
         self.inner = inner
+        # Where API calls carry the token, so a custom header or parameter is never recorded.
+        self.token_headers = (
+            [placement.token_header] if placement and not placement.token_query else []
+        )
+        self.token_params = [placement.token_query] if placement and placement.token_query else []
         self.defaults = {
             "query": dict((defaults or {}).get("query", {})),
             "headers": {k.lower(): v for k, v in (defaults or {}).get("headers", {}).items()},
@@ -165,8 +173,12 @@ class GuardedTransport(httpx.BaseTransport):
                 method=request.method,
                 url=url,
                 status=response.status_code,
-                query=redact_query(request.url.query.decode()) if request.url.query else {},
-                headers=redact_headers(list(request.headers.multi_items())),
+                query=(
+                    redact_query(request.url.query.decode(), self.token_params)
+                    if request.url.query
+                    else {}
+                ),
+                headers=redact_headers(request.headers.multi_items(), self.token_headers),
                 form=form,
                 error=_describe_error(response),
                 answer=answer,

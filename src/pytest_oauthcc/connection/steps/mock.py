@@ -82,6 +82,7 @@ def build_mock(
         _path(urls["test"]),
         body=config.mock_test_response,
         methods=(config.test.method,),
+        **config.token_placement.options(),
     )
     refresh = urls.get("refresh")
     extra_paths = {_path(refresh)} if refresh and _path(refresh) != _path(urls["token"]) else set()

@@ -91,7 +91,15 @@ class Session:
             clock=clock,
             sleep=_advancing(clock) if clock is not None else None,
             allow_insecure_http=self.mock is not None,
+            **self.config.token_placement.options(),
         )
+
+    def carrying(self, token: str) -> dict[str, Any]:
+        """``httpx`` request arguments that carry ``token`` where the API takes it."""
+        placement = self.config.token_placement
+        if placement.token_query is not None:
+            return {"params": {placement.token_query: token}}
+        return {"headers": {placement.token_header: f"{placement.token_prefix}{token}"}}
 
     def fetch(self, cc: ClientCredentials, http: httpx.Client) -> str:
         """A token from ``cc`` (cached if valid). Never print it: it is a credential."""
@@ -202,6 +210,7 @@ def open_session(
         endpoints,
         token_path=config.token.access_token_path,
         also_allow=hosts,
+        placement=config.token_placement,
         defaults={
             "query": {k: render(v, context) for k, v in config.request_defaults.query.items()},
             "headers": {k: render(v, context) for k, v in config.request_defaults.headers.items()},

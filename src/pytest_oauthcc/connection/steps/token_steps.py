@@ -237,7 +237,7 @@ def _refresh_with_token(session: Session) -> StepResult:
             test = http.request(
                 session.config.test.method,
                 session.urls["test"],
-                headers={"Authorization": f"Bearer {token}"},
+                **session.carrying(token),
             )
         except (httpx.HTTPError, DomainRefused, ValueError) as exc:
             return session.failed("refresh", f"refresh failed: {exc}", start)
