@@ -74,6 +74,28 @@ BROKEN = Path(__file__).parent / "broken"
             "(token_placement); remove it from the defaults",
             id="default-on-the-token-header",
         ),
+        pytest.param(
+            "token--all-powerful-scopes",
+            9,
+            "token.scopes[1]: '*' is a wildcard: it grants every permission; request only "
+            "the scopes the calls need (least privilege)",
+            id="wildcard-scope",
+        ),
+        pytest.param(
+            "token--offline-access",
+            9,
+            "token.scopes[1]: 'offline_access' asks for offline (refresh-token) access for a "
+            "user; client credentials has none; request only the scopes the calls need "
+            "(least privilege)",
+            id="offline-access",
+        ),
+        pytest.param(
+            "test--needs-a-scope-not-requested",
+            10,
+            "test.scopes: the Test API needs profile.read, which token.scopes does not "
+            "request; add it to token.scopes",
+            id="needed-scope-not-requested",
+        ),
     ],
 )
 def test_the_broken_fixture_names_line_and_fix(name: str, line: int, reason: str) -> None:
@@ -341,3 +363,80 @@ def test_a_token_in_the_query_warns_and_still_works(tmp_path: Path) -> None:
         "(RFC 6750 §2.3 discourages it); use in: header if the API accepts one"
     )
     assert result["test"].line == 9
+
+
+def test_requested_scopes_no_declared_call_needs_warn(tmp_path: Path) -> None:
+    path = _config(
+        tmp_path,
+        'test: {url: "https://api.example.com/v1/me", scopes: [read]}\n'
+        'unique_id: "{{ test.client_id }}"\n',
+        token=f"{{url: {_TOKEN_URL}, scopes: [read, write]}}",
+    )
+    result = Connection.load(path).check()
+    assert {s.step: s.status for s in result.steps if s.status not in ("pass", "skip")} == {
+        "token": "warn"
+    }
+    assert result["token"].reason == (
+        "token.scopes[1]: 'write' is requested but no declared call needs it (test.scopes, "
+        "calls[].scopes); drop it, or declare the call that needs it"
+    )
+
+
+def test_rfc6750_3_1_the_mock_test_api_requires_exactly_the_declared_scopes(
+    tmp_path: Path,
+) -> None:
+    import httpx
+
+    from pytest_oauthcc.connection.config.model import load_config
+    from pytest_oauthcc.connection.steps.mock import build_mock
+
+    path = _config(
+        tmp_path,
+        'test: {url: "https://api.example.com/v1/me", scopes: [read, write]}\n'
+        'unique_id: "{{ test.client_id }}"\n',
+        token=f"{{url: {_TOKEN_URL}, scopes: [read, write]}}",
+    )
+    urls = {
+        "token": "https://auth.example.com/oauth/token",
+        "test": "https://api.example.com/v1/me",
+    }
+    mock = build_mock(load_config(path), urls, "app", "s3cret-value-1", {})
+    with httpx.Client(transport=mock.transport) as http:
+
+        def call_with(scope: str) -> httpx.Response:
+            token = http.post(
+                urls["token"],
+                data={"grant_type": "client_credentials", "scope": scope},
+                auth=("app", "s3cret-value-1"),
+            ).json()["access_token"]
+            return http.get(urls["test"], headers={"Authorization": f"Bearer {token}"})
+
+        assert call_with("read write").status_code == 200
+        narrow = call_with("read")
+    # §3.1: "insufficient_scope ... The resource server SHOULD respond with the HTTP 403".
+    assert narrow.status_code == 403
+    assert 'error="insufficient_scope"' in narrow.headers["www-authenticate"]
+    assert 'scope="read write"' in narrow.headers["www-authenticate"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "bad"),
+    [
+        ("*", True),
+        ("read:*", True),
+        ("admin", True),
+        ("admin:org", True),
+        ("ZohoCRM.modules.ALL", True),
+        ("full_access", True),
+        ("offline_access", True),
+        ("read", False),
+        ("read:tenant_settings", False),
+        ("https://graph.microsoft.com/.default", False),
+        ("ZohoCRM.users.READ", False),
+        ("orders.read", False),
+    ],
+)
+def test_all_powerful_scopes_are_recognised(scope: str, bad: bool) -> None:
+    from pytest_oauthcc.connection.rules.scopes import all_powerful
+
+    assert (all_powerful(scope) is not None) is bad

@@ -119,6 +119,7 @@ class TestSpec:
 
     url: str
     method: str = "GET"
+    scopes: tuple[str, ...] = ()
     status: tuple[int, ...] = (200,)
     body_has: tuple[str, ...] = ()
 
@@ -149,6 +150,7 @@ class ConnectionConfig:
     revoke: RevokeSpec | None = None
     request_defaults: RequestDefaults = field(default_factory=RequestDefaults)
     token_placement: PlacementSpec = field(default_factory=PlacementSpec)
+    calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     mock_test_response: Any = None
     mock_token_response: Mapping[str, Any] = field(default_factory=dict)
 
@@ -252,6 +254,7 @@ def _build(doc: Document) -> ConnectionConfig:
         test=TestSpec(
             url=test["url"],
             method=test.get("method", "GET"),
+            scopes=tuple(test.get("scopes", ())),
             status=tuple(expect.get("status", (200,))),
             body_has=tuple(expect.get("body_has", ())),
         ),
@@ -262,6 +265,7 @@ def _build(doc: Document) -> ConnectionConfig:
             query=dict(defaults.get("query", {})), headers=dict(defaults.get("headers", {}))
         ),
         token_placement=PlacementSpec.from_data(data.get("token_placement", {})),
+        calls={c["name"]: tuple(c["scopes"]) for c in data.get("calls", ())},
         mock_test_response=data.get("mock", {}).get("test_response"),
         mock_token_response=dict(data.get("mock", {}).get("token_response", {})),
         document=doc,

@@ -206,6 +206,13 @@ SCHEMA: dict[str, Any] = {
                     "description": "The HTTP method of the Test API.",
                 },
                 "url": _TEMPLATE,
+                "scopes": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},
+                    "description": "Scopes the Test API needs (the mock then requires exactly "
+                    "these: 403 insufficient_scope otherwise); token.scopes beyond what the "
+                    "declared calls need warn.",
+                },
                 "expect": {
                     "description": "What a working token gets back.",
                     "type": "object",
@@ -225,6 +232,28 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
             },
+        },
+        "calls": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "scopes"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "What the call does (List orders, ...).",
+                    },
+                    "scopes": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},
+                        "description": "The scopes it needs.",
+                    },
+                },
+            },
+            "description": "Other API calls the connection makes, with the scopes each needs: "
+            "with test.scopes, what justifies token.scopes (least privilege).",
         },
         "label": {**_TEMPLATE, "description": "Step 6: the connection label (<= 512 chars)."},
         "allowed_domains": {
@@ -264,6 +293,7 @@ STEP_OF_KEY = {
     "environments": "fields",
     "token": "token",
     "token_placement": "test",
+    "calls": "token",
     "refresh": "refresh",
     "revoke": "revoke",
     "test": "test",

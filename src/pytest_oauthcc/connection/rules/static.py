@@ -29,6 +29,7 @@ from .domains import (
     url_rules,
 )
 from .findings import Finding, at
+from .scopes import scope_rules
 
 __all__ = ["static_findings"]
 
@@ -59,6 +60,7 @@ def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list
         *_test_rules(config),
         *_request_default_rules(config),
         *_placement_rules(config),
+        *scope_rules(config),
     ]
 
 

@@ -82,6 +82,7 @@ def build_mock(
         _path(urls["test"]),
         body=config.mock_test_response,
         methods=(config.test.method,),
+        scopes=config.test.scopes,
         **config.token_placement.options(),
     )
     refresh = urls.get("refresh")
