@@ -25,7 +25,7 @@ from .state.clock import Clock, ManualClock
 from .state.core import ControlSettings, ProviderCore
 from .state.keys import SigningKeys
 from .state.log import RecordedRequest
-from .state.records import IssuedToken, RegisteredClient, Resource
+from .state.records import IssuedRefreshToken, IssuedToken, RegisteredClient, Resource
 from .state.settings import DEFAULT_ISSUER, Settings, endpoint_path
 
 if TYPE_CHECKING:
@@ -160,7 +160,8 @@ class MockProvider:
     ) -> RegisteredClient:
         """Register (or replace) a client and return it; ``options`` are the fields of
         :class:`~mock_provider.RegisteredClient` (``scopes``, ``default_scopes``,
-        ``auth_methods``, ``grant_types``, ``expires_in``, ``audiences``, ``me``).
+        ``auth_methods``, ``grant_types``, ``expires_in``, ``audiences``, ``me``,
+        ``refresh_tokens``, ``rotate_refresh_tokens``, ``refresh_token_expires_in``).
 
         Raises ``TypeError`` for an unknown option, ``ValueError`` for an empty client_id or
         secret, an unknown auth method, or default scopes outside ``scopes``.
@@ -225,6 +226,11 @@ class MockProvider:
     def tokens(self) -> list[IssuedToken]:
         """Every token still held, oldest first."""
         return self.core.token_store.tokens
+
+    @property
+    def refresh_tokens(self) -> list[IssuedRefreshToken]:
+        """Every refresh token issued (``refresh_tokens=True`` clients), oldest first."""
+        return self.core.token_store.refresh_tokens.tokens
 
     def revoke(self, value: str) -> bool:
         """Revoke one token; return whether it was known and active."""
