@@ -440,3 +440,28 @@ def test_all_powerful_scopes_are_recognised(scope: str, bad: bool) -> None:
     from pytest_oauthcc.connection.rules.scopes import all_powerful
 
     assert (all_powerful(scope) is not None) is bad
+
+
+def test_the_refresh_step_runs_in_mock_mode_when_the_config_declares_one(tmp_path: Path) -> None:
+    from pytest_oauthcc.connection.config.model import load_config
+    from pytest_oauthcc.connection.steps import run_steps
+    from pytest_oauthcc.connection.steps.session import open_session
+
+    path = _config(
+        tmp_path,
+        'refresh: {url: "https://auth.example.com/oauth/token", grant_type: refresh_token}\n'
+        'test: {url: "https://api.example.com/v1/me"}\nunique_id: "{{ test.client_id }}"\n',
+    )
+    result = Connection.load(path).check()
+    # The static rule still warns (RFC 6749 §4.4.3); the step itself ran and passed.
+    assert result["refresh"].status == "warn"
+    config = load_config(path)
+    values = {"client_id": "app", "client_secret": "s3cret-value-1"}
+    dynamic = run_steps(config, values, live=False, transport=None)
+    assert (dynamic["refresh"].status, dynamic["refresh"].reason) == (
+        "pass",
+        "POST https://auth.example.com/oauth/token -> a working token",
+    )
+    session = open_session(config, values, live=False, transport=None)
+    assert session.mock is not None
+    assert session.mock.provider.client("app").refresh_tokens  # type: ignore[union-attr]

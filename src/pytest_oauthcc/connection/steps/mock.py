@@ -70,12 +70,16 @@ def build_mock(
         revocation_path=_path(urls["revoke"]) if "revoke" in urls else "/oauth/revoke",
     )
     audiences = tuple(v for k, v in extra_params.items() if k in ("audience", "resource"))
+    # A config that declares a refresh_token grant describes a provider that issues refresh
+    # tokens with client credentials (RFC 6749 §6), so the mock does too.
+    refreshes = config.refresh is not None and config.refresh.grant_type == "refresh_token"
     provider.add_client(
         client_id,
         client_secret,
         scopes=config.token.scopes,
         auth_methods=(config.token.auth_method,),
         audiences=audiences,
+        refresh_tokens=refreshes,
     )
     provider.add_resource(
         "test",

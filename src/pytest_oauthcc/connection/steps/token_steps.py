@@ -170,13 +170,6 @@ def check_refresh(session: Session) -> StepResult:
             "not configured (client credentials needs no refresh token: RFC 6749 §4.4.3)",
         )
     if spec.grant_type == "refresh_token":
-        if session.mock is not None:
-            return StepResult(
-                "refresh",
-                "warn",
-                "not exercised: the mock follows RFC 6749 §4.4.3 and issues no refresh "
-                "token; check with --live",
-            )
         return _refresh_with_token(session)
     from .api_steps import call_test
 
@@ -200,7 +193,8 @@ def check_refresh(session: Session) -> StepResult:
 
 
 def _refresh_with_token(session: Session) -> StepResult:
-    """Live ``grant_type=refresh_token`` (RFC 6749 §6) with the check's own refresh token."""
+    """``grant_type=refresh_token`` (RFC 6749 §6) with the check's own refresh token (the mock
+    issues them when the config declares this grant)."""
     from urllib.parse import quote_plus
 
     from pytest_oauthcc.connection.config.placeholders import Placeholder, PlaceholderError, lookup
