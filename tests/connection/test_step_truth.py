@@ -465,3 +465,24 @@ def test_the_refresh_step_runs_in_mock_mode_when_the_config_declares_one(tmp_pat
     session = open_session(config, values, live=False, transport=None)
     assert session.mock is not None
     assert session.mock.provider.client("app").refresh_tokens  # type: ignore[union-attr]
+
+
+def test_oauthcc_schema_covers_the_new_keys() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from pytest_oauthcc.connection.config.schema import schema_json
+
+    schema = json.loads(schema_json())
+    props = schema["properties"]
+    placement = props["token_placement"]["properties"]
+    assert placement["in"]["enum"] == ["header", "query"]
+    assert set(placement) == {"in", "name", "prefix"}
+    assert props["test"]["properties"]["scopes"]["type"] == "array"
+    assert set(props["calls"]["items"]["properties"]) == {"name", "scopes"}
+    for example in sorted(EXAMPLES.glob("*.oauthcc.yaml")):
+        jsonschema.validate(yaml.safe_load(example.read_text()), schema)
+    with pytest.raises(jsonschema.ValidationError, match="does not match"):
+        jsonschema.validate({"name": "X Auth"}, props["token_placement"])
