@@ -486,3 +486,48 @@ def test_oauthcc_schema_covers_the_new_keys() -> None:
         jsonschema.validate(yaml.safe_load(example.read_text()), schema)
     with pytest.raises(jsonschema.ValidationError, match="does not match"):
         jsonschema.validate({"name": "X Auth"}, props["token_placement"])
+
+
+def test_a_client_auth_with_other_credentials_is_one_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_oauthcc.connection.config.loading import load_document
+    from pytest_oauthcc.connection.config.model import parse
+    from pytest_oauthcc.connection.rules import credentials, static_findings
+
+    # What private_key_jwt will add: the private key takes the secret's place.
+    key = credentials.Credential("private_key", "Private Key", secret=True)
+    rows = {**credentials.CREDENTIALS, "body": (credentials.CREDENTIALS["body"][0], key)}
+    monkeypatch.setattr(credentials, "CREDENTIALS", rows)
+    path = _config(
+        tmp_path,
+        'test: {url: "https://api.example.com/v1/me"}\nunique_id: "{{ test.client_id }}"\n',
+        token=f"{{url: {_TOKEN_URL}, client_auth: body}}",
+    )
+    config = parse(load_document(path))
+    found = [f.reason for f in static_findings(config, {}) if f.step == "fields"]
+    assert found == [
+        "fields: no field 'private_key' for token.private_key (default "
+        "{{ fields.private_key }}); add {key: private_key, label: Private Key, required: true, "
+        "secret: true} to fields"
+    ]
+
+
+def test_the_guard_records_the_token_header_of_the_placement_as_a_fingerprint() -> None:
+    import httpx
+
+    from mock_provider.protocol import fingerprint
+    from pytest_oauthcc.connection.config.model import PlacementSpec
+    from pytest_oauthcc.connection.steps import GuardedTransport
+
+    guard = GuardedTransport(
+        httpx.MockTransport(lambda request: httpx.Response(200)),
+        ("api.example.com",),
+        {},
+        placement=PlacementSpec(token_header="X-Session", token_prefix=""),
+    )
+    with httpx.Client(transport=guard) as http:
+        http.get("https://api.example.com/v1/me", headers={"X-Session": "tok-3f9a8b7c6d5e"})
+    (entry,) = guard.entries
+    assert entry.headers["x-session"] == fingerprint("tok-3f9a8b7c6d5e")
+    assert "tok-3f9a8b7c6d5e" not in repr(guard.entries) + "".join(guard.transcript())

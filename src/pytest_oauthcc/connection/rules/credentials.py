@@ -56,9 +56,11 @@ def credential_rules(config: ConnectionConfig) -> Iterator[Finding]:
 
 
 def _credential_rules(config: ConnectionConfig, cred: Credential) -> Iterator[Finding]:
-    template: str = getattr(config.token, cred.key)
     token_key: KeyPath = ("token", cred.key)
-    written = token_key in config.document.lines
+    # Read from the file itself, so a new row needs no new attribute of the typed model.
+    written_value = config.document.data["token"].get(cred.key)
+    written = isinstance(written_value, str)
+    template = written_value if written else f"{{{{ fields.{cred.key} }}}}"
     where = f"token.{cred.key}" + ("" if written else f" (default {template})")
     refs = [p for p in find_placeholders(template) if p.namespace == "fields"]
     if not refs:
