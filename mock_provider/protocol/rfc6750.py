@@ -166,7 +166,8 @@ def placed_token(
         # be used unless it is impossible to transport the access token in the
         # "Authorization" request header field"), but some APIs take only that.
         value = query.get(placement.query)
-        if value is not None and headers.get("Authorization"):
+        scheme = (headers.get("Authorization") or "").strip().partition(" ")[0]
+        if value is not None and scheme.lower() == "bearer":
             raise BearerError(
                 "invalid_request",
                 "the access token was sent by more than one method (RFC 6750 §3.1)",
