@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_provider import ProviderServer, cli
+from mock_provider import ProviderServer
+from mock_provider.cli import command as cli
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "mock_provider" / "scenarios"
 TOKEN = {"grant_type": "client_credentials"}

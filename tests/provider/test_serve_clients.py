@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_provider import cli
-from mock_provider.cli_clients import ClientOption, parse_client
+from mock_provider.cli import command as cli
+from mock_provider.cli.clients import ClientOption, parse_client
 from mock_provider.server import ProviderServer
 
 TOKEN = {"grant_type": "client_credentials"}

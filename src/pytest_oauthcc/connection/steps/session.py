@@ -23,6 +23,7 @@ from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.config.placeholders import PlaceholderError, render
 from pytest_oauthcc.connection.results import StepResult
 from pytest_oauthcc.connection.rules.domains import environment_contexts
+from pytest_oauthcc.scrub import Scrubber
 
 from .guard import GuardedTransport, TranscriptEntry
 from .mock import MockSetup, build_mock
@@ -153,6 +154,7 @@ def open_session(
     *,
     live: bool,
     transport: httpx.BaseTransport | None,
+    scrub: Scrubber | None = None,
 ) -> Session:
     """Render what the steps need and set up the HTTP layer (and the mock).
 
@@ -160,7 +162,7 @@ def open_session(
         RenderFailed: naming the step whose value does not render.
     """
     contexts = dict(environment_contexts(config, values))
-    selected = values.get("environment") if config.environments else None
+    selected = values.get(config.environment_field) if config.environments else None
     if config.environments and selected not in contexts:
         raise RenderFailed(
             "fields", f"environment {selected!r} is not one of {', '.join(config.environments)}"
@@ -179,6 +181,8 @@ def open_session(
     # what is wrong (the fields step names it), not the token request.
     client_id = _render("fields", config.token.client_id, context)
     client_secret = _render("fields", config.token.client_secret, context)
+    scrub = scrub if scrub is not None else Scrubber()
+    scrub.add_secret(client_secret, client_id=client_id)
     for template in (
         *config.request_defaults.query.values(),
         *config.request_defaults.headers.values(),
@@ -215,6 +219,7 @@ def open_session(
             "query": {k: render(v, context) for k, v in config.request_defaults.query.items()},
             "headers": {k: render(v, context) for k, v in config.request_defaults.headers.items()},
         },
+        scrub=scrub,
     )
     return Session(
         config,

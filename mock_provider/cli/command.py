@@ -15,17 +15,18 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
+from mock_provider.bundled import bundled_scenarios
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.loopback import is_loopback
+from mock_provider.provider import MockProvider
+from mock_provider.scenario import Scenario, ScenarioError, ScenarioNotFound, load_scenario
+from mock_provider.state.clock import SystemClock
+
 from . import startup
-from .bundled import bundled_scenarios
-from .cli_clients import ClientOption, parse_client
-from .protocol.errors import MockProviderError
-from .protocol.loopback import is_loopback
-from .provider import MockProvider
-from .scenario import Scenario, ScenarioError, ScenarioNotFound, load_scenario
-from .state.clock import SystemClock
+from .clients import ClientOption, parse_client
 
 if TYPE_CHECKING:
-    from .transport.server import ProviderServer
+    from mock_provider.transport.server import ProviderServer
 
 __all__ = [
     "DEMO_CLIENT",
