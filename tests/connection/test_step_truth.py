@@ -316,36 +316,19 @@ def test_the_mock_takes_the_token_only_where_the_config_places_it(
     import httpx
 
     from pytest_oauthcc.connection.config.model import load_config
-    from pytest_oauthcc.connection.steps.mock import build_mock
+    from pytest_oauthcc.connection.config.values import resolve_values
+    from pytest_oauthcc.connection.steps.session import open_session
 
     config = load_config(EXAMPLES / f"{example}.oauthcc.yaml")
-    values = {"org_id": "60012345678"}
-    urls = {
-        "token": config.token.url,
-        "test": config.test.url.replace("?type=CurrentUser", ""),
-    }
-    extra = {
-        k: v.replace("{{ fields.org_id }}", values["org_id"])
-        for k, v in config.token.extra_params.items()
-    }
-    mock = build_mock(config, urls, "app", "s3cret-value-1", extra)
-    with httpx.Client(transport=mock.transport) as http:
-        data = {
-            "grant_type": "client_credentials",
-            "client_id": "app",
-            "client_secret": "s3cret-value-1",
-            **extra,
-        }
-        if config.token.client_auth == "basic":
-            del data["client_id"], data["client_secret"]
-        if config.token.scopes:
-            data["scope"] = " ".join(config.token.scopes)
-        auth = ("app", "s3cret-value-1") if config.token.client_auth == "basic" else None
-        answer = http.post(urls["token"], data=data, auth=auth).json()
-        token = answer["data"]["token"] if "data" in answer else answer["access_token"]
-        assert http.get(urls["test"], headers=accepted(token)).status_code == 200
-        assert http.get(urls["test"], headers=refused(token)).status_code == 401
-    assert token not in repr(mock.provider.requests)
+    values, _ = resolve_values(config, {}, live=False)
+    session = open_session(config, values, live=False, transport=None)
+    assert session.mock is not None
+    test_url = session.urls["test"]
+    with httpx.Client(transport=session.mock.transport) as http:
+        token = session.fetch(session.client(), http)
+        assert http.get(test_url, headers=accepted(token)).status_code == 200
+        assert http.get(test_url, headers=refused(token)).status_code == 401
+    assert token not in repr(session.mock.provider.requests)
 
 
 def test_a_token_in_the_query_warns_and_still_works(tmp_path: Path) -> None:
