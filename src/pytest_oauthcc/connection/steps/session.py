@@ -88,10 +88,19 @@ class Session:
             renew_before=token.renew_before,
             default_expires_in=token.default_expires_in,
             token_path=token.access_token_path,
+            expires_in_path=token.expires_in_path,
             clock=clock,
             sleep=_advancing(clock) if clock is not None else None,
             allow_insecure_http=self.mock is not None,
+            **self.config.token_placement.options(),
         )
+
+    def carrying(self, token: str) -> dict[str, Any]:
+        """``httpx`` request arguments that carry ``token`` where the API takes it."""
+        placement = self.config.token_placement
+        if placement.token_query is not None:
+            return {"params": {placement.token_query: token}}
+        return {"headers": {placement.token_header: f"{placement.token_prefix}{token}"}}
 
     def fetch(self, cc: ClientCredentials, http: httpx.Client) -> str:
         """A token from ``cc`` (cached if valid). Never print it: it is a credential."""
@@ -168,8 +177,10 @@ def open_session(
     if config.revoke is not None:
         urls["revoke"] = _render("revoke", config.revoke.url, context)
     extra = {k: _render("token", v, context) for k, v in config.token.extra_params.items()}
-    client_id = _render("token", config.token.client_id, context)
-    client_secret = _render("token", config.token.client_secret, context)
+    # A credential renders from the field the user fills in: when it does not, the field is
+    # what is wrong (the fields step names it), not the token request.
+    client_id = _render("fields", config.token.client_id, context)
+    client_secret = _render("fields", config.token.client_secret, context)
     scrub = scrub if scrub is not None else Scrubber()
     scrub.add_secret(client_secret, client_id=client_id)
     for template in (
@@ -203,6 +214,11 @@ def open_session(
         endpoints,
         token_path=config.token.access_token_path,
         also_allow=hosts,
+        placement=config.token_placement,
+        defaults={
+            "query": {k: render(v, context) for k, v in config.request_defaults.query.items()},
+            "headers": {k: render(v, context) for k, v in config.request_defaults.headers.items()},
+        },
         scrub=scrub,
     )
     return Session(
