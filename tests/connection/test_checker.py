@@ -39,6 +39,9 @@ def test_examples_cover_the_documented_provider_behaviours() -> None:
     assert any(c.environments for c in configs)
     assert any(c.token.token_format == "jwt" for c in configs)
     assert any(c.token.expires_in_path is None for c in configs)
+    placements = {(c.token_placement.token_header, c.token_placement.token_prefix) for c in configs}
+    assert ("Authorization", "Zoho-oauthtoken ") in placements  # a prefix API
+    assert ("X-Auth-Token", "") in placements  # a custom-header API
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)

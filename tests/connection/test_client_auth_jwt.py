@@ -87,8 +87,9 @@ def test_a_private_key_jwt_config_with_a_secret_key_field_has_no_findings() -> N
             (
                 "fields",
                 "fail",
-                "fields: private_key_jwt needs the field 'private_key' that token.private_key "
-                "names, in place of a client secret field (fields: client_id)",
+                "fields: no field 'private_key' for token.private_key (default "
+                "{{ fields.private_key }}); add {key: private_key, label: Private Key, "
+                "required: true, secret: true} to fields",
             ),
             id="no-key-field",
         ),

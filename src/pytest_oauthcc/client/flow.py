@@ -28,6 +28,7 @@ from pytest_oauthcc.scrub import Scrubber
 from .drive import Flow, Sleep, Wait
 from .hosts import check_destination
 from .lifetime import cache_entry
+from .placement import attach, carried
 from .settings import ClientSettings
 from .single_flight import Abandoned, CachedToken, Flight
 from .stats import Counters
@@ -60,7 +61,7 @@ class TokenFlows:
         # looking replayable afterwards when a real network send would have consumed it.
         replayable = _replayable(request)
         token = yield from self._ensure()
-        request.headers["Authorization"] = f"Bearer {token.value}"
+        attach(settings.placement, request, token.value)
         response = yield request
         assert response is not None
         if not self._signals_expiry(response, token):
@@ -75,7 +76,7 @@ class TokenFlows:
         self.counters.count("retries_401")
         logger.debug("token %s refused by the API; fetching a new one", token.fingerprint)
         token = yield from self._ensure()
-        request.headers["Authorization"] = f"Bearer {token.value}"
+        attach(self.settings.placement, request, token.value)
         yield request  # a second refusal goes back to the caller as is
 
     def token_value(self) -> Flow[str]:
@@ -140,6 +141,7 @@ class TokenFlows:
                 parsed = parse_token_response(
                     response,
                     token_path=self.settings.token_path,
+                    expires_in_path=self.settings.expires_in_path,
                     expires_in_unit=self.settings.expires_in_unit,
                     wall_now=self.settings.wall(),
                 )
@@ -227,8 +229,7 @@ class TokenFlows:
         if expired_if is None and (response.status_code != 401 or on_401 == "never"):
             return False
         # After a cross-origin redirect httpx strips the token, so that answer says nothing.
-        sent = response.request.headers.get("Authorization")
-        if sent != f"Bearer {token.value}":
+        if carried(self.settings.placement, response.request) != token.value:
             return False
         if response.status_code == 401 and on_401 != "never":
             if on_401 == "any":

@@ -24,6 +24,7 @@ from .schema import AUTH_METHOD_OF, validate
 __all__ = [
     "ConnectionConfig",
     "FieldSpec",
+    "PlacementSpec",
     "RefreshSpec",
     "RequestDefaults",
     "RevokeSpec",
@@ -73,12 +74,6 @@ class TokenSpec:
         """The RFC 8414 name of :attr:`client_auth` (``basic`` is ``client_secret_basic``)."""
         return AUTH_METHOD_OF[self.client_auth]
 
-    @property
-    def credential(self) -> str:
-        """The token key holding the client's credential: ``private_key`` for
-        ``private_key_jwt``, else ``client_secret``."""
-        return "private_key" if self.auth_method == "private_key_jwt" else "client_secret"
-
 
 @dataclass(frozen=True)
 class RefreshSpec:
@@ -96,6 +91,31 @@ class RevokeSpec:
 
 
 @dataclass(frozen=True)
+class PlacementSpec:
+    """Where API calls carry the token: ``header`` + ``prefix``, or the ``query`` parameter
+    (the arguments of ``ClientCredentials`` and of the mock's resource)."""
+
+    token_header: str = "Authorization"
+    token_prefix: str = "Bearer "
+    token_query: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PlacementSpec:
+        """From a ``token_placement`` object (the defaults depend on ``in`` and ``name``)."""
+        if data.get("in", "header") == "query":
+            return cls(token_query=data.get("name", "access_token"))
+        name = data.get("name", "Authorization")
+        default_prefix = "Bearer " if name.lower() == "authorization" else ""
+        return cls(token_header=name, token_prefix=data.get("prefix", default_prefix))
+
+    def options(self) -> dict[str, Any]:
+        """As keyword arguments of ``ClientCredentials`` / ``MockProvider.add_resource``."""
+        if self.token_query is not None:
+            return {"token_query": self.token_query}
+        return {"token_header": self.token_header, "token_prefix": self.token_prefix}
+
+
+@dataclass(frozen=True)
 class TestSpec:
     """Step 5: the Test (Me) API."""
 
@@ -103,6 +123,7 @@ class TestSpec:
 
     url: str
     method: str = "GET"
+    scopes: tuple[str, ...] = ()
     status: tuple[int, ...] = (200,)
     body_has: tuple[str, ...] = ()
 
@@ -133,6 +154,8 @@ class ConnectionConfig:
     refresh: RefreshSpec | None = None
     revoke: RevokeSpec | None = None
     request_defaults: RequestDefaults = field(default_factory=RequestDefaults)
+    token_placement: PlacementSpec = field(default_factory=PlacementSpec)
+    calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     mock_test_response: Any = None
     mock_token_response: Mapping[str, Any] = field(default_factory=dict)
 
@@ -241,6 +264,7 @@ def _build(doc: Document) -> ConnectionConfig:
         test=TestSpec(
             url=test["url"],
             method=test.get("method", "GET"),
+            scopes=tuple(test.get("scopes", ())),
             status=tuple(expect.get("status", (200,))),
             body_has=tuple(expect.get("body_has", ())),
         ),
@@ -250,6 +274,8 @@ def _build(doc: Document) -> ConnectionConfig:
         request_defaults=RequestDefaults(
             query=dict(defaults.get("query", {})), headers=dict(defaults.get("headers", {}))
         ),
+        token_placement=PlacementSpec.from_data(data.get("token_placement", {})),
+        calls={c["name"]: tuple(c["scopes"]) for c in data.get("calls", ())},
         mock_test_response=data.get("mock", {}).get("test_response"),
         mock_token_response=dict(data.get("mock", {}).get("token_response", {})),
         document=doc,

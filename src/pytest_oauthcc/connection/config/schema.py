@@ -243,18 +243,27 @@ SCHEMA: dict[str, Any] = {
         "token_placement": {
             "type": "object",
             "additionalProperties": False,
-            "description": "Where API calls carry the token (RFC 6750 §2.1).",
+            "description": "Where API calls carry the token: a header (RFC 6750 §2.1 "
+            "`Authorization: Bearer` by default) or, discouraged, the query (§2.3).",
             "properties": {
-                "in": {"const": "header", "default": "header", "description": "RFC 6750 §2.1."},
+                "in": {
+                    "enum": ["header", "query"],
+                    "default": "header",
+                    "description": "header, or query (RFC 6750 §2.3: warns, URLs are logged).",
+                },
                 "name": {
-                    "const": "Authorization",
+                    "type": "string",
+                    "pattern": "^[!#-'*+.0-9A-Z^-z|~-]+$",
                     "default": "Authorization",
-                    "description": "The header name.",
+                    "description": "The header (X-Auth-Token, ...), or the query parameter "
+                    "(default access_token).",
                 },
                 "prefix": {
-                    "const": "Bearer ",
+                    "type": "string",
+                    "pattern": "^[ -~]*$",
                     "default": "Bearer ",
-                    "description": "Before the token.",
+                    "description": "Before the token in the header (Zoho-oauthtoken , "
+                    "token ); default Bearer for Authorization, nothing for other headers.",
                 },
             },
         },
@@ -268,6 +277,13 @@ SCHEMA: dict[str, Any] = {
                     "description": "The HTTP method of the Test API.",
                 },
                 "url": _TEMPLATE,
+                "scopes": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},
+                    "description": "Scopes the Test API needs (the mock then requires exactly "
+                    "these: 403 insufficient_scope otherwise); token.scopes beyond what the "
+                    "declared calls need warn.",
+                },
                 "expect": {
                     "description": "What a working token gets back.",
                     "type": "object",
@@ -287,6 +303,28 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
             },
+        },
+        "calls": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "scopes"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "What the call does (List orders, ...).",
+                    },
+                    "scopes": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},
+                        "description": "The scopes it needs.",
+                    },
+                },
+            },
+            "description": "Other API calls the connection makes, with the scopes each needs: "
+            "with test.scopes, what justifies token.scopes (least privilege).",
         },
         "label": {**_TEMPLATE, "description": "Step 6: the connection label (<= 512 chars)."},
         "allowed_domains": {
@@ -327,6 +365,7 @@ STEP_OF_KEY = {
     "environment_field": "fields",
     "token": "token",
     "token_placement": "test",
+    "calls": "token",
     "refresh": "refresh",
     "revoke": "revoke",
     "test": "test",

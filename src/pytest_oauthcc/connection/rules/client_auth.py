@@ -1,6 +1,7 @@
 """Static rules of the client's authentication method (``token.client_auth``), chiefly
-``private_key_jwt``: a private key is a secret field's value, never written in the file, and
-in the fields step the private-key field takes the client_secret field's place.
+``private_key_jwt``: a private key is never written in the file, and the token keys of one
+method are not set for another. (Which fields feed the credentials, the private key in the
+client secret's place, is :data:`.credentials.CREDENTIALS`.)
 
 Layering: imports ``config/`` and the standard library only; never ``steps/``, httpx or the
 plugin.
@@ -11,20 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_oauthcc.connection.config.keys import PEM_MARK
-from pytest_oauthcc.connection.config.loading import KeyPath
 from pytest_oauthcc.connection.config.model import ConnectionConfig
-from pytest_oauthcc.connection.config.placeholders import find_placeholders
 
 from .findings import Finding, at
 
-__all__ = ["CREDENTIAL_KEYS", "client_auth_findings"]
+__all__ = ["client_auth_findings"]
 
-# The token keys that carry a credential: a reference to a secret field may sit only here.
-CREDENTIAL_KEYS: tuple[KeyPath, ...] = (
-    ("token", "client_id"),
-    ("token", "client_secret"),
-    ("token", "private_key"),
-)
 # Token keys that mean something only with some methods (RFC 7523 §2.2's two JWT methods).
 _ONLY_WITH = {
     "private_key": ("private_key_jwt",),
@@ -39,8 +32,6 @@ def client_auth_findings(config: ConnectionConfig) -> Iterator[Finding]:
     """Every finding about how the connection authenticates its client."""
     yield from _written_keys(config)
     yield from _unused_keys(config)
-    if config.token.auth_method == "private_key_jwt":
-        yield from _private_key_field(config)
 
 
 def _written_keys(config: ConnectionConfig) -> Iterator[Finding]:
@@ -88,45 +79,4 @@ def _unused_keys(config: ConnectionConfig) -> Iterator[Finding]:
                 ("token", "assertion_alg"),
                 "fail",
                 f"{token.client_auth} signs with {wanted}, not {alg}",
-            )
-
-
-def _private_key_field(config: ConnectionConfig) -> Iterator[Finding]:
-    refs = [p for p in find_placeholders(config.token.private_key) if p.namespace == "fields"]
-    written = "private_key" in config.document.data.get("token", {})
-    if not refs:
-        yield at(
-            config,
-            ("token", "private_key"),
-            "fail",
-            "must be a {{ fields.KEY }} reference to a secret field, never a value written "
-            "in the file",
-        )
-    for ref in refs:
-        source = config.field(ref.path[0])
-        if source is None:
-            if written:
-                continue  # the placeholder rule reports a written reference that does not resolve
-            known = ", ".join(f.key for f in config.fields)
-            yield at(
-                config,
-                ("fields",),
-                "fail",
-                f"private_key_jwt needs the field {ref.path[0]!r} that token.private_key "
-                f"names, in place of a client secret field (fields: {known})",
-            )
-            continue
-        if not source.secret:
-            yield at(
-                config,
-                ("fields",),
-                "fail",
-                f"field {source.key!r} holds the private key; mark it secret: true",
-            )
-        if not source.required:
-            yield at(
-                config,
-                ("fields",),
-                "fail",
-                f"field {source.key!r} feeds token.private_key; mark it required: true",
             )

@@ -101,9 +101,11 @@ class Session:
             renew_before=token.renew_before,
             default_expires_in=token.default_expires_in,
             token_path=token.access_token_path,
+            expires_in_path=token.expires_in_path,
             clock=clock,
             sleep=_advancing(clock) if clock is not None else None,
             allow_insecure_http=self.mock is not None,
+            **self.config.token_placement.options(),
         )
 
     def _assertion_options(self, private_key: str | None) -> dict[str, Any]:
@@ -118,6 +120,13 @@ class Session:
             key = self.private_key if private_key is None else private_key
             options.update(private_key=private_key_value(key or ""), key_id=self.key_id)
         return options
+
+    def carrying(self, token: str) -> dict[str, Any]:
+        """``httpx`` request arguments that carry ``token`` where the API takes it."""
+        placement = self.config.token_placement
+        if placement.token_query is not None:
+            return {"params": {placement.token_query: token}}
+        return {"headers": {placement.token_header: f"{placement.token_prefix}{token}"}}
 
     def fetch(self, cc: ClientCredentials, http: httpx.Client) -> str:
         """A token from ``cc`` (cached if valid). Never print it: it is a credential."""
@@ -210,11 +219,13 @@ def open_session(
     if config.revoke is not None:
         urls["revoke"] = _render("revoke", config.revoke.url, context)
     extra = {k: _render("token", v, context) for k, v in config.token.extra_params.items()}
-    client_id = _render("token", config.token.client_id, context)
-    # private_key_jwt has a private key in the secret's place (and no secret at all).
+    # A credential renders from the field the user fills in: when it does not, the field is
+    # what is wrong (the fields step names it), not the token request. private_key_jwt has
+    # a private key in the secret's place (and no secret at all).
+    client_id = _render("fields", config.token.client_id, context)
     key_jwt = config.token.auth_method == "private_key_jwt"
-    client_secret = None if key_jwt else _render("token", config.token.client_secret, context)
-    private_key = _render("token", config.token.private_key, context) if key_jwt else None
+    client_secret = None if key_jwt else _render("fields", config.token.client_secret, context)
+    private_key = _render("fields", config.token.private_key, context) if key_jwt else None
     key_id, assertion_audience = (
         None if template is None else _render("token", template, context)
         for template in (config.token.key_id, config.token.assertion_audience)
@@ -254,6 +265,11 @@ def open_session(
         endpoints,
         token_path=config.token.access_token_path,
         also_allow=hosts,
+        placement=config.token_placement,
+        defaults={
+            "query": {k: render(v, context) for k, v in config.request_defaults.query.items()},
+            "headers": {k: render(v, context) for k, v in config.request_defaults.headers.items()},
+        },
         scrub=scrub,
     )
     return Session(
