@@ -31,6 +31,8 @@ def _plan(response: Response, timeout: float | None) -> tuple[float, bool]:
 
 
 def _outcome(response: Response, timed_out: bool) -> Outcome:
+    # A clear that cut the wait short lets the answer (or the drop) through, even when the
+    # delay was longer than the client's timeout: the client did not wait that long.
     if timed_out:
         return "timeout"
     if isinstance(response, FaultResponse) and response.drop:
@@ -47,7 +49,12 @@ def wait_out(response: Response, timeout: float | None) -> Outcome:
     """
     seconds, timed_out = _plan(response, timeout)
     if seconds > 0 and isinstance(response, FaultResponse):
+        generation = response.queue.generation
         response.queue.sleep(seconds)
+        # FaultQueue.sleep does not say whether it was woken; the clear bumps the generation
+        # under its lock right after waking sleepers. The re-layer's one delay mechanism
+        # should return that instead.
+        timed_out = timed_out and response.queue.generation == generation
     return _outcome(response, timed_out)
 
 
@@ -64,4 +71,5 @@ async def async_wait_out(response: Response, timeout: float | None) -> Outcome:
             step = min(seconds, _POLL_SECONDS)
             await anyio.sleep(step)
             seconds -= step
+        timed_out = timed_out and queue.generation == generation
     return _outcome(response, timed_out)

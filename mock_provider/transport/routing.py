@@ -42,7 +42,7 @@ class Target(Protocol):
 
 
 _lock = threading.Lock()
-_routes: dict[Origin, Target] = {}
+_routes: dict[Origin, tuple[Target, object]] = {}
 _undo_hooks: dict[str, Callable[[], None]] = {}
 
 
@@ -58,7 +58,8 @@ def lookup(scheme: str, host: str, port: int | None) -> Target | None:
     """The target registered for this origin, or ``None`` (the request passes through)."""
     if not _routes:
         return None
-    return _routes.get(origin(scheme, host, port))
+    entry = _routes.get(origin(scheme, host, port))
+    return entry[0] if entry is not None else None
 
 
 def lookup_url(url: str) -> Target | None:
@@ -87,14 +88,17 @@ def register(url: str, target: Target) -> Callable[[], None]:
     key = origin(parts.scheme, parts.hostname, parts.port)
     with _lock:
         if key in _routes:
-            raise ValueError(f"a provider already answers {parts.scheme}://{parts.netloc}")
+            scheme, host, port = key
+            raise ValueError(f"a provider already answers {scheme}://{host}:{port}")
         if not _routes:
             _install_hooks()
-        _routes[key] = target
+        # Each registration is its own entry, so a stale undo never removes a later one.
+        entry = (target, object())
+        _routes[key] = entry
 
     def undo() -> None:
         with _lock:
-            if _routes.get(key) is target:
+            if _routes.get(key) is entry:
                 del _routes[key]
                 if not _routes:
                     _uninstall_hooks()
