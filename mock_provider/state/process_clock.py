@@ -45,7 +45,7 @@ class ProcessClock(ManualClock):
     clock.
     """
 
-    __slots__ = ("_traveller", "_travel")
+    __slots__ = ("_travel", "_traveller")
 
     def __init__(self, start: float | None = None) -> None:
         super().__init__(start)

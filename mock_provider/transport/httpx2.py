@@ -53,7 +53,9 @@ def _answer(response: Response, request: httpx2.Request, outcome: Outcome) -> ht
             "timed out waiting for the mock provider (scripted delay)", request=request
         )
     if outcome == "drop":
-        raise httpx2.ReadError("[Errno 104] Connection reset by peer (scripted drop)", request=request)
+        raise httpx2.ReadError(
+            "[Errno 104] Connection reset by peer (scripted drop)", request=request
+        )
     return httpx2.Response(
         response.status, headers=response.headers, content=response.body, request=request
     )

@@ -33,7 +33,9 @@ def _raise_for(outcome: Outcome, request: httpx.Request) -> None:
             "timed out waiting for the mock provider (scripted delay)", request=request
         )
     if outcome == "drop":
-        raise httpx.ReadError("[Errno 104] Connection reset by peer (scripted drop)", request=request)
+        raise httpx.ReadError(
+            "[Errno 104] Connection reset by peer (scripted drop)", request=request
+        )
 
 
 def _target(request: httpx.Request) -> routing.Target | None:

@@ -27,7 +27,7 @@ import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
-from urllib3 import HTTPResponse
+from urllib3 import HTTPHeaderDict, HTTPResponse
 from urllib3.exceptions import ProtocolError
 from urllib3.util import Timeout
 
@@ -91,9 +91,9 @@ class ProviderAdapter(BaseAdapter):
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
-        timeout: None | float | tuple[float | None, float | None] | Timeout = None,
+        timeout: float | tuple[float | None, float | None] | Timeout | None = None,
         verify: bool | str = True,
-        cert: None | bytes | str | tuple[bytes | str, bytes | str] = None,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         """Answer ``request`` from the target.
@@ -124,9 +124,12 @@ class ProviderAdapter(BaseAdapter):
             reason = HTTPStatus(response.status).phrase
         except ValueError:
             reason = ""
+        headers = HTTPHeaderDict()
+        for name, value in response.headers:
+            headers.add(name, value)  # repeated headers (WWW-Authenticate) stay apart
         raw = HTTPResponse(
             body=io.BytesIO(response.body),
-            headers=response.headers,
+            headers=headers,
             status=response.status,
             reason=reason,
             preload_content=False,
@@ -142,7 +145,7 @@ class ProviderAdapter(BaseAdapter):
         answer.reason = reason
         answer.url = request.url or ""
         answer.request = request
-        answer.connection = self  # type: ignore[attr-defined]
+        answer.connection = self  # type: ignore[assignment]
         return answer
 
     def close(self) -> None:

@@ -49,8 +49,10 @@ _undo_hooks: dict[str, Callable[[], None]] = {}
 def origin(scheme: str, host: str, port: int | None) -> Origin:
     """The registry key for a URL's parts: lower-case host, default port filled in."""
     scheme = scheme.lower()
-    return scheme, host.lower().strip("[]"), port if port is not None else _DEFAULT_PORTS.get(
-        scheme, 0
+    return (
+        scheme,
+        host.lower().strip("[]"),
+        port if port is not None else _DEFAULT_PORTS.get(scheme, 0),
     )
 
 

@@ -155,3 +155,11 @@ def test_beside_requests_mock_through_its_pass_through(provider: MockProvider) -
         assert _token(provider).status_code == 200
         assert requests.get("https://api.example.test/users", timeout=5).json() == {"users": []}
     assert [r.endpoint for r in provider.requests] == ["token"]
+
+
+def test_rfc6750_3_1_a_401_from_the_api_keeps_its_challenge(provider: MockProvider) -> None:
+    me = requests.get(provider.me_url, headers={"Authorization": "Bearer nope"}, timeout=5)
+    assert me.status_code == 401
+    assert me.reason == "Unauthorized"
+    assert me.headers["www-authenticate"].startswith('Bearer realm="mock-oauth"')
+    assert 'error="invalid_token"' in me.headers["www-authenticate"]
