@@ -57,10 +57,14 @@ def elsewhere() -> Iterator[str]:
         server.server_close()
 
 
-def wait_until_fired(fault: Fault) -> None:
-    """Block (bounded) until ``fault`` fired: its request is now waiting out the delay."""
+def clear_until_released(provider: MockProvider, fault: Fault, worker: threading.Thread) -> None:
+    """Clear the provider's faults until ``worker``, whose request ``fault`` delays, is
+    released (bounded). Clearing again covers the moment between the fault firing and the
+    transport starting to wait, where a clear has nothing yet to cut short."""
     for _ in range(500):
         if fault.fired:
+            provider.clear_faults()
+        worker.join(timeout=0.01)
+        if not worker.is_alive():
             return
-        threading.Event().wait(0.01)
-    raise AssertionError(f"{fault} never fired")
+    raise AssertionError(f"{fault} still holds its request")
