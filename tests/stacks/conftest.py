@@ -1,0 +1,70 @@
+"""Fixtures for the HTTP-stack tests: a provider registered in the routing table, and a
+loopback server standing for "another host" that must be reached untouched."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from mock_provider import Fault, ManualClock, MockProvider
+from mock_provider.transport import routing
+
+NOW = 1_700_000_000
+CLIENT_ID = "stack-client"
+CLIENT_SECRET = "stack-secret-s3cr3t-value-0123"
+TOKEN_FORM = {"grant_type": "client_credentials"}
+
+
+@pytest.fixture
+def provider() -> Iterator[MockProvider]:
+    """A provider answering its issuer's origin on every installed stack."""
+    provider = MockProvider(clock=ManualClock(NOW))
+    provider.add_client(CLIENT_ID, CLIENT_SECRET)
+    undo = routing.register(provider.url, provider)
+    yield provider
+    provider.clear_faults()
+    undo()
+    assert routing.hooked_stacks() == ()
+
+
+class _Elsewhere(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"elsewhere"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[str]:
+    """The URL of a real loopback server that no provider answers."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Elsewhere)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+
+
+def clear_until_released(provider: MockProvider, fault: Fault, worker: threading.Thread) -> None:
+    """Clear the provider's faults until ``worker``, whose request ``fault`` delays, is
+    released (bounded). Clearing again covers the moment between the fault firing and the
+    transport starting to wait, where a clear has nothing yet to cut short."""
+    for _ in range(500):
+        if fault.fired:
+            provider.clear_faults()
+        worker.join(timeout=0.01)
+        if not worker.is_alive():
+            return
+    raise AssertionError(f"{fault} still holds its request")
