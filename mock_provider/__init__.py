@@ -32,11 +32,13 @@ from .quirks import (
 )
 from .recording import RecordedRequest
 from .server import ProviderServer, Served
+from .state.process_clock import ProcessClock, ProcessClockError
 
 if TYPE_CHECKING:
     from .cli import add_serve_arguments
     from .cli import serve as run_serve
     from .rfc9068 import process_key
+    from .transport.routing import register as register_in_process
     from .transports import AsyncProviderTransport, ProviderTransport
 
 try:
@@ -61,6 +63,8 @@ __all__ = [
     "MockProvider",
     "MockProviderError",
     "OAuthError",
+    "ProcessClock",
+    "ProcessClockError",
     "ProviderServer",
     "ProviderTransport",
     "Quirks",
@@ -79,6 +83,7 @@ __all__ = [
     "redact_form",
     "redact_headers",
     "redact_query",
+    "register_in_process",
     "run_serve",
     "shape_token_response",
     "validate_quirks",
@@ -91,6 +96,7 @@ _LAZY = {
     "AsyncProviderTransport": ("transports", "AsyncProviderTransport"),
     "ProviderTransport": ("transports", "ProviderTransport"),
     "process_key": ("rfc9068", "process_key"),
+    "register_in_process": ("transport.routing", "register"),
     "add_serve_arguments": ("cli", "add_serve_arguments"),
     "run_serve": ("cli", "serve"),
 }

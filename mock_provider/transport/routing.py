@@ -3,8 +3,10 @@
 Rule: a registration maps an origin (scheme, host, port) to a target with
 ``handle(request) -> response``; it is stack-agnostic. Each stack's hook (httpx, httpx2,
 requests, aiohttp) is installed on the first registration and undone on the last removal,
-and only for stacks that are installed: this module imports none of them, and a stack is
-imported only when something registers (``importlib.util.find_spec`` first).
+and only for stacks the process uses: this module imports none of them and never imports a
+stack itself. A stack already imported is hooked at once; one imported later, while something
+is registered (a library that imports ``requests`` inside a function), is hooked right after
+its import by :mod:`.post_import`.
 
 A hook answers a request whose origin is registered and sends every other request where it
 would have gone without it, so loopback servers and the user's own mocks keep working.
@@ -13,13 +15,15 @@ would have gone without it, so loopback servers and the user's own mocks keep wo
 from __future__ import annotations
 
 import importlib
-import importlib.util
+import sys
 import threading
 from collections.abc import Callable
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from mock_provider.http import Request, Response
+
+from . import post_import
 
 __all__ = ["STACKS", "Origin", "Target", "hooked_stacks", "lookup", "lookup_url", "register"]
 
@@ -41,7 +45,7 @@ class Target(Protocol):
     def handle(self, request: Request) -> Response: ...
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _routes: dict[Origin, tuple[Target, object]] = {}
 _undo_hooks: dict[str, Callable[[], None]] = {}
 
@@ -114,14 +118,30 @@ def hooked_stacks() -> tuple[str, ...]:
 
 
 def _install_hooks() -> None:
-    for stack, (module, hook) in STACKS.items():
-        if importlib.util.find_spec(module) is None:
-            continue
-        install: Callable[[], Callable[[], None]] = importlib.import_module(hook).install
-        _undo_hooks[stack] = install()
+    later = {}
+    for stack, (module, _) in STACKS.items():
+        if module in sys.modules:
+            _hook(stack)
+        else:
+            later[module] = stack
+    if later:
+        post_import.watch(later, _hook_imported)
+
+
+def _hook(stack: str) -> None:
+    install: Callable[[], Callable[[], None]] = importlib.import_module(STACKS[stack][1]).install
+    _undo_hooks[stack] = install()
+
+
+def _hook_imported(stack: str) -> None:
+    # Called by the import system right after ``stack`` was first imported.
+    with _lock:
+        if _routes and stack not in _undo_hooks:
+            _hook(stack)
 
 
 def _uninstall_hooks() -> None:
+    post_import.unwatch()
     # Undone in reverse order of installation, so hooks that wrap each other (httpx aliased
     # to httpx2 by ``httpx2.alias_httpx()``) unwind as they were stacked.
     for stack in reversed(list(_undo_hooks)):

@@ -1,5 +1,9 @@
-"""Fixtures for the HTTP-stack tests: a provider registered in the routing table, and a
-loopback server standing for "another host" that must be reached untouched."""
+"""Fixtures for the HTTP-stack tests: a provider answering in-process, and a loopback server
+standing for "another host" that must be reached untouched.
+
+Every stack test runs twice: on a provider registered in the routing table by hand
+(``mock_provider.register_in_process``), and on the plugin's ``oauth_provider`` fixture, which
+is what users get."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mock_provider import Fault, ManualClock, MockProvider
+from mock_provider import Fault, ManualClock, MockProvider, register_in_process
 from mock_provider.transport import routing
 
 NOW = 1_700_000_000
@@ -18,15 +22,30 @@ CLIENT_SECRET = "stack-secret-s3cr3t-value-0123"
 TOKEN_FORM = {"grant_type": "client_credentials"}
 
 
-@pytest.fixture
-def provider() -> Iterator[MockProvider]:
+@pytest.fixture(params=["register_in_process", "oauth_provider"])
+def provider(request: pytest.FixtureRequest) -> Iterator[MockProvider]:
     """A provider answering its issuer's origin on every installed stack."""
+    if request.param == "oauth_provider":
+        request.node.add_marker(
+            pytest.mark.oauth_provider(clock_start=NOW, clients={CLIENT_ID: CLIENT_SECRET})
+        )
+        fixture: MockProvider = request.getfixturevalue("oauth_provider")
+        assert routing.lookup_url(fixture.token_url) is fixture
+        yield fixture
+        return
     provider = MockProvider(clock=ManualClock(NOW))
     provider.add_client(CLIENT_ID, CLIENT_SECRET)
-    undo = routing.register(provider.url, provider)
+    undo = register_in_process(provider.url, provider)
     yield provider
     provider.clear_faults()
     undo()
+    assert routing.hooked_stacks() == ()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_is_routed_after_a_test() -> Iterator[None]:
+    yield
+    # Runs after the provider fixtures' teardown (it was set up before them).
     assert routing.hooked_stacks() == ()
 
 

@@ -107,3 +107,47 @@ def test_a_stack_that_is_not_installed_is_skipped(monkeypatch: pytest.MonkeyPatc
         assert "absent" not in routing.hooked_stacks()
     finally:
         undo()
+
+
+def _in_a_fresh_process(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_registering_imports_no_stack_the_process_did_not_import() -> None:
+    code = (
+        "import sys; from mock_provider import MockProvider; "
+        "from mock_provider.transport import routing; "
+        "undo = routing.register('https://lazy.test', MockProvider('https://lazy.test')); "
+        "print(sorted(m for m in ('requests', 'aiohttp', 'httpx2') if m in sys.modules), "
+        "routing.hooked_stacks())"
+    )
+    assert _in_a_fresh_process(code) == "[] ()"
+
+
+def test_a_stack_first_imported_during_a_test_is_hooked_before_its_first_request() -> None:
+    code = (
+        "from mock_provider import MockProvider; from mock_provider.transport import routing; "
+        "p = MockProvider('https://late.test'); p.add_client('c', 's'); "
+        "undo = routing.register(p.url, p); before = routing.hooked_stacks(); "
+        "import requests; "
+        "r = requests.post(p.token_url, data={'grant_type': 'client_credentials'}, "
+        "auth=('c', 's'), timeout=5); "
+        "print(before, routing.hooked_stacks(), r.status_code, requests.__spec__.loader"
+        ".__class__.__name__); undo(); print(routing.hooked_stacks(), "
+        "requests.Session.get_adapter.__qualname__)"
+    )
+    assert _in_a_fresh_process(code).splitlines() == [
+        "() ('requests',) 200 SourceFileLoader",
+        "() Session.get_adapter",
+    ]
+
+
+def test_no_import_is_watched_once_nothing_is_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(routing.STACKS, "absent", ("no_such_http_stack", "no.such.hook"))
+    provider = MockProvider("https://unwatched.test")
+    undo = routing.register(provider.url, provider)
+    watching = [f for f in sys.meta_path if type(f).__module__.endswith("post_import")]
+    undo()
+    assert len(watching) == 1
+    assert [f for f in sys.meta_path if type(f).__module__.endswith("post_import")] == []
