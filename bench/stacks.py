@@ -30,7 +30,7 @@ from common import Row, Settings, interleaved, median, paired_ratio, per_call, t
 from provider import CLIENT_ID, FORM, SECRET, TOKEN
 
 from mock_provider import MockProvider
-from mock_provider.http import Request, Response
+from mock_provider.protocol import Request, Response
 from mock_provider.transport import routing
 
 TARGET = 1.5  # issue 14: within 1.5x of each stack's own floor

@@ -1,19 +1,26 @@
-"""A conformant mock OAuth 2.0 client-credentials authorization server and protected API."""
+"""A conformant mock OAuth 2.0 client-credentials authorization server and protected API.
+
+Layering: re-exports only (the public API and ``__all__``); what pytest_oauthcc may use.
+"""
 
 from __future__ import annotations
 
-from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from importlib.metadata import PackageNotFoundError, version
 
-from .clock import Clock, ManualClock, SystemClock
-from .errors import BearerError, MockProviderError, OAuthError
-from .faults import Fault
+from .cli import add_serve_arguments, run_serve
+from .faults.fault import Fault
+from .faults.quirks import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks, validate_quirks
+from .faults.shaping import shape_token_response
 from .protocol import (
     AUTH_METHODS,
     CLIENT_SECRET_BASIC,
     CLIENT_SECRET_POST,
+    BearerError,
+    MockProviderError,
+    OAuthError,
     Request,
     Response,
+    Served,
     fingerprint,
     is_loopback,
     redact_form,
@@ -22,28 +29,17 @@ from .protocol import (
     validate_schema,
 )
 from .provider import DEFAULT_ISSUER, IssuedToken, MockProvider, RegisteredClient, Resource
-from .quirks import (
-    EXPIRES_AT,
-    EXPIRES_IN_AS,
-    QUIRK_NAMES,
-    Quirks,
-    shape_token_response,
-    validate_quirks,
-)
-from .recording import RecordedRequest
-from .server import ProviderServer, Served
+from .state.clock import Clock, ManualClock, SystemClock
+from .state.keys import process_key
+from .state.log import RecordedRequest
 from .state.process_clock import ProcessClock, ProcessClockError
-
-if TYPE_CHECKING:
-    from .cli import add_serve_arguments
-    from .cli import serve as run_serve
-    from .rfc9068 import process_key
-    from .transport.routing import register as register_in_process
-    from .transports import AsyncProviderTransport, ProviderTransport
+from .transport.inprocess import AsyncProviderTransport, ProviderTransport
+from .transport.routing import register as register_in_process
+from .transport.server import ProviderServer
 
 try:
-    __version__ = metadata.version("pytest-oauthcc")
-except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = version("pytest-oauthcc")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
@@ -89,23 +85,3 @@ __all__ = [
     "validate_quirks",
     "validate_schema",
 ]
-
-# These pull in httpx (transports), joserfc (keys) or the scenario loader (cli): loaded on
-# first use so that ``import mock_provider`` stays light.
-_LAZY = {
-    "AsyncProviderTransport": ("transports", "AsyncProviderTransport"),
-    "ProviderTransport": ("transports", "ProviderTransport"),
-    "process_key": ("rfc9068", "process_key"),
-    "register_in_process": ("transport.routing", "register"),
-    "add_serve_arguments": ("cli", "add_serve_arguments"),
-    "run_serve": ("cli", "serve"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(f".{module}", __name__), attr)
-    raise AttributeError(f"module 'mock_provider' has no attribute {name!r}")

@@ -1,43 +1,56 @@
 """The provider's endpoints: each turns a parsed request into a response using the provider's
-state and the pure rules of the ``rfc*`` modules.
+core (:mod:`mock_provider.state`) and the pure rules of :mod:`mock_provider.protocol`.
 
-Every refusal is raised as an :class:`~mock_provider.errors.OAuthError` and rendered by
-:mod:`mock_provider.app`; nothing here writes a secret into a description.
+Every refusal is raised as an :class:`~mock_provider.protocol.errors.OAuthError` and
+rendered by :mod:`mock_provider.app`; nothing here writes a secret into a description.
+
+Layering: imports ``protocol``, ``faults`` and ``state``; types against
+:class:`~mock_provider.state.core.ProviderCore`, never the facade.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from . import rfc8414
-from .errors import BearerError, OAuthError
-from .http import Request, Response
-from .quirks import shape_token_response
-from .recording import fingerprint
-from .rfc6749 import (
+from .faults.shaping import shape_token_response
+from .protocol import rfc8414
+from .protocol.errors import BearerError, InvalidClientError, OAuthError
+from .protocol.http import Request, Response
+from .protocol.redaction import fingerprint
+from .protocol.rfc6749 import (
     Params,
     format_scope,
-    invalid_client,
     parse_form,
     parse_parameters,
     parse_scope,
     presented_credentials,
 )
-from .rfc6750 import bearer_token
+from .protocol.rfc6750 import bearer_token
+from .state.core import ProviderCore
+from .state.records import IssuedToken, RegisteredClient, Resource
 
-if TYPE_CHECKING:
-    from .provider import MockProvider, RegisteredClient, Resource
-
-__all__ = ["Exchange", "introspect", "jwks", "metadata", "resource", "revoke", "token"]
+__all__ = [
+    "ENDPOINTS",
+    "NO_STORE",
+    "RequestFacts",
+    "introspect",
+    "jwks",
+    "metadata",
+    "parse_query",
+    "resource",
+    "revoke",
+    "token",
+]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @dataclass
-class Exchange:
-    """What an endpoint learned about a request, for the request log."""
+class RequestFacts:
+    """What the provider learned about one request, for the request log."""
 
     request: Request
     query: Params
@@ -62,14 +75,14 @@ def _require_post(request: Request, allowed: str = "POST") -> None:
         )
 
 
-def _form(provider: MockProvider, ex: Exchange, *, allow_charset: bool = True) -> Params:
+def _form(ex: RequestFacts, *, allow_charset: bool = True) -> Params:
     ex.form = parse_form(
         ex.request.body, ex.request.headers.get("Content-Type"), allow_charset=allow_charset
     )
     return ex.form
 
 
-def authenticate(provider: MockProvider, ex: Exchange, form: Params) -> RegisteredClient:
+def authenticate(core: ProviderCore, ex: RequestFacts, form: Params) -> RegisteredClient:
     """Authenticate the client of a token, revocation or introspection request.
 
     Raises:
@@ -80,20 +93,20 @@ def authenticate(provider: MockProvider, ex: Exchange, form: Params) -> Register
         ex.request.headers,
         form,
         ex.query,
-        realm=provider.realm,
-        basic_form_encoded=provider.basic_form_encoded,
+        realm=core.settings.realm,
+        basic_form_encoded=core.settings.basic_form_encoded,
     )
     ex.client_id, ex.auth_method = creds.client_id, creds.method
     if creds.method is None or creds.client_secret is None or not creds.client_id:
         # §4.4: "The client credentials grant type MUST only be used by confidential
         # clients"; §3.2.1: confidential clients MUST authenticate.
-        raise invalid_client(
+        raise InvalidClientError(
             "client authentication is required: send HTTP Basic credentials "
             "(client_secret_basic) or client_id and client_secret in the body "
             "(client_secret_post)",
-            realm=provider.realm,
+            realm=core.settings.realm,
         )
-    client = provider.client(creds.client_id)
+    client = core.registry.client(creds.client_id)
     # Compare against something even for an unknown client, so timing does not tell
     # which client ids exist.
     matched = (
@@ -102,24 +115,24 @@ def authenticate(provider: MockProvider, ex: Exchange, form: Params) -> Register
         else _DUMMY.check_secret(creds.client_secret)
     )
     if client is None or not matched:
-        raise invalid_client(
+        raise InvalidClientError(
             "client authentication failed: unknown client_id or wrong client_secret",
-            realm=provider.realm,
+            realm=core.settings.realm,
         )
     if creds.method not in client.auth_methods:
-        raise invalid_client(
+        raise InvalidClientError(
             f"this client may not authenticate with {creds.method}; "
             f"use {' or '.join(client.auth_methods)}",
-            realm=provider.realm,
+            realm=core.settings.realm,
         )
     return client
 
 
-def token(provider: MockProvider, ex: Exchange) -> Response:
+def token(core: ProviderCore, ex: RequestFacts) -> Response:
     """``POST /oauth/token``: the client credentials grant, RFC 6749 §4.4."""
     _require_post(ex.request)  # §3.2: "The client MUST use the HTTP POST method"
-    strict = provider.quirks_for_request(ex.request, "token").reject_request_charset
-    form = _form(provider, ex, allow_charset=not strict)
+    strict = core.quirks_for_request(ex.request, "token").reject_request_charset
+    form = _form(ex, allow_charset=not strict)
     grant_type = form.get("grant_type")
     if grant_type is None:
         raise OAuthError("invalid_request", "missing grant_type (RFC 6749 §4.4.2)")
@@ -129,7 +142,7 @@ def token(provider: MockProvider, ex: Exchange) -> Response:
             f"grant_type {grant_type[:40]} is not supported; this provider issues tokens "
             "for grant_type=client_credentials (RFC 6749 §4.4)",
         )
-    client = authenticate(provider, ex, form)
+    client = authenticate(core, ex, form)
     if grant_type not in client.grant_types:
         raise OAuthError(
             "unauthorized_client",
@@ -144,13 +157,14 @@ def token(provider: MockProvider, ex: Exchange) -> Response:
             f"allowed: {format_scope(client.scopes) or '(none)'}",
         )
     granted = requested or client.granted_by_default
-    quirks = provider.quirks_for(client.client_id)
+    quirks = core.scripting.quirks_for(client.client_id)
     if quirks.narrow_scope is not None:
         granted = tuple(s for s in granted if s in quirks.narrow_scope)
     audience = _requested_audience(form, client)
-    sticky = provider.sticky_token(client.client_id, granted) if quirks.sticky_token else None
-    issued = sticky or provider._issue(client, granted, audience)
-    lifetime = round(issued.expires_at - max(issued.issued_at, provider.clock.time()))
+    store = core.token_store
+    sticky = store.sticky(client.client_id, granted) if quirks.sticky_token else None
+    issued = sticky or store.issue(client, granted, audience)
+    lifetime = round(issued.expires_at - max(issued.issued_at, core.clock.time()))
     # §5.1: access_token, token_type and (RECOMMENDED) expires_in; scope is REQUIRED when
     # it differs from the request, so we send it whenever a scope was granted.
     # §4.4.3: "A refresh token SHOULD NOT be included."
@@ -194,17 +208,17 @@ def _token_parameter(form: Params) -> str:
     return value
 
 
-def revoke(provider: MockProvider, ex: Exchange) -> Response:
+def revoke(core: ProviderCore, ex: RequestFacts) -> Response:
     """``POST /oauth/revoke``: RFC 7009 token revocation."""
     _require_post(ex.request)  # §2.1: "an HTTP POST request"
-    form = _form(provider, ex)
-    client = authenticate(provider, ex, form)  # §2.1: "first validates the client credentials"
+    form = _form(ex)
+    client = authenticate(core, ex, form)  # §2.1: "first validates the client credentials"
     value = _token_parameter(form)  # §2.1: token REQUIRED
     ex.token = fingerprint(value)
     # §2.1 token_type_hint is OPTIONAL and "If the server is unable to locate the token
     # using the given hint, it MUST extend its search across all of its supported token
     # types", so the hint never changes the outcome here.
-    record = provider.find_token(value)
+    record = core.token_store.find_token(value)
     if record is not None and record.client_id != client.client_id:
         # §2.1: the server "verifies whether the token was issued to the client making the
         # revocation request. If this validation fails, the request is refused and the
@@ -213,21 +227,21 @@ def revoke(provider: MockProvider, ex: Exchange) -> Response:
             "unauthorized_client",
             "the token was not issued to this client, so this client may not revoke it",
         )
-    provider.revoke(value)
+    core.token_store.revoke(value)
     # §2.2: "The authorization server responds with HTTP status code 200 if the token has
     # been revoked successfully or if the client submitted an invalid token."
     return Response(200, [("Cache-Control", "no-store"), ("Content-Length", "0")])
 
 
-def introspect(provider: MockProvider, ex: Exchange) -> Response:
+def introspect(core: ProviderCore, ex: RequestFacts) -> Response:
     """``POST /oauth/introspect``: RFC 7662 token introspection."""
     _require_post(ex.request)  # §2.1: "HTTP POST request"
-    form = _form(provider, ex)
+    form = _form(ex)
     # §2.1: "the endpoint MUST also require some form of authorization".
-    authenticate(provider, ex, form)
+    authenticate(core, ex, form)
     value = _token_parameter(form)
     ex.token = fingerprint(value)
-    record = provider.active_token(value)
+    record = core.token_store.active_token(value)
     if record is None:
         # §2.2: for an inactive token "the authorization server ... MUST NOT include
         # any additional information" beyond active=false.
@@ -241,7 +255,7 @@ def introspect(provider: MockProvider, ex: Exchange) -> Response:
         "iat": int(record.issued_at),
         "sub": record.client_id,
         "aud": record.audience[0] if len(record.audience) == 1 else list(record.audience),
-        "iss": provider.url,
+        "iss": core.settings.url,
         "jti": record.jti,
     }
     if not record.scopes:
@@ -249,7 +263,7 @@ def introspect(provider: MockProvider, ex: Exchange) -> Response:
     return Response.json(200, body, NO_STORE)
 
 
-def resource(provider: MockProvider, res: Resource, ex: Exchange) -> Response:
+def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
     """A protected API (the "me" API by default): RFC 6750 bearer token required."""
     if ex.request.method not in res.methods:
         allowed = ", ".join(res.methods)
@@ -263,22 +277,22 @@ def resource(provider: MockProvider, res: Resource, ex: Exchange) -> Response:
     content_type = (ex.request.headers.get("Content-Type") or "").lower()
     if ex.request.body and content_type.startswith("application/x-www-form-urlencoded"):
         form = ex.form = parse_form(ex.request.body, content_type)
-    value = bearer_token(ex.request.headers, ex.query, form, realm=provider.realm)
+    value = bearer_token(ex.request.headers, ex.query, form, realm=core.settings.realm)
     ex.token = fingerprint(value)
-    record = provider.active_token(value)
+    record = core.token_store.active_token(value)
     if record is None:
-        known = provider.find_token(value)
+        known = core.token_store.find_token(value)
         why = (
             "the access token is unknown"
             if known is None
             else "the access token was revoked"
             if known.revoked
             else "the access token expired"
-            if not known.is_active(provider.clock.time())
+            if not known.is_active(core.clock.time())
             else "the access token's signing key was rotated out"
         )
         # §3.1 invalid_token: "expired, revoked, malformed, or invalid for other reasons".
-        raise BearerError("invalid_token", why, status=401, realm=provider.realm)
+        raise BearerError("invalid_token", why, status=401, realm=core.settings.realm)
     ex.client_id = record.client_id
     missing = [s for s in res.scopes if s not in record.scopes]
     if missing:
@@ -288,31 +302,31 @@ def resource(provider: MockProvider, res: Resource, ex: Exchange) -> Response:
             "insufficient_scope",
             f"this resource needs scope {format_scope(res.scopes)}",
             status=403,
-            realm=provider.realm,
+            realm=core.settings.realm,
             scope=format_scope(res.scopes),
         )
-    client = provider.client(record.client_id)
+    client = core.registry.client(record.client_id)
     if callable(res.body):
         body = res.body(record, client)
     elif res.body is not None:
         body = res.body
     else:
-        body = describe_caller(provider, record, client)
+        body = describe_caller(core, record, client)
     return Response.json(200, body, {"Cache-Control": "no-store"})
 
 
 def describe_caller(
-    provider: MockProvider, record: Any, client: RegisteredClient | None
+    core: ProviderCore, record: IssuedToken, client: RegisteredClient | None
 ) -> dict[str, Any]:
     """The "me" answer: who the token belongs to, what it may do, and when it expires."""
-    now = provider.clock.time()
+    now = core.clock.time()
     body: dict[str, Any] = {
         "sub": record.client_id,
         "client_id": record.client_id,
         "scope": format_scope(record.scopes),
         "scopes": list(record.scopes),
         "aud": record.audience[0] if len(record.audience) == 1 else list(record.audience),
-        "iss": provider.url,
+        "iss": core.settings.url,
         "iat": int(record.issued_at),
         "exp": int(record.expires_at),
         "expires_in": max(0, int(record.expires_at - now)),
@@ -322,7 +336,7 @@ def describe_caller(
     return body
 
 
-def metadata(provider: MockProvider, ex: Exchange) -> Response:
+def metadata(core: ProviderCore, ex: RequestFacts) -> Response:
     """``GET /.well-known/oauth-authorization-server``: RFC 8414 metadata."""
     if ex.request.method not in {"GET", "HEAD"}:
         raise OAuthError(
@@ -331,22 +345,22 @@ def metadata(provider: MockProvider, ex: Exchange) -> Response:
             status=405,
             headers={"Allow": "GET, HEAD"},
         )
-    scopes = sorted({s for c in provider.clients.values() for s in c.scopes})
+    settings = core.settings
+    scopes = sorted({s for c in core.registry.clients.values() for s in c.scopes})
     doc = rfc8414.metadata(
-        provider.url,
-        token_endpoint=provider.token_url,
-        revocation_endpoint=provider.revocation_url,
-        introspection_endpoint=provider.introspection_url,
-        auth_methods=["client_secret_basic", "client_secret_post"],
+        settings.url,
+        token_endpoint=settings.endpoint_url("token"),
+        revocation_endpoint=settings.endpoint_url("revoke"),
+        introspection_endpoint=settings.endpoint_url("introspect"),
         scopes=scopes,
-        jwks_uri=provider.jwks_url if provider.token_format == "jwt" else None,
+        jwks_uri=settings.endpoint_url("jwks") if settings.token_format == "jwt" else None,
     )
     return Response.json(200, doc)
 
 
-def jwks(provider: MockProvider, ex: Exchange) -> Response:
+def jwks(core: ProviderCore, ex: RequestFacts) -> Response:
     """``GET /jwks.json``: the public signing keys (JWT mode only)."""
-    if provider.token_format != "jwt":
+    if core.settings.token_format != "jwt":
         return Response.json(
             404,
             {
@@ -354,14 +368,17 @@ def jwks(provider: MockProvider, ex: Exchange) -> Response:
                 "error_description": "this provider issues opaque tokens; there is no JWKS",
             },
         )
-    return Response.json(200, provider.signing_keys.jwks())
+    return Response.json(200, core.token_store.signing_keys.jwks())
 
 
 # A client that matches no request, compared against when the client_id is unknown.
-def _dummy() -> RegisteredClient:
-    from .provider import RegisteredClient
-
-    return RegisteredClient("", "x" * 32)
+_DUMMY = RegisteredClient("", "x" * 32)
 
 
-_DUMMY = _dummy()
+ENDPOINTS: dict[str, Callable[[ProviderCore, RequestFacts], Response]] = {
+    "token": token,
+    "revoke": revoke,
+    "introspect": introspect,
+    "metadata": metadata,
+    "jwks": jwks,
+}

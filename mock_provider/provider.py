@@ -1,39 +1,42 @@
-"""MockProvider: the state of one mock authorization server and its protected API.
+"""MockProvider: the facade users hold, over the provider's core and the ways to reach it.
 
-Clients, issued tokens, the clock and the request log live here; the HTTP behaviour lives in
-:mod:`mock_provider.endpoints` and the protocol rules in the ``rfc*`` modules. One provider
-can be reached in-process (httpx transports, respx) and on a socket at the same time.
+The state lives in :mod:`mock_provider.state` (settings, clock, clients, tokens, request
+log) and :mod:`mock_provider.faults` (faults and quirks), held together by a
+:class:`~mock_provider.state.core.ProviderCore`; the HTTP behaviour is in
+:mod:`mock_provider.app` and :mod:`mock_provider.endpoints`. One provider can be reached
+in-process (httpx transports, respx) and on a socket at the same time.
+
+Layering: the top of the provider; the only module that reaches down into ``transport``.
+Nothing below imports it.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from . import rfc8414
-from .clock import Clock, ManualClock
-from .faults import FaultQueue
-from .quirks import Quirks
-from .recording import RecordedRequest, RecordingHelpers
-from .records import AUTH_METHODS, IssuedToken, RegisteredClient, Resource
-from .scripting import ScriptingMixin
-from .tokens import TokenStore
+from .app import handle as handle_request
+from .faults.fault import Fault
+from .faults.queue import FaultQueue
+from .faults.quirks import Quirks
+from .protocol.errors import MockProviderError
+from .protocol.http import Request, Response
+from .state.clock import Clock, ManualClock
+from .state.core import ControlSettings, ProviderCore
+from .state.keys import SigningKeys
+from .state.log import RecordedRequest
+from .state.records import IssuedToken, RegisteredClient, Resource
+from .state.settings import DEFAULT_ISSUER, Settings, endpoint_path
 
 if TYPE_CHECKING:
     import httpx
 
-    from .control import ControlSettings
-    from .server import ProviderServer
+    from .transport.server import ProviderServer
 
 __all__ = ["DEFAULT_ISSUER", "IssuedToken", "MockProvider", "RegisteredClient", "Resource"]
 
-DEFAULT_ISSUER = "https://mock-oauth.test"
-TOKEN_FORMATS = ("opaque", "jwt")
 
-
-class MockProvider(TokenStore, ScriptingMixin, RecordingHelpers):
+class MockProvider:
     """A conformant mock OAuth 2.0 authorization server (client credentials) and API.
 
     Args:
@@ -44,10 +47,9 @@ class MockProvider(TokenStore, ScriptingMixin, RecordingHelpers):
         token_format: ``"opaque"`` or ``"jwt"`` (RFC 9068; needs the ``jwt`` extra).
         realm: the realm named in ``WWW-Authenticate`` challenges.
         token_path, revocation_path, introspection_path, me_path, jwks_path: endpoint paths,
-            relative to the issuer's path.
-        me_scopes: scopes a token needs to call the "me" API.
-        basic_form_encoded: decode HTTP Basic credentials as RFC 6749 §2.3.1 says
-            (form-urlencoded); ``False`` models providers that expect them raw.
+            relative to the issuer's path; me_scopes: scopes the "me" API needs.
+        basic_form_encoded: decode HTTP Basic credentials form-urlencoded (RFC 6749
+            §2.3.1); ``False`` models providers that expect them raw.
         control: serve the HTTP control API under ``/_mock/`` (see :meth:`enable_control`).
 
     Raises:
@@ -71,169 +73,112 @@ class MockProvider(TokenStore, ScriptingMixin, RecordingHelpers):
         basic_form_encoded: bool = True,
         control: bool = False,
     ) -> None:
-        if token_format not in TOKEN_FORMATS:
-            raise ValueError(f"token_format must be one of {TOKEN_FORMATS}, got {token_format!r}")
-        if isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in < 0:
-            raise ValueError(
-                f"expires_in must be a whole number of seconds >= 0, got {expires_in!r}"
-            )
-        self._issuer = rfc8414.normalize_issuer(issuer) if issuer else None
-        self.clock: Clock = clock if clock is not None else ManualClock()
-        self.expires_in = expires_in
-        self.token_format = token_format
-        self.realm = realm
-        self.basic_form_encoded = basic_form_encoded
-        self.paths = {
-            "token": _path(token_path),
-            "revoke": _path(revocation_path),
-            "introspect": _path(introspection_path),
-            "jwks": _path(jwks_path),
-        }
-        self._lock = threading.RLock()
-        self._clients: dict[str, RegisteredClient] = {}
-        self._init_tokens()
-        self._resources: dict[str, Resource] = {}
-        self._recorded: list[RecordedRequest] = []
+        paths = {"token": token_path, "revoke": revocation_path}
+        paths |= {"introspect": introspection_path, "jwks": jwks_path}
+        settings = Settings(issuer, expires_in, token_format, realm, basic_form_encoded, paths)
+        self.core = ProviderCore(settings, clock if clock is not None else ManualClock())
         self.add_resource("me", me_path, scopes=me_scopes)
-        # Scripting state (faults, quirks, control API): see scripting.py.
-        self.faults = FaultQueue()
-        self._quirks = Quirks()
-        self._client_quirks: dict[str, Quirks] = {}
-        self.control: ControlSettings | None = None
         if control:
             self.enable_control()
 
-    # -- URLs -----------------------------------------------------------------------------
+    @property
+    def clock(self) -> Clock:
+        """The provider clock (``advance(seconds)`` on a manual or system clock)."""
+        return self.core.clock
+
+    @property
+    def expires_in(self) -> int:
+        """The default token lifetime in seconds."""
+        return self.core.settings.expires_in
+
+    @property
+    def token_format(self) -> str:
+        """``"opaque"`` or ``"jwt"``."""
+        return self.core.settings.token_format
+
+    @property
+    def realm(self) -> str:
+        """The realm of ``WWW-Authenticate`` challenges."""
+        return self.core.settings.realm
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """The endpoint paths by name (``token``, ``revoke``, ``introspect``, ``jwks``)."""
+        return dict(self.core.settings.paths)
 
     @property
     def url(self) -> str:
         """The issuer URL (no trailing slash)."""
-        return self._issuer or DEFAULT_ISSUER
+        return self.core.settings.url
 
-    @property
-    def issuer(self) -> str:
-        """Same as :attr:`url`: the ``iss`` of tokens and metadata."""
-        return self.url
-
-    def _bind_issuer(self, url: str) -> None:
-        """Adopt a server's URL as the issuer unless one was given explicitly."""
-        if self._issuer is None:
-            self._issuer = rfc8414.normalize_issuer(url)
+    issuer = url  # the ``iss`` of tokens and metadata
 
     def bind_url(self, url: str) -> None:
-        """:class:`~mock_provider.Served`: adopt the server's URL as issuer unless one was given."""
-        self._bind_issuer(url)
+        """Adopt a server's URL as the issuer unless one was given (``Served``)."""
+        self.core.settings.bind_url(url)
 
     @property
     def token_url(self) -> str:
         """The token endpoint (RFC 6749 §3.2)."""
-        return self.url + self.paths["token"]
+        return self.core.settings.endpoint_url("token")
 
     @property
     def revocation_url(self) -> str:
         """The revocation endpoint (RFC 7009)."""
-        return self.url + self.paths["revoke"]
+        return self.core.settings.endpoint_url("revoke")
 
     @property
     def introspection_url(self) -> str:
         """The introspection endpoint (RFC 7662)."""
-        return self.url + self.paths["introspect"]
+        return self.core.settings.endpoint_url("introspect")
 
     @property
     def me_url(self) -> str:
         """The protected "me" API (RFC 6750)."""
-        return self.url + self._resources["me"].path
+        return self.resource_url("me")
 
     @property
     def jwks_url(self) -> str:
         """The JSON Web Key Set (served in JWT mode)."""
-        return self.url + self.paths["jwks"]
+        return self.core.settings.endpoint_url("jwks")
 
     @property
     def metadata_url(self) -> str:
         """The RFC 8414 metadata document, at the §3.1 well-known location."""
-        parts = urlsplit(self.url)
-        return f"{parts.scheme}://{parts.netloc}{rfc8414.metadata_path(self.url)}"
+        return self.core.settings.metadata_url
 
     def resource_url(self, name: str) -> str:
         """The URL of the protected resource registered as ``name``."""
-        return self.url + self._resources[name].path
+        return self.url + self.core.registry.resource(name).path
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
-        base = urlsplit(self.url).path.rstrip("/")
-        table = {base + path: name for name, path in self.paths.items()}
-        table.update({base + r.path: r.name for r in self._resources.values()})
-        table[rfc8414.metadata_path(self.url)] = "metadata"
-        return table
-
-    # -- clients --------------------------------------------------------------------------
+        return self.core.routes()
 
     def add_client(
-        self,
-        client_id: str,
-        client_secret: str,
-        *,
-        scopes: Iterable[str] = (),
-        default_scopes: Iterable[str] | None = None,
-        auth_methods: Iterable[str] = AUTH_METHODS,
-        grant_types: Iterable[str] = ("client_credentials",),
-        expires_in: int | None = None,
-        audiences: Iterable[str] = (),
-        me: Mapping[str, Any] | None = None,
+        self, client_id: str, client_secret: str | None = None, **options: Any
     ) -> RegisteredClient:
-        """Register (or replace) a client and return it.
+        """Register (or replace) a client and return it; ``options`` are the fields of
+        :class:`~mock_provider.RegisteredClient` (``scopes``, ``default_scopes``,
+        ``auth_methods``, ``grant_types``, ``expires_in``, ``audiences``, ``me``).
 
-        Raises:
-            ValueError: for an empty client_id or secret, an unknown auth method, or default
-                scopes outside ``scopes``.
+        Raises ``TypeError`` for an unknown option, ``ValueError`` for an empty client_id or
+        secret, an unknown auth method, or default scopes outside ``scopes``.
         """
-        if not client_id or not client_secret:
-            raise ValueError("client_id and client_secret must be non-empty strings")
-        methods = tuple(auth_methods)
-        unknown = [m for m in methods if m not in AUTH_METHODS]
-        if unknown or not methods:
-            raise ValueError(
-                f"auth_methods must be a non-empty subset of {AUTH_METHODS}, got {methods}"
-            )
-        allowed = tuple(dict.fromkeys(scopes))
-        defaults = None if default_scopes is None else tuple(dict.fromkeys(default_scopes))
-        if defaults is not None and not set(defaults) <= set(allowed):
-            raise ValueError(f"default_scopes {defaults} must be among scopes {allowed}")
-        client = RegisteredClient(
-            client_id,
-            client_secret,
-            scopes=allowed,
-            default_scopes=defaults,
-            auth_methods=methods,
-            grant_types=tuple(grant_types),
-            expires_in=expires_in,
-            audiences=tuple(audiences),
-            me=dict(me or {}),
-        )
-        with self._lock:
-            self._clients[client_id] = client
-        return client
+        return self.core.registry.add_client(client_id, client_secret, **options)
 
     def remove_client(self, client_id: str) -> None:
         """Forget a client; its tokens stop working. Raises ``KeyError`` if unknown."""
-        with self._lock:
-            del self._clients[client_id]
-            for token in self._tokens.values():
-                if token.client_id == client_id:
-                    token.revoked = True
+        self.core.remove_client(client_id)
 
     @property
-    def clients(self) -> Mapping[str, RegisteredClient]:
+    def clients(self) -> dict[str, RegisteredClient]:
         """A snapshot of the registered clients by client_id."""
-        with self._lock:
-            return dict(self._clients)
+        return self.core.registry.clients
 
     def client(self, client_id: str) -> RegisteredClient | None:
         """The registered client ``client_id``, or ``None``."""
-        return self._clients.get(client_id)
-
-    # -- protected resources --------------------------------------------------------------
+        return self.core.registry.client(client_id)
 
     def add_resource(
         self,
@@ -244,102 +189,212 @@ class MockProvider(TokenStore, ScriptingMixin, RecordingHelpers):
         scopes: Iterable[str] = (),
         body: Any = None,
     ) -> Resource:
-        """Serve a protected API route at ``path`` (relative to the issuer's path).
-
-        ``body`` is what it answers with a valid token: a JSON-ready value, a callable
-        ``(token, client) -> value``, or ``None`` for the "me" description of the caller.
-        A token lacking one of ``scopes`` gets 403 ``insufficient_scope``.
-        """
-        resource = Resource(
-            name, _path(path), tuple(m.upper() for m in methods), tuple(scopes), body
+        """Serve a protected API route at ``path`` (relative to the issuer's path) that
+        answers a valid token with ``body`` (JSON-ready, a callable ``(token, client) ->
+        value``, or ``None`` for the "me" answer); lacking ``scopes`` gets 403."""
+        path = endpoint_path(path)
+        return self.core.registry.add_resource(
+            name, path, methods=methods, scopes=scopes, body=body
         )
-        with self._lock:
-            self._resources[name] = resource
-        return resource
 
     def resource(self, name: str) -> Resource:
         """The protected resource registered as ``name``. Raises ``KeyError`` if unknown."""
-        return self._resources[name]
+        return self.core.registry.resource(name)
 
-    # -- recording ------------------------------------------------------------------------
+    @property
+    def signing_keys(self) -> SigningKeys:
+        """The JWT signing keys (created on first use; needs the ``jwt`` extra)."""
+        return self.core.token_store.signing_keys
 
-    def _record(self, entry: RecordedRequest) -> None:
-        with self._lock:
-            self._recorded.append(entry)
+    def issue_token(
+        self,
+        client_id: str,
+        *,
+        scopes: Iterable[str] | None = None,
+        audience: Iterable[str] = (),
+        expires_in: int | None = None,
+    ) -> IssuedToken:
+        """Issue a token to a registered client directly, as the token endpoint would.
+        Raises :class:`~mock_provider.MockProviderError` if ``client_id`` is not registered."""
+        client = self.core.registry.client(client_id)
+        if client is None:
+            raise MockProviderError(f"no client registered as {client_id!r}")
+        granted = client.granted_by_default if scopes is None else tuple(scopes)
+        return self.core.token_store.issue(client, granted, tuple(audience), expires_in)
+
+    def find_token(self, value: str) -> IssuedToken | None:
+        """The record of an issued token (active or not), or ``None`` if unknown."""
+        return self.core.token_store.find_token(value)
+
+    def active_token(self, value: str) -> IssuedToken | None:
+        """The record of ``value`` if it is an active token right now, else ``None``."""
+        return self.core.token_store.active_token(value)
+
+    @property
+    def tokens(self) -> list[IssuedToken]:
+        """Every token still held, oldest first."""
+        return self.core.token_store.tokens
+
+    def revoke(self, value: str) -> bool:
+        """Revoke one token; return whether it was known and active."""
+        return self.core.token_store.revoke(value)
+
+    def revoke_all(self) -> int:
+        """Revoke every token; return how many were active."""
+        return self.core.token_store.revoke_all()
+
+    def expire(self, value: str) -> None:
+        """Make one token expire now (its ``expires_at`` becomes the current time)."""
+        self.core.token_store.expire(value)
+
+    def rotate_signing_key(self) -> None:
+        """Replace the JWT signing key: older tokens fail at the protected API and
+        introspection, the JWKS serves only the new key. Needs the ``jwt`` extra."""
+        self.core.token_store.rotate_signing_key()
 
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received, oldest first, secrets redacted."""
-        with self._lock:
-            return list(self._recorded)
+        return self.core.request_log.entries
 
     @property
     def token_requests(self) -> list[RecordedRequest]:
         """The requests to the token endpoint, oldest first."""
-        return [r for r in self.requests if r.endpoint == "token"]
+        return self.core.request_log.find(endpoint="token")
+
+    def find_requests(self, **filters: Any) -> list[RecordedRequest]:
+        """Recorded requests matching ``filters`` (attributes, ``scope``, a raw ``token``)."""
+        return self.core.request_log.find(**filters)
+
+    def count_token_requests(self, client_id: str | None = None, scope: str | None = None) -> int:
+        """How many token requests arrived, optionally from ``client_id`` / asking ``scope``."""
+        wanted = {"client_id": client_id, "scope": scope}
+        given = {k: v for k, v in wanted.items() if v is not None}
+        return len(self.core.request_log.find(endpoint="token", **given))
+
+    def last_token_request(self) -> RecordedRequest:
+        """The latest token request (``form``: its redacted parameters; ``auth_method``).
+        Raises ``AssertionError`` when none was received (listing what was)."""
+        return self.core.request_log.last_token_request()
+
+    def requests_with_token(self, token: str) -> list[RecordedRequest]:
+        """The requests that carried ``token`` (as a bearer or ``token`` parameter)."""
+        return self.core.request_log.find(token=token)
+
+    def assert_requests(self, count: int, **filters: Any) -> list[RecordedRequest]:
+        """Assert that exactly ``count`` recorded requests match ``filters``; return them.
+        Raises ``AssertionError`` otherwise, listing every request received."""
+        __tracebackhide__ = True
+        return self.core.request_log.assert_count(count, **filters)
+
+    def assert_token_requests(self, count: int, **filters: Any) -> list[RecordedRequest]:
+        """:meth:`assert_requests` for token requests only."""
+        __tracebackhide__ = True
+        return self.core.request_log.assert_count(count, endpoint="token", **filters)
 
     def clear_requests(self) -> None:
         """Forget the recorded requests."""
-        with self._lock:
-            self._recorded.clear()
+        self.core.request_log.clear()
 
     def reset(self) -> None:
         """Drop issued tokens and recorded requests (clients and settings stay)."""
-        with self._lock:
-            self._tokens.clear()
-            self._recorded.clear()
+        self.core.reset()
 
-    # -- ways to reach it -----------------------------------------------------------------
+    @property
+    def faults(self) -> FaultQueue:
+        """The queued faults (``pending``, ``fired``, ``unfired()``)."""
+        return self.core.scripting.faults
 
-    def handle(self, request: Any) -> Any:
-        """Answer one :class:`mock_provider.http.Request` with a ``Response``."""
-        from .app import handle
+    def add_fault(self, endpoint: str, **options: Any) -> Fault:
+        """Queue a scripted failure for ``endpoint`` (``token``, ``revoke``, ``introspect``,
+        ``me``, ``metadata``, ``jwks`` or a resource's name) and return it. ``options`` are
+        the fields of :class:`~mock_provider.Fault` (``times``, ``every``, ``client_id``,
+        ``status``, ``error``, ``error_description``, ``headers``, ``body``, ``content_type``,
+        ``retry_after``, ``delay``, ``drop``, ``malformed``). Raises ``TypeError`` for an
+        unknown option, ``ValueError`` for an unknown endpoint or a bad value."""
+        return self.core.scripting.add_fault(endpoint, self.core.fault_endpoints(), **options)
 
-        return handle(self, request)
+    def clear_faults(self) -> None:
+        """Drop every queued fault, cutting short any request waiting on a fault's delay."""
+        self.core.scripting.faults.clear()
+
+    @property
+    def quirks(self) -> Quirks:
+        """The provider-wide token-response quirks."""
+        return self.core.scripting.quirks
+
+    @property
+    def client_quirks(self) -> dict[str, Quirks]:
+        """The per-client quirks, by client_id."""
+        return self.core.scripting.client_quirks
+
+    def set_quirks(self, *, client_id: str | None = None, **quirks: Any) -> Quirks:
+        """Switch on token-response quirks (:class:`~mock_provider.Quirks`), provider-wide
+        or for one client; return them. Calls accumulate; a client's own quirks win.
+        Raises ``TypeError`` for an unknown quirk name, ``ValueError`` for a bad value."""
+        return self.core.scripting.set_quirks(client_id, **quirks)
+
+    def clear_quirks(self, *, client_id: str | None = None) -> None:
+        """Back to conformant responses: for one client, or everywhere (``None``)."""
+        self.core.scripting.clear_quirks(client_id)
+
+    def quirks_for(self, client_id: str | None) -> Quirks:
+        """The quirks in force for ``client_id``: its own on top of the provider-wide ones."""
+        return self.core.scripting.quirks_for(client_id)
+
+    @property
+    def control(self) -> ControlSettings | None:
+        """The control API's settings, or ``None`` while it is off."""
+        return self.core.control
+
+    def enable_control(self, token: str | None = None) -> None:
+        """Serve the HTTP control API under ``/_mock/`` (off by default); with ``token``,
+        control requests need ``Authorization: Bearer <token>``. The current clients, quirks
+        and queued faults become the state that ``POST /_mock/reset`` restores."""
+        self.core.enable_control(token)
+
+    def disable_control(self) -> None:
+        """Stop serving the control API; ``/_mock/`` paths answer 404 again."""
+        self.core.control = None
+
+    def handle(self, request: Request) -> Response:
+        """Answer one :class:`~mock_provider.protocol.Request` with a ``Response``."""
+        return handle_request(self.core, request)
 
     def wsgi_app(self) -> Callable[..., Iterable[bytes]]:
         """A WSGI application serving this provider (for any WSGI server)."""
-        from .app import WSGIApp
+        from .transport.wsgi import WSGIApp
 
         return WSGIApp(self)
 
     def transport(self) -> httpx.BaseTransport:
         """An ``httpx`` transport that answers every request in-process."""
-        from .transports import ProviderTransport
+        from .transport.inprocess import ProviderTransport
 
         return ProviderTransport(self)
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
         """An async ``httpx`` transport that answers every request in-process."""
-        from .transports import AsyncProviderTransport
+        from .transport.inprocess import AsyncProviderTransport
 
         return AsyncProviderTransport(self)
 
     def mock(self, *, assert_all_called: bool = False) -> Any:
-        """A started-on-enter respx router that sends every httpx request for this
-        provider's host to it, sync and async, including clients the code under test
-        builds itself. Use as ``with provider.mock(): ...``."""
-        from .transports import respx_router
+        """A respx router (``with provider.mock(): ...``) sending every httpx request for
+        this provider's host to it, including clients the code under test builds."""
+        from .transport.inprocess import respx_router
 
-        return respx_router(self, assert_all_called=assert_all_called)
+        return respx_router(self, self.url, assert_all_called=assert_all_called)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False) -> ProviderServer:
-        """A threaded loopback server for this provider; use as a context manager.
-
-        The provider adopts the server URL as its issuer unless one was given.
-        """
-        from .server import ProviderServer
+        """A threaded loopback server for this provider; use as a context manager. The
+        provider adopts the server URL as its issuer unless one was given."""
+        from .transport.server import ProviderServer
 
         return ProviderServer(self, host=host, port=port, tls=tls)
 
     def __repr__(self) -> str:
         return (
-            f"MockProvider(issuer={self.url!r}, clients={sorted(self._clients)!r}, "
+            f"MockProvider(issuer={self.url!r}, clients={sorted(self.clients)!r}, "
             f"token_format={self.token_format!r})"
         )
-
-
-def _path(path: str) -> str:
-    if not path.startswith("/"):
-        raise ValueError(f"endpoint paths start with '/', got {path!r}")
-    return path

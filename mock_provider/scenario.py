@@ -2,13 +2,16 @@
 
 ``oauthcc serve --scenario flaky.yaml`` loads one before the server starts. A broken file is
 refused with every problem at once, each as ``FILE:LINE: key 'path': message`` (line numbers
-from PyYAML's node marks; JSON is read by the same YAML composer).
+from PyYAML's node marks; JSON is read by the same YAML composer). Fields and values are
+checked by the same option definitions as the Python API and the control API
+(:mod:`mock_provider.faults.options`).
+
+Layering: imports ``protocol``, ``faults``, ``state`` and the facade (``provider``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,29 +19,36 @@ from typing import Any
 
 import yaml
 
-from .clock import Clock
-from .errors import MockProviderError
-from .faults import ENDPOINTS, Fault
-from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, Field, check_fields
+from .bundled import find_scenario, not_found_message
+from .faults.fault import ENDPOINTS, FAULT_OPTIONS, Fault, fault_problems
+from .faults.options import Option, Problem, type_problems
+from .faults.quirks import QUIRK_OPTIONS, quirk_problems
+from .protocol.errors import MockProviderError
 from .provider import MockProvider
-from .quirks import validate_quirks
+from .state.clock import Clock
+from .state.records import CLIENT_OPTIONS, RegisteredClient, client_problems
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario"]
+__all__ = ["Scenario", "ScenarioError", "ScenarioNotFound", "load_scenario"]
 
-PROVIDER_FIELDS: dict[str, Field] = {
-    "issuer": (("string", "null"), False, "the issuer URL (default: the server URL)"),
-    "token_format": (("string",), False, "opaque or jwt"),
-    "expires_in": (("integer",), False, "default token lifetime in seconds"),
-    "realm": (("string",), False, "the realm of WWW-Authenticate challenges"),
-}
-TOP_FIELDS: dict[str, Field] = {
-    "description": (("string",), False, "what the scenario reproduces"),
-    "provider": (("object",), False, "provider settings"),
-    "clients": (("array",), False, "clients to register"),
-    "quirks": (("object",), False, "provider-wide token-response quirks"),
-    "client_quirks": (("object",), False, "quirks per client_id"),
-    "faults": (("array",), False, "the fault script, in order"),
-}
+
+def _options(*rows: tuple[str, tuple[str, ...], str]) -> dict[str, Option]:
+    return {name: Option(name, types, doc) for name, types, doc in rows}
+
+
+PROVIDER_OPTIONS = _options(
+    ("issuer", ("string", "null"), "the issuer URL (default: the server URL)"),
+    ("token_format", ("string",), "opaque or jwt"),
+    ("expires_in", ("integer",), "default token lifetime in seconds"),
+    ("realm", ("string",), "the realm of WWW-Authenticate challenges"),
+)
+TOP_OPTIONS = _options(
+    ("description", ("string",), "what the scenario reproduces"),
+    ("provider", ("object",), "provider settings"),
+    ("clients", ("array",), "clients to register"),
+    ("quirks", ("object",), "provider-wide token-response quirks"),
+    ("client_quirks", ("object",), "quirks per client_id"),
+    ("faults", ("array",), "the fault script, in order"),
+)
 
 
 class ScenarioError(MockProviderError):
@@ -81,21 +91,31 @@ class Scenario:
         for client_id, quirks in self.data.get("client_quirks", {}).items():
             provider.set_quirks(client_id=client_id, **quirks)
         for fault in self.data.get("faults", []):
-            provider.faults.add(Fault(**fault))
+            provider.faults.add(Fault(**fault))  # checked by load_scenario
+
+
+class ScenarioNotFound(ScenarioError):
+    """Neither a file nor a bundled scenario has the given name; the one problem says what
+    was looked for and lists the bundled names."""
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
+    """Read and validate a scenario: a file (``.yaml``, ``.yml`` or ``.json``), or the name
+    of one bundled with the package (``"flaky-token-endpoint"``); an existing file wins.
 
     Raises:
+        ScenarioNotFound: when ``path`` is neither an existing file nor a bundled name.
         ScenarioError: listing every problem as ``FILE:LINE: key 'path': message``.
     """
-    name = str(path)
+    source = find_scenario(path)
+    if source is None:
+        raise ScenarioNotFound([not_found_message(path)])
+    name = source.name
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = source.read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{name}:1: cannot read the scenario file: {exc}"]) from None
-    if name.endswith(".json"):
+    if source.suffix == ".json":
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
@@ -143,7 +163,7 @@ def _parent(key: str) -> str:
     return key.rsplit(".", 1)[0] if "." in key else key.rsplit("[", 1)[0]
 
 
-def _prefixed(prefix: str, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _prefixed(prefix: str, problems: list[Problem]) -> list[Problem]:
     return [(f"{prefix}.{key}" if key else prefix, message) for key, message in problems]
 
 
@@ -152,52 +172,47 @@ def _items(data: Mapping[str, Any], key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _check(data: Any) -> list[tuple[str, str]]:
-    problems = check_fields(data, TOP_FIELDS, what="scenario")
+def _check(data: Any) -> list[Problem]:
+    problems = type_problems(data, TOP_OPTIONS, what="scenario")
     if not isinstance(data, Mapping):
         return problems
     settings = data.get("provider")
     if isinstance(settings, Mapping):
-        problems += _prefixed("provider", check_fields(settings, PROVIDER_FIELDS, what="provider"))
+        problems += _prefixed(
+            "provider", type_problems(settings, PROVIDER_OPTIONS, what="provider")
+        )
         if settings.get("token_format", "opaque") not in ("opaque", "jwt"):
             problems.append(("provider.token_format", "expected opaque or jwt"))
-    seen: set[str] = set()
-    for index, client in enumerate(_items(data, "clients")):
-        where = f"clients[{index}]"
-        problems += _prefixed(where, check_fields(client, CLIENT_FIELDS, what="client"))
-        client_id = client.get("client_id") if isinstance(client, Mapping) else None
-        if isinstance(client_id, str):
-            if client_id in seen:
-                problems.append((f"{where}.client_id", f"client {client_id} is listed twice"))
-            seen.add(client_id)
-    quirk_fields = {k: v for k, v in QUIRK_FIELDS.items() if k != "client_id"}
+    problems += _check_clients(_items(data, "clients"))
     quirk_sets = [("quirks", data.get("quirks"))]
     if isinstance(data.get("client_quirks"), Mapping):
         quirk_sets += [(f"client_quirks.{k}", v) for k, v in data["client_quirks"].items()]
     for where, quirks in quirk_sets:
         if quirks is None:
             continue
-        found = check_fields(quirks, quirk_fields, what="quirk")
-        problems += _prefixed(where, found)
-        if not found:
-            for key, value in quirks.items():
-                try:
-                    validate_quirks({key: value})
-                except (TypeError, ValueError) as exc:
-                    problems.append((f"{where}.{key}", str(exc).split(": ", 1)[-1]))
+        found = type_problems(quirks, QUIRK_OPTIONS, what="quirk")
+        problems += _prefixed(where, found or quirk_problems(quirks))
     for index, fault in enumerate(_items(data, "faults")):
         where = f"faults[{index}]"
-        found = check_fields(fault, FAULT_FIELDS, what="fault")
+        found = type_problems(fault, FAULT_OPTIONS, what="fault")
+        if not found and fault["endpoint"] not in ENDPOINTS:
+            found = [("endpoint", f"expected one of {', '.join(ENDPOINTS)}")]
+        problems += _prefixed(where, found or fault_problems(fault))
+    return problems
+
+
+def _check_clients(clients: list[Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, client in enumerate(clients):
+        where = f"clients[{index}]"
+        found = type_problems(client, CLIENT_OPTIONS, what="client")
+        if not found:
+            found = client_problems(RegisteredClient(**client))
         problems += _prefixed(where, found)
-        if found:
-            continue
-        if fault["endpoint"] not in ENDPOINTS:
-            problems.append((f"{where}.endpoint", f"expected one of {', '.join(ENDPOINTS)}"))
-            continue
-        try:
-            Fault(**fault)
-        except (TypeError, ValueError) as exc:
-            for part in str(exc).removeprefix("invalid fault: ").split("; "):
-                key = re.split(r"[ =]", part, maxsplit=1)[0]
-                problems.append((f"{where}.{key}" if key in fault else where, part))
+        client_id = client.get("client_id") if isinstance(client, Mapping) else None
+        if isinstance(client_id, str):
+            if client_id in seen:
+                problems.append((f"{where}.client_id", f"client {client_id} is listed twice"))
+            seen.add(client_id)
     return problems

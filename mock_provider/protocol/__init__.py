@@ -1,29 +1,31 @@
-"""The pure protocol names pytest_oauthcc may use (contract shim; relayer-mp owns the real one).
+"""The mock provider's pure protocol rules: HTTP model, errors, one module per RFC.
 
-Layering: imports only the provider's pure modules (http, errors, recording, rfc6749) and the
-standard library; never httpx, werkzeug or the provider's state.
+Layering: modules here import only the standard library and each other (never state,
+faults, endpoints, app, control or transport, nor httpx/werkzeug), so the reference
+client can use them cheaply.
 """
 
 from __future__ import annotations
 
-from mock_provider.errors import BearerError, MockProviderError, OAuthError
-from mock_provider.http import Request, Response
-from mock_provider.recording import fingerprint, redact_form, redact_headers, redact_query
-from mock_provider.rfc6749 import BASIC as CLIENT_SECRET_BASIC
-from mock_provider.rfc6749 import POST as CLIENT_SECRET_POST
-
-from ._loopback import is_loopback
-from ._schema import validate_schema
+from .errors import BearerError, InvalidClientError, MockProviderError, OAuthError
+from .http import Headers, Request, Response, Served
+from .loopback import is_loopback
+from .redaction import fingerprint, redact_form, redact_headers, redact_query
+from .rfc6749 import AUTH_METHODS, CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
+from .schema import validate_schema
 
 __all__ = [
     "AUTH_METHODS",
     "CLIENT_SECRET_BASIC",
     "CLIENT_SECRET_POST",
     "BearerError",
+    "Headers",
+    "InvalidClientError",
     "MockProviderError",
     "OAuthError",
     "Request",
     "Response",
+    "Served",
     "fingerprint",
     "is_loopback",
     "redact_form",
@@ -31,6 +33,3 @@ __all__ = [
     "redact_query",
     "validate_schema",
 ]
-
-# RFC 8414 §2 token_endpoint_auth_methods_supported names, in the provider's order.
-AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)

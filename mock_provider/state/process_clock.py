@@ -18,8 +18,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from mock_provider.clock import ManualClock
-from mock_provider.errors import MockProviderError
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.state.clock import ManualClock
 
 __all__ = ["ProcessClock", "ProcessClockError"]
 

@@ -25,7 +25,7 @@ import aiohttp
 import h11
 from aiohttp.client_proto import ResponseHandler
 
-from mock_provider.http import Headers, Request, Response
+from mock_provider.protocol.http import Headers, Request, Response
 
 from . import routing
 from .fault_wait import async_wait_out
@@ -94,7 +94,6 @@ class InProcessTransport(asyncio.Transport):
             body=body,
             scheme=self._scheme,
             host=self._host,
-            remote_addr="127.0.0.1",
         )
 
     # -- what the target answers ------------------------------------------------------------

@@ -4,7 +4,7 @@ httpx2 is the maintained fork of httpx 0.28.1 (same API, its own classes: an ``h
 transport or auth is refused by an ``httpx2`` client), so it needs transports of its own and a
 hook of its own. The hook replaces the two network entry points of httpx2's default
 transports, ``HTTPTransport.handle_request`` and ``AsyncHTTPTransport.handle_async_request``,
-as :mod:`pytest_oauthcc._intercept` does for httpx: clients a library builds itself are
+as :mod:`.httpx_hook` does for httpx: clients a library builds itself are
 answered for registered origins; explicit transports (``httpx2.MockTransport``, ASGI, WSGI)
 and every other origin are left alone.
 """
@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import httpx2
 
-from mock_provider.http import Headers, Request, Response
+from mock_provider.protocol.http import Headers, Request, Response
 
 from . import routing
 from .fault_wait import Outcome, async_wait_out, wait_out
@@ -36,7 +36,6 @@ def to_provider_request(request: httpx2.Request, body: bytes) -> Request:
         body=body,
         scheme=url.scheme,
         host=url.host,
-        remote_addr="127.0.0.1",
     )
 
 

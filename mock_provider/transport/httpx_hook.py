@@ -1,9 +1,12 @@
-"""The routing table's hook for httpx: the same two entry points as
-:mod:`pytest_oauthcc._intercept`, answered for every origin in :mod:`.routing`.
+"""The routing table's hook for httpx: answers registered origins from httpx's own default
+transports, so clients a library builds itself are reached.
 
-It lets one registration answer httpx beside httpx2, requests and aiohttp. The request and
-response translations are httpx's existing ones; the fault's delay and drop go through
-:mod:`.fault_wait`, like the other stacks.
+It replaces the two network entry points, ``HTTPTransport.handle_request`` and
+``AsyncHTTPTransport.handle_async_request``, for as long as something is registered: a
+request for a registered origin is answered by the in-process transports of
+:mod:`.inprocess` (async clients get the async one, so a delay never blocks the loop); every
+other request, and every explicit transport (``httpx.MockTransport``, respx, ASGI, WSGI),
+is left alone.
 """
 
 from __future__ import annotations
@@ -13,29 +16,10 @@ from typing import Any
 
 import httpx
 
-from mock_provider.transports import to_httpx_response, to_provider_request
-
 from . import routing
-from .fault_wait import Outcome, async_wait_out, wait_out
+from .inprocess import AsyncProviderTransport, ProviderTransport
 
 __all__ = ["install"]
-
-
-def _read_timeout(request: httpx.Request) -> float | None:
-    timeout = request.extensions.get("timeout", {}).get("read")
-    return float(timeout) if timeout is not None else None
-
-
-def _raise_for(outcome: Outcome, request: httpx.Request) -> None:
-    # What httpx's network transports raise: ReadTimeout, and ReadError for a reset socket.
-    if outcome == "timeout":
-        raise httpx.ReadTimeout(
-            "timed out waiting for the mock provider (scripted delay)", request=request
-        )
-    if outcome == "drop":
-        raise httpx.ReadError(
-            "[Errno 104] Connection reset by peer (scripted drop)", request=request
-        )
 
 
 def _target(request: httpx.Request) -> routing.Target | None:
@@ -44,7 +28,11 @@ def _target(request: httpx.Request) -> routing.Target | None:
 
 
 def install() -> Callable[[], None]:
-    """Answer registered origins from httpx's default transports; return the undo."""
+    """Answer registered origins from httpx's default transports; return the undo.
+
+    The undo restores httpx's own methods unless something patched them after this hook
+    (then the hook stays, passing everything through once nothing is registered).
+    """
     network_sync: Any = httpx.HTTPTransport.handle_request
     network_async: Any = httpx.AsyncHTTPTransport.handle_async_request
 
@@ -52,9 +40,7 @@ def install() -> Callable[[], None]:
         target = _target(request)
         if target is None:
             return network_sync(self, request)  # type: ignore[no-any-return]
-        response = target.handle(to_provider_request(request, request.read()))
-        _raise_for(wait_out(response, _read_timeout(request)), request)
-        return to_httpx_response(response, request)
+        return ProviderTransport(target).handle_request(request)
 
     async def handle_async_request(
         self: httpx.AsyncHTTPTransport, request: httpx.Request
@@ -62,9 +48,7 @@ def install() -> Callable[[], None]:
         target = _target(request)
         if target is None:
             return await network_async(self, request)  # type: ignore[no-any-return]
-        response = target.handle(to_provider_request(request, await request.aread()))
-        _raise_for(await async_wait_out(response, _read_timeout(request)), request)
-        return to_httpx_response(response, request)
+        return await AsyncProviderTransport(target).handle_async_request(request)
 
     httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
     httpx.AsyncHTTPTransport.handle_async_request = handle_async_request  # type: ignore[method-assign]

@@ -31,7 +31,7 @@ from urllib3 import HTTPHeaderDict, HTTPResponse
 from urllib3.exceptions import ProtocolError
 from urllib3.util import Timeout
 
-from mock_provider.http import Headers, Request, Response
+from mock_provider.protocol.http import Headers, Request, Response
 
 from . import routing
 from .fault_wait import wait_out
@@ -50,7 +50,6 @@ def to_provider_request(request: requests.PreparedRequest) -> Request:
         body=_body_bytes(request.body),
         scheme=parts.scheme,
         host=parts.hostname or "",
-        remote_addr="127.0.0.1",
     )
 
 

@@ -18,10 +18,9 @@ import importlib
 import sys
 import threading
 from collections.abc import Callable
-from typing import Protocol
 from urllib.parse import urlsplit
 
-from mock_provider.http import Request, Response
+from mock_provider.protocol.http import Served
 
 from . import post_import
 
@@ -39,10 +38,8 @@ STACKS: dict[str, tuple[str, str]] = {
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class Target(Protocol):
-    """What answers a registered origin: the provider (or anything serving like it)."""
-
-    def handle(self, request: Request) -> Response: ...
+# What answers a registered origin: the provider, or anything served like it.
+Target = Served
 
 
 _lock = threading.RLock()

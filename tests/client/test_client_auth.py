@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from mock_provider.rfc6749 import decode_basic
+from mock_provider.protocol.rfc6749 import decode_basic
 from pytest_oauthcc import ClientConfigurationError, ClientCredentials
 
 from .conftest import CLIENT_ID, SECRET, World

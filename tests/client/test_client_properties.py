@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_provider import ManualClock, MockProvider
-from mock_provider.rfc6749 import decode_basic
+from mock_provider.protocol.rfc6749 import decode_basic
 from pytest_oauthcc import ClientCredentials, RetryPolicy
 from pytest_oauthcc.client.token_request import basic_authorization
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mock_provider.recording import fingerprint
+from mock_provider import fingerprint
 from pytest_oauthcc import ClientConfigurationError, RevocationError
 
 from .conftest import World

@@ -56,6 +56,13 @@ def test_rfc6749_2_3_1_client_secret_post(http: httpx.Client) -> None:
     assert response.json()["scope"] == "read"
 
 
+def issued_to(provider: MockProvider, response: httpx.Response) -> str:
+    """The client the answered token was issued to: which client was authenticated."""
+    record = provider.active_token(response.json()["access_token"])
+    assert record is not None
+    return record.client_id
+
+
 SPECIAL_ID = "id: %+/ é"
 SPECIAL_SECRET = "s:e%c+r/e t é"
 
@@ -70,6 +77,7 @@ def test_rfc6749_2_3_1_basic_credentials_are_form_urlencoded_then_decoded(
     )
     assert response.status_code == 200
     assert provider.token_requests[-1].client_id == SPECIAL_ID
+    assert issued_to(provider, response) == SPECIAL_ID
 
 
 def test_rfc6749_2_3_1_basic_credentials_not_form_urlencoded_are_refused(
@@ -92,6 +100,8 @@ def test_rfc6749_2_3_1_raw_basic_accepted_when_configured() -> None:
             provider.token_url, data=GRANT, headers={"Authorization": f"Basic {raw}"}
         )
     assert response.status_code == 200
+    assert provider.token_requests[-1].client_id == "plus+client"
+    assert issued_to(provider, response) == "plus+client"
 
 
 def test_rfc6749_2_3_1_post_credentials_with_special_characters(
@@ -103,20 +113,28 @@ def test_rfc6749_2_3_1_post_credentials_with_special_characters(
         data={**GRANT, "client_id": SPECIAL_ID, "client_secret": SPECIAL_SECRET},
     )
     assert response.status_code == 200
+    assert provider.token_requests[-1].client_id == SPECIAL_ID
+    assert provider.token_requests[-1].auth_method == "client_secret_post"
+    assert issued_to(provider, response) == SPECIAL_ID
 
 
-def test_rfc6749_2_3_1_basic_scheme_is_case_insensitive(http: httpx.Client) -> None:
+def test_rfc6749_2_3_1_basic_scheme_is_case_insensitive(
+    http: httpx.Client, provider: MockProvider
+) -> None:
     value = basic().replace("Basic", "bAsIc")
-    assert (
-        http.post("/oauth/token", data=GRANT, headers={"Authorization": value}).status_code == 200
-    )
+    response = http.post("/oauth/token", data=GRANT, headers={"Authorization": value})
+    assert response.status_code == 200
+    assert issued_to(provider, response) == CLIENT_ID
 
 
-def test_rfc6749_2_3_1_body_client_id_matching_basic_is_accepted(http: httpx.Client) -> None:
+def test_rfc6749_2_3_1_body_client_id_matching_basic_is_accepted(
+    http: httpx.Client, provider: MockProvider
+) -> None:
     response = http.post(
         "/oauth/token", data={**GRANT, "client_id": CLIENT_ID}, headers={"Authorization": basic()}
     )
     assert response.status_code == 200
+    assert issued_to(provider, response) == CLIENT_ID
 
 
 def test_rfc6749_3_1_empty_parameters_are_treated_as_omitted(

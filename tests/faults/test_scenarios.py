@@ -12,7 +12,7 @@ from mock_provider.scenario import ScenarioError, load_scenario
 
 from .conftest import NOW
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "mock_provider" / "scenarios"
 SHIPPED = sorted(p for p in SCENARIOS.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
 TOKEN = {"grant_type": "client_credentials"}
 DEMO = ("demo-client", "demo-secret")

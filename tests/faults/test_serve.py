@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_provider import cli
-from mock_provider.server import ProviderServer
+from mock_provider import ProviderServer
+from mock_provider.cli import command as cli
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "mock_provider" / "scenarios"
 TOKEN = {"grant_type": "client_credentials"}
 DEMO = ("demo-client", "demo-secret")
 
@@ -48,7 +48,7 @@ def running(*argv: str) -> Iterator[tuple[ProviderServer, io.StringIO]]:
         yield servers[0], out
     finally:
         if servers:
-            servers[0].provider.clear_faults()
+            servers[0].target.clear_faults()  # type: ignore[attr-defined]
         stop.set()
         thread.join(10)
     assert not thread.is_alive()

@@ -18,7 +18,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mock_provider import ManualClock, MockProvider
-from mock_provider.http import Headers, Request, Response
+from mock_provider.protocol.http import Headers, Request, Response
 from pytest_oauthcc.strategies import FaultPlan, fault_plans, scope_sets
 
 SECRET = "s3cr:t %+/ é-fuzz-secret-value"

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
 )
 
 from mock_provider import ManualClock, MockProvider
-from mock_provider.http import Headers, Request, Response
+from mock_provider.protocol.http import Headers, Request, Response
 
 START = 1_800_000_000.0
 LIFETIME = 3600

@@ -16,8 +16,7 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis.errors import InvalidArgument
 
-from mock_provider import ManualClock, MockProvider
-from mock_provider.quirks import QUIRK_NAMES
+from mock_provider import QUIRK_NAMES, ManualClock, MockProvider
 from pytest_oauthcc import strategies
 from pytest_oauthcc.connection.config.model import load_config
 from pytest_oauthcc.connection.config.schema import STEP_OF_KEY

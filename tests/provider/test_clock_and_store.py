@@ -97,14 +97,15 @@ def test_many_live_tokens_do_not_rescan_the_store_on_every_issue(
     provider = MockProvider(clock=ManualClock(0), expires_in=10_000)
     provider.add_client("c", "s")
     scans = 0
-    purge = provider._purge
+    store = provider.core.token_store
+    purge = store._purge
 
     def counting_purge(now: float) -> None:
         nonlocal scans
         scans += 1
         purge(now)
 
-    monkeypatch.setattr(provider, "_purge", counting_purge)
+    monkeypatch.setattr(store, "_purge", counting_purge)
     for _ in range(6000):
         provider.issue_token("c")
     # Without a clock move, a purge runs only when the store doubles: 2049 and 4098.

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from mock_provider import ManualClock, MockProvider, OAuthError
-from mock_provider.http import Headers
-from mock_provider.rfc6749 import presented_credentials
+from mock_provider.protocol.http import Headers
+from mock_provider.protocol.rfc6749 import presented_credentials
 
 SECRET = "s3cr3t-Value+with/odd chars é"
 WRONG = "wr0ng-Secret-attempt-98765"

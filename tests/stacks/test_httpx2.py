@@ -13,7 +13,7 @@ import respx
 from mock_provider import MockProvider
 from mock_provider.transport.httpx2 import AsyncProviderTransport, ProviderTransport
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, TOKEN_FORM, clear_until_released
+from .conftest import CLIENT_ID, CLIENT_SECRET, TOKEN_FORM, clear_once_fired
 
 pytestmark = pytest.mark.anyio
 
@@ -100,7 +100,7 @@ def test_sync_delay_cut_short_by_clear(provider: MockProvider) -> None:
 
     worker = threading.Thread(target=send)
     worker.start()
-    clear_until_released(provider, fault, worker)
+    clear_once_fired(provider, fault, worker)
     assert answers == [200]
 
 

@@ -15,7 +15,7 @@ from requests.adapters import BaseAdapter
 from mock_provider import MockProvider
 from mock_provider.transport.requests import ProviderAdapter
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, TOKEN_FORM, clear_until_released
+from .conftest import CLIENT_ID, CLIENT_SECRET, TOKEN_FORM, clear_once_fired
 
 
 def _token(
@@ -96,7 +96,7 @@ def test_a_delay_is_cut_short_when_faults_are_cleared(provider: MockProvider) ->
     answers: list[int] = []
     worker = threading.Thread(target=lambda: answers.append(_token(provider).status_code))
     worker.start()
-    clear_until_released(provider, fault, worker)
+    clear_once_fired(provider, fault, worker)
     assert answers == [200]
 
 

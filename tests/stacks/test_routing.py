@@ -122,7 +122,8 @@ def test_registering_imports_no_stack_the_process_did_not_import() -> None:
         "print(sorted(m for m in ('requests', 'aiohttp', 'httpx2') if m in sys.modules), "
         "routing.hooked_stacks())"
     )
-    assert _in_a_fresh_process(code) == "[] ()"
+    # httpx is imported by mock_provider itself (its httpx transports), so it is hooked.
+    assert _in_a_fresh_process(code) == "[] ('httpx',)"
 
 
 def test_a_stack_first_imported_during_a_test_is_hooked_before_its_first_request() -> None:
@@ -138,7 +139,7 @@ def test_a_stack_first_imported_during_a_test_is_hooked_before_its_first_request
         "requests.Session.get_adapter.__qualname__)"
     )
     assert _in_a_fresh_process(code).splitlines() == [
-        "() ('requests',) 200 SourceFileLoader",
+        "('httpx',) ('httpx', 'requests') 200 SourceFileLoader",
         "() Session.get_adapter",
     ]
 

@@ -1,21 +1,23 @@
 """In-process ways for httpx to reach a provider: sync and async transports, and respx.
 
-These call :func:`mock_provider.app.handle` directly with the provider's own request model,
-with no WSGI round trip, so an in-process token costs little more than httpx itself.
+These hand the provider's own request model straight to the served object's ``handle``,
+with no WSGI round trip, so an in-process token costs little more than httpx itself. A
+scripted delay is waited out on the answering provider's fault queue
+(:meth:`~mock_provider.faults.queue.FaultResponse.wait` / ``wait_async``), as on a socket.
+
+Layering: imports ``protocol`` and ``faults.queue`` only; serves any
+:class:`~mock_provider.protocol.http.Served`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from .faults import FaultResponse
-from .http import Headers, Request, Response
-
-if TYPE_CHECKING:
-    from .provider import MockProvider
+from mock_provider.faults.queue import FaultResponse
+from mock_provider.protocol.http import Headers, Request, Response, Served
 
 __all__ = ["AsyncProviderTransport", "ProviderTransport", "respx_router"]
 
@@ -31,7 +33,6 @@ def to_provider_request(request: httpx.Request, body: bytes) -> Request:
         body=body,
         scheme=url.scheme,
         host=url.host,
-        remote_addr="127.0.0.1",
     )
 
 
@@ -54,8 +55,8 @@ def _fault_error(response: FaultResponse, request: httpx.Request, waited: bool) 
         )
 
 
-def fault_effects(provider: MockProvider, response: Response, request: httpx.Request) -> None:
-    """Carry out a fault's delay (sleeping this thread) and drop for a sync transport.
+def fault_effects(response: Response, request: httpx.Request) -> None:
+    """Carry out a fault's delay (blocking this thread) and drop for a sync transport.
 
     Raises:
         httpx.ReadTimeout: when the delay is longer than the request's read timeout.
@@ -63,29 +64,18 @@ def fault_effects(provider: MockProvider, response: Response, request: httpx.Req
     """
     if not isinstance(response, FaultResponse):
         return
-    timeout = _read_timeout(request)
-    too_long = timeout is not None and response.delay > timeout
-    provider.faults.sleep(timeout if too_long and timeout is not None else response.delay)
+    seconds, too_long = response.wait_for(_read_timeout(request))
+    response.wait(seconds)
     _fault_error(response, request, too_long)
 
 
-async def async_fault_effects(
-    provider: MockProvider, response: Response, request: httpx.Request
-) -> None:
-    """:func:`fault_effects` for an async transport: sleeps without blocking the loop,
-    cut short when the provider's faults are cleared."""
+async def async_fault_effects(response: Response, request: httpx.Request) -> None:
+    """:func:`fault_effects` for an async transport: waits without blocking the loop,
+    cut short when the answering provider's faults are cleared."""
     if not isinstance(response, FaultResponse):
         return
-    import anyio
-
-    timeout = _read_timeout(request)
-    too_long = timeout is not None and response.delay > timeout
-    remaining = timeout if too_long and timeout is not None else response.delay
-    generation = provider.faults.generation
-    while remaining > 0 and provider.faults.generation == generation:
-        step = min(remaining, 0.05)
-        await anyio.sleep(step)
-        remaining -= step
+    seconds, too_long = response.wait_for(_read_timeout(request))
+    await response.wait_async(seconds)
     _fault_error(response, request, too_long)
 
 
@@ -100,16 +90,16 @@ def to_httpx_response(response: Response, request: httpx.Request) -> httpx.Respo
 
 
 class ProviderTransport(httpx.BaseTransport):
-    """A sync httpx transport answered by a provider in-process."""
+    """A sync httpx transport answered in-process by a provider (any ``Served``)."""
 
-    def __init__(self, provider: MockProvider) -> None:
-        self.provider = provider
+    def __init__(self, target: Served) -> None:
+        self.target = target
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` from the provider."""
         body = request.read()
-        response = self.provider.handle(to_provider_request(request, body))
-        fault_effects(self.provider, response, request)
+        response = self.target.handle(to_provider_request(request, body))
+        fault_effects(response, request)
         return to_httpx_response(response, request)
 
 
@@ -120,19 +110,19 @@ class AsyncProviderTransport(httpx.AsyncBaseTransport):
     without blocking the event loop on I/O (the provider does none).
     """
 
-    def __init__(self, provider: MockProvider) -> None:
-        self.provider = provider
+    def __init__(self, target: Served) -> None:
+        self.target = target
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` from the provider."""
         body = await request.aread()
-        response = self.provider.handle(to_provider_request(request, body))
-        await async_fault_effects(self.provider, response, request)
+        response = self.target.handle(to_provider_request(request, body))
+        await async_fault_effects(response, request)
         return to_httpx_response(response, request)
 
 
-def respx_router(provider: MockProvider, *, assert_all_called: bool = False) -> Any:
-    """A respx router sending every request for the provider's scheme+host to it.
+def respx_router(target: Served, url: str, *, assert_all_called: bool = False) -> Any:
+    """A respx router sending every request for ``url``'s scheme and host to ``target``.
 
     Requests to other hosts are not mocked and raise respx's ``AllMockedAssertionError``,
     so a test never reaches the network by accident.
@@ -140,18 +130,18 @@ def respx_router(provider: MockProvider, *, assert_all_called: bool = False) -> 
     import respx
 
     router = respx.mock(assert_all_called=assert_all_called, assert_all_mocked=True)
-    route_provider(router, provider)
+    route_provider(router, target, url)
     return router
 
 
-def route_provider(router: Any, provider: MockProvider) -> Any:
-    """Add a route to a respx ``router`` answering the provider's host in-process."""
-    parts = urlsplit(provider.url)
+def route_provider(router: Any, target: Served, url: str) -> Any:
+    """Add a route to a respx ``router`` answering ``url``'s scheme and host in-process."""
+    parts = urlsplit(url)
 
     def side_effect(request: httpx.Request) -> httpx.Response:
         body = request.read()
-        response = provider.handle(to_provider_request(request, body))
-        fault_effects(provider, response, request)  # respx calls this synchronously
+        response = target.handle(to_provider_request(request, body))
+        fault_effects(response, request)  # respx calls this synchronously
         return to_httpx_response(response, request)
 
     lookups: dict[str, Any] = {"scheme": parts.scheme, "host": parts.hostname}

@@ -4,45 +4,28 @@ For a provider running as its own process (``oauthcc serve``, a container, a tes
 another language): register clients, queue faults, set quirks, move the clock, revoke
 tokens, read the request log, reset. Off unless enabled; when the provider listens beyond
 loopback it needs a bearer control token. Described by ``GET /_mock/openapi.json``; the
-operations themselves are in :mod:`mock_provider.control_routes`.
+operations themselves are in :mod:`.routes`.
+
+Layering: imports ``protocol``, ``state`` and ``control.routes``; types against
+:class:`~mock_provider.state.core.ProviderCore`.
 """
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from .control_routes import REQUEST_FILTERS, ROUTES, ControlError
-from .faults import CONTROL_PREFIX
-from .http import Request, Response
-from .snapshot import ProviderState
+from mock_provider.protocol.http import Request, Response
+from mock_provider.state.core import ProviderCore
 
-if TYPE_CHECKING:
-    from .provider import MockProvider
+from .openapi import CONTROL_PREFIX
+from .routes import ROUTES, ControlError
 
-__all__ = ["REQUEST_FILTERS", "ControlError", "ControlSettings", "handle_control"]
+__all__ = ["handle_control"]
 
 
-@dataclass
-class ControlSettings:
-    """Whether control requests need a token, and the state ``POST /_mock/reset`` restores.
-
-    The token never appears in ``repr``.
-    """
-
-    token: str | None = field(default=None, repr=False)
-    initial: ProviderState | None = None
-
-    @classmethod
-    def capture(cls, provider: MockProvider, *, token: str | None) -> ControlSettings:
-        """Settings whose reset state is ``provider``'s state right now."""
-        return cls(token=token, initial=ProviderState.capture(provider))
-
-
-def handle_control(provider: MockProvider, request: Request) -> Response:
+def handle_control(core: ProviderCore, request: Request) -> Response:
     """Answer one request under ``/_mock/`` (the caller checked the prefix)."""
-    settings = provider.control
+    settings = core.control
     try:
         if settings is not None and settings.token is not None:
             _authorize(request, settings.token)
@@ -66,7 +49,7 @@ def handle_control(provider: MockProvider, request: Request) -> Response:
                 f"{request.method} is not allowed on {request.path[:120]}; use {allowed}",
                 Allow=allowed,
             )
-        status, payload = handler(provider, request, rest)
+        status, payload = handler(core, request, rest)
     except ControlError as exc:
         return Response.json(exc.status, {"error": exc.error, "message": exc.message}, exc.headers)
     return Response.json(status, payload, {"Cache-Control": "no-store"})

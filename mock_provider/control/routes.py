@@ -2,29 +2,34 @@
 
 Each handler takes the provider, the request and the rest of the path, and returns a status
 and a JSON-ready payload; a refusal is a :class:`ControlError`. Dispatch, authorization and
-rendering live in :mod:`mock_provider.control`.
+rendering live in :mod:`.dispatch`; the OpenAPI document in :mod:`.openapi`.
+
+Layering: imports ``protocol``, ``faults``, ``state`` and ``control.openapi``; types against
+:class:`~mock_provider.state.core.ProviderCore`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
-from .errors import MockProviderError
-from .faults import CONTROL_PREFIX, Fault
-from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, check_fields
-from .http import Request
-from .recording import select
+from mock_provider.faults.fault import FAULT_OPTIONS, Fault, fault_problems
+from mock_provider.faults.options import Option, Problem, type_problems
+from mock_provider.faults.scripting import check_fault_endpoint
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.http import Request
+from mock_provider.state.core import ProviderCore
+from mock_provider.state.log import CONTROL_FILTERS, select
+from mock_provider.state.records import CLIENT_OPTIONS, RegisteredClient
 
-if TYPE_CHECKING:
-    from .provider import MockProvider, RegisteredClient
+from .openapi import CONTROL_PREFIX, QUIRK_REQUEST, openapi_document
 
-__all__ = ["REQUEST_FILTERS", "ROUTES", "ControlError", "client_json"]
+__all__ = ["ROUTES", "ControlError", "client_json"]
 
-# Query filters of GET /_mock/requests (a raw token is never sent over the control API).
-REQUEST_FILTERS = ("endpoint", "client_id", "scope", "status", "method", "auth_method", "error")
+_ADVANCE = {"advance": Option("advance", ("number",), "seconds to move", required=True)}
+_TOKEN = {"token": Option("token", ("string",), "the token", required=True)}
 
 
 class ControlError(Exception):
@@ -46,47 +51,50 @@ def _json_body(request: Request, *, default: Any = None) -> Any:
         raise ControlError(400, "invalid_request", f"the body is not valid JSON: {exc}") from None
 
 
-def _refuse(problems: list[tuple[str, str]], *, where: str = "") -> None:
+def _refuse(problems: list[Problem], *, where: str = "") -> None:
     if problems:
         message = "; ".join(f"{where}{key}: {msg}" if key else msg for key, msg in problems)
         raise ControlError(400, "invalid_request", message)
 
 
-Handler = Callable[["MockProvider", Request, str], tuple[int, Any]]
+Handler = Callable[[ProviderCore, Request, str], tuple[int, Any]]
 
 
 # -- faults -------------------------------------------------------------------------------
 
 
-def _add_faults(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _add_faults(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     data = _json_body(request)
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items):
         _refuse(
-            check_fields(item, FAULT_FIELDS, what="fault"),
+            type_problems(item, FAULT_OPTIONS, what="fault"),
             where=f"[{index}] " if isinstance(data, list) else "",
         )
-    try:
-        for item in items:
-            provider.check_fault_endpoint(item["endpoint"])
-        faults = [Fault(**item) for item in items]
-    except (TypeError, ValueError) as exc:
-        raise ControlError(400, "invalid_request", str(exc)) from None
-    for fault in faults:
-        provider.faults.add(fault)
+    served = core.fault_endpoints()
+    for item in items:
+        try:
+            check_fault_endpoint(item["endpoint"], served)
+        except ValueError as exc:
+            raise ControlError(400, "invalid_request", str(exc)) from None
+        problems = fault_problems(item)
+        if problems:
+            message = "invalid fault: " + "; ".join(m for _, m in problems)
+            raise ControlError(400, "invalid_request", message)
+    faults = [core.scripting.faults.add(Fault(**item)) for item in items]
     return 201, {"faults": [f.to_json() for f in faults]}
 
 
-def _list_faults(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _list_faults(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     return 200, {
-        "pending": [f.to_json() for f in provider.faults.pending],
-        "unfired": [f.to_json() for f in provider.faults.unfired()],
+        "pending": [f.to_json() for f in core.scripting.faults.pending],
+        "unfired": [f.to_json() for f in core.scripting.faults.unfired()],
     }
 
 
-def _clear_faults(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    cleared = len(provider.faults.pending)
-    provider.clear_faults()
+def _clear_faults(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    cleared = len(core.scripting.faults)
+    core.scripting.faults.clear()
     return 200, {"cleared": cleared}
 
 
@@ -107,22 +115,22 @@ def client_json(client: RegisteredClient) -> dict[str, Any]:
     }
 
 
-def _add_client(provider: MockProvider, request: Request, rest: str) -> tuple[int, Any]:
+def _add_client(core: ProviderCore, request: Request, rest: str) -> tuple[int, Any]:
     if rest:
         raise ControlError(405, "method_not_allowed", "POST clients to /_mock/clients")
     data = _json_body(request)
-    _refuse(check_fields(data, CLIENT_FIELDS, what="client"))
+    _refuse(type_problems(data, CLIENT_OPTIONS, what="client"))
     options = dict(data)
     client_id, secret = options.pop("client_id"), options.pop("client_secret")
     try:
-        client = provider.add_client(client_id, secret, **options)
+        client = core.registry.add_client(client_id, secret, **options)
     except (TypeError, ValueError) as exc:
         raise ControlError(400, "invalid_request", str(exc)) from None
     return 201, client_json(client)
 
 
-def _list_clients(provider: MockProvider, request: Request, rest: str) -> tuple[int, Any]:
-    clients = provider.clients
+def _list_clients(core: ProviderCore, request: Request, rest: str) -> tuple[int, Any]:
+    clients = core.registry.clients
     if rest:
         if rest not in clients:
             raise ControlError(404, "not_found", f"no client registered as {rest[:80]!r}")
@@ -130,13 +138,13 @@ def _list_clients(provider: MockProvider, request: Request, rest: str) -> tuple[
     return 200, {"clients": [client_json(c) for c in clients.values()]}
 
 
-def _remove_client(provider: MockProvider, request: Request, rest: str) -> tuple[int, Any]:
+def _remove_client(core: ProviderCore, request: Request, rest: str) -> tuple[int, Any]:
     if not rest:
         raise ControlError(405, "method_not_allowed", "DELETE /_mock/clients/<client_id>")
     try:
-        provider.remove_client(rest)
+        core.remove_client(rest)
     except KeyError:
-        registered = ", ".join(sorted(provider.clients)) or "(none)"
+        registered = ", ".join(sorted(core.registry.clients)) or "(none)"
         raise ControlError(
             404, "not_found", f"no client registered as {rest[:80]!r}; registered: {registered}"
         ) from None
@@ -146,104 +154,101 @@ def _remove_client(provider: MockProvider, request: Request, rest: str) -> tuple
 # -- quirks, clock, tokens, requests, reset -----------------------------------------------
 
 
-def _set_quirks(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _set_quirks(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     data = _json_body(request)
-    _refuse(check_fields(data, QUIRK_FIELDS, what="quirk"))
+    _refuse(type_problems(data, QUIRK_REQUEST, what="quirk"))
     options = dict(data)
     client_id = options.pop("client_id", None)
     try:
-        quirks = provider.set_quirks(client_id=client_id, **options)
+        quirks = core.scripting.set_quirks(client_id, **options)
     except (TypeError, ValueError) as exc:
         raise ControlError(400, "invalid_request", str(exc)) from None
     return 200, {"client_id": client_id, "quirks": quirks.active()}
 
 
-def _get_quirks(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _get_quirks(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     return 200, {
-        "quirks": provider.quirks.active(),
-        "clients": {cid: q.active() for cid, q in provider.client_quirks.items()},
+        "quirks": core.scripting.quirks.active(),
+        "clients": {cid: q.active() for cid, q in core.scripting.client_quirks.items()},
     }
 
 
-def _clear_quirks(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    provider.clear_quirks()
+def _clear_quirks(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    core.scripting.clear_quirks()
     return 200, {"quirks": {}}
 
 
-def _advance_clock(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _advance_clock(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     data = _json_body(request)
-    _refuse(check_fields(data, {"advance": (("number",), True, "")}, what="clock"))
-    advance = getattr(provider.clock, "advance", None)
+    _refuse(type_problems(data, _ADVANCE, what="clock"))
+    advance = getattr(core.clock, "advance", None)
     if advance is None:
         raise ControlError(400, "invalid_request", "this provider's clock cannot be moved")
     try:
         advance(data["advance"])
     except ValueError as exc:
         raise ControlError(400, "invalid_request", str(exc)) from None
-    return 200, {"time": provider.clock.time()}
+    return 200, {"time": core.clock.time()}
 
 
-def _get_clock(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    return 200, {"time": provider.clock.time()}
+def _get_clock(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    return 200, {"time": core.clock.time()}
 
 
-def _revoke_all(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    return 200, {"revoked": provider.revoke_all()}
+def _revoke_all(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    return 200, {"revoked": core.token_store.revoke_all()}
 
 
-def _expire(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _expire(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     data = _json_body(request)
-    _refuse(check_fields(data, {"token": (("string",), True, "")}, what="expire"))
-    if provider.find_token(data["token"]) is None:
+    _refuse(type_problems(data, _TOKEN, what="expire"))
+    if core.token_store.find_token(data["token"]) is None:
         raise ControlError(404, "not_found", "no such token was issued by this provider")
-    provider.expire(data["token"])
+    core.token_store.expire(data["token"])
     return 200, {"expired": True}
 
 
-def _rotate_key(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _rotate_key(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     try:
-        provider.rotate_signing_key()
+        core.token_store.rotate_signing_key()
     except MockProviderError as exc:  # the jwt extra may be missing
         raise ControlError(400, "invalid_request", str(exc)) from None
     return 200, {"rotated": True}
 
 
-def _get_requests(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _get_requests(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     filters: dict[str, Any] = dict(parse_qsl(request.query, keep_blank_values=True))
-    unknown = sorted(set(filters) - set(REQUEST_FILTERS))
+    unknown = sorted(set(filters) - set(CONTROL_FILTERS))
     if unknown:
         raise ControlError(
             400,
             "invalid_request",
-            f"unknown filter(s) {', '.join(unknown)}; filters: {', '.join(REQUEST_FILTERS)}",
+            f"unknown filter(s) {', '.join(unknown)}; filters: {', '.join(CONTROL_FILTERS)}",
         )
     if "status" in filters:
         if not filters["status"].isdigit():
             raise ControlError(400, "invalid_request", "status must be a number, e.g. status=503")
         filters["status"] = int(filters["status"])
-    return 200, [r.to_json() for r in select(provider.requests, **filters)]
+    return 200, [r.to_json() for r in select(core.request_log.entries, **filters)]
 
 
-def _clear_requests(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    cleared = len(provider.requests)
-    provider.clear_requests()
+def _clear_requests(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    cleared = core.request_log.clear()
     return 200, {"cleared": cleared}
 
 
-def _reset(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    settings = provider.control
+def _reset(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    settings = core.control
     if settings is not None and settings.initial is not None:
-        settings.initial.restore(provider)
+        core.restore(settings.initial)
     return 200, {"reset": True}
 
 
-def _openapi(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
-    from .openapi import openapi_document
-
-    return 200, openapi_document(provider.url)
+def _openapi(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    return 200, openapi_document(core.settings.url)
 
 
-def _index(provider: MockProvider, request: Request, _: str) -> tuple[int, Any]:
+def _index(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
     return 200, {
         "endpoints": {
             f"{CONTROL_PREFIX}{name}": sorted(handlers) for name, handlers in ROUTES.items()

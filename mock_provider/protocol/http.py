@@ -1,5 +1,8 @@
 """The provider's own minimal HTTP model, shared by every way of reaching it.
 
+Layering: pure; imports only the standard library. Everything else in mock_provider may
+import it.
+
 The in-process httpx transports, the respx route and the WSGI adapter each translate to and
 from these two classes, so the protocol code runs the same way in every mode and the
 in-process path pays for no WSGI environ round trip.
@@ -10,9 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["Headers", "Request", "Response"]
+__all__ = ["Headers", "Request", "Response", "Served"]
 
 
 class Headers:
@@ -52,7 +55,7 @@ class Request:
     """One HTTP request as the provider sees it.
 
     ``path`` is the percent-decoded path; ``query`` the raw query string; ``body`` the raw
-    bytes. ``remote_addr`` is set by the socket server.
+    bytes.
     """
 
     method: str
@@ -62,7 +65,6 @@ class Request:
     body: bytes = b""
     scheme: str = "http"
     host: str = ""
-    remote_addr: str | None = None
 
 
 @dataclass
@@ -95,3 +97,16 @@ class Response:
             if key.lower() == lname:
                 return value
         return None
+
+
+class Served(Protocol):
+    """What a socket server (or an in-process transport) serves: anything that answers a
+    :class:`Request` and learns the URL it is served at (a provider adopts it as issuer)."""
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request."""
+        ...
+
+    def bind_url(self, url: str) -> None:
+        """Called once with the server's URL when it starts."""
+        ...

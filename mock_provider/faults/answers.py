@@ -1,45 +1,45 @@
 """How a fault answers: synthesized errors and malformed bodies, added headers, drops.
 
-Kept apart from :mod:`mock_provider.faults` (what is queued and when it fires) because this
-is about the bytes on the wire: RFC-shaped error bodies and challenges where the fault asks
-for an OAuth error, and deliberately broken bodies where it asks for one.
+Kept apart from :mod:`.fault` (what is queued and when it fires) because this is about the
+bytes on the wire: RFC-shaped error bodies and challenges where the fault asks for an OAuth
+error, and deliberately broken bodies where it asks for one.
+
+Layering: imports ``protocol`` and ``faults.fault`` / ``faults.queue`` only.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import threading
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote_plus
 
-from .errors import BearerError, OAuthError
-from .faults import Fault, FaultQueue, FaultResponse
-from .http import Request, Response
-from .recording import fingerprint
-from .rfc6749 import BASIC, FORM_CONTENT_TYPE, POST, parse_form
+from mock_provider.protocol.errors import BearerError, InvalidClientError, OAuthError
+from mock_provider.protocol.http import Request, Response
 
-if TYPE_CHECKING:
-    from .endpoints import Exchange
+from .fault import Fault
+from .queue import FaultQueue, FaultResponse
 
 __all__ = [
+    "CLIENT_AUTH",
     "apply_fault",
     "fault_answer",
-    "observe_request",
     "presented_client_id",
     "recorded_error",
 ]
 
 
 # Endpoints that authenticate clients (RFC 6749 §2.3) rather than bearer tokens (RFC 6750).
-_CLIENT_AUTH = frozenset({"token", "revoke", "introspect", "metadata", "jwks"})
+CLIENT_AUTH = frozenset({"token", "revoke", "introspect", "metadata", "jwks"})
 
 
 def _default_error(endpoint: str, status: int) -> str:
     if status == 401:
-        return "invalid_client" if endpoint in _CLIENT_AUTH else "invalid_token"
+        return "invalid_client" if endpoint in CLIENT_AUTH else "invalid_token"
     if status == 403:
-        return "access_denied" if endpoint in _CLIENT_AUTH else "insufficient_scope"
+        return "access_denied" if endpoint in CLIENT_AUTH else "insufficient_scope"
     if status == 500:
         return "server_error"
     return "temporarily_unavailable" if status >= 429 else "invalid_request"
@@ -86,17 +86,12 @@ def fault_answer(fault: Fault, endpoint: str, *, realm: str) -> Response:
         return Response(status, [("Cache-Control", "no-store")], b"")
     error = fault.error or _default_error(endpoint, status)
     oauth: OAuthError
-    if endpoint not in _CLIENT_AUTH and status in (401, 403):
+    if endpoint not in CLIENT_AUTH and status in (401, 403):
         # RFC 6750 §3: a protected resource's 401 carries a WWW-Authenticate challenge.
         oauth = BearerError(error, described, status=status, realm=realm)
     elif error == "invalid_client" and status == 401:
         # RFC 6749 §5.2: 401 invalid_client "MUST include the WWW-Authenticate" header.
-        oauth = OAuthError(
-            error,
-            described,
-            status=status,
-            headers={"WWW-Authenticate": f'Basic realm="{realm}", charset="UTF-8"'},
-        )
+        oauth = InvalidClientError(described, realm=realm)
     else:
         oauth = OAuthError(error, described, status=status)
     rendered_status, headers, body = oauth.render()
@@ -128,14 +123,20 @@ def _malformed(fault: Fault, endpoint: str, described: str) -> Response:
     return Response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")], body)
 
 
-def apply_fault(fault: Fault, response: Response | None, queue: FaultQueue) -> FaultResponse:
+def apply_fault(
+    fault: Fault,
+    response: Response | None,
+    queue: FaultQueue,
+    waker: threading.Event | None = None,
+) -> FaultResponse:
     """Add the fault's headers, ``Retry-After``, delay and drop to ``response``.
 
     ``response`` is ``None`` for a dropped connection (nothing is answered); ``queue`` is the
-    answering provider's fault queue, whose clearing cuts the delay short.
+    answering provider's fault queue, whose clearing cuts the delay short; ``waker`` is its
+    :meth:`~FaultQueue.waker` taken before the fault fired.
     """
     if fault.drop or response is None:
-        return FaultResponse(0, [], b"", delay=fault.delay, drop=True, queue=queue)
+        return FaultResponse(0, [], b"", delay=fault.delay, drop=True, queue=queue, waker=waker)
     extra = dict(fault.headers)
     if fault.retry_after is not None:
         # RFC 9110 §10.2.3: Retry-After = HTTP-date / delay-seconds.
@@ -143,12 +144,17 @@ def apply_fault(fault: Fault, response: Response | None, queue: FaultQueue) -> F
     replaced = {name.lower() for name in extra}
     headers = [(k, v) for k, v in response.headers if k.lower() not in replaced]
     return FaultResponse(
-        response.status, [*headers, *extra.items()], response.body, delay=fault.delay, queue=queue
+        response.status,
+        [*headers, *extra.items()],
+        response.body,
+        delay=fault.delay,
+        queue=queue,
+        waker=waker,
     )
 
 
 def presented_client_id(
-    request: Request, endpoint: str | None, find_client_of_token: Any
+    request: Request, endpoint: str | None, client_of_token: Callable[[str], str | None]
 ) -> str | None:
     """The client a request claims to come from, without validating anything.
 
@@ -158,9 +164,8 @@ def presented_client_id(
     """
     try:
         scheme, _, credentials = (request.headers.get("Authorization") or "").partition(" ")
-        if endpoint not in _CLIENT_AUTH and scheme.lower() == "bearer":
-            client: str | None = find_client_of_token(credentials.strip())
-            return client
+        if endpoint not in CLIENT_AUTH and scheme.lower() == "bearer":
+            return client_of_token(credentials.strip())
         if scheme.lower() == "basic":
             decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
             return unquote_plus(decoded.partition(":")[0])
@@ -171,29 +176,6 @@ def presented_client_id(
     except (ValueError, UnicodeDecodeError):
         return None
     return None
-
-
-def observe_request(ex: Exchange, endpoint: str | None, client_id: str | None) -> None:
-    """Fill the request log's view of a request a fault answered instead of the endpoint:
-    its form, auth method and token, read leniently (a fault answers whatever was sent)."""
-    request = ex.request
-    ex.client_id = client_id
-    content_type = request.headers.get("Content-Type")
-    if request.body and (content_type or "").lower().startswith(FORM_CONTENT_TYPE):
-        try:
-            ex.form = parse_form(request.body, content_type)
-        except OAuthError:
-            ex.form = None
-    scheme, _, credentials = (request.headers.get("Authorization") or "").partition(" ")
-    form: dict[str, str] = ex.form if ex.form is not None else {}
-    if scheme.lower() == "basic":
-        ex.auth_method = BASIC
-    elif "client_secret" in form:
-        ex.auth_method = POST
-    if scheme.lower() == "bearer" and endpoint not in _CLIENT_AUTH:
-        ex.token = fingerprint(credentials.strip())
-    elif "token" in form:
-        ex.token = fingerprint(form["token"])
 
 
 def recorded_error(response: Response) -> str | None:

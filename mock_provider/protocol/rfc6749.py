@@ -2,7 +2,9 @@
 
 Each check sits next to the sentence of the RFC it enforces. Nothing here knows about HTTP
 servers or clients: inputs are header values, form bodies and registered client data;
-outputs are values or raised :class:`~mock_provider.errors.OAuthError`.
+outputs are values or raised :class:`~mock_provider.protocol.errors.OAuthError`.
+
+Layering: pure; imports only ``protocol.errors`` and ``protocol.http``.
 """
 
 from __future__ import annotations
@@ -14,24 +16,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus
 
-from .errors import OAuthError
+from .errors import InvalidClientError, OAuthError
 from .http import Headers
 
 __all__ = [
-    "BASIC",
-    "POST",
+    "AUTH_METHODS",
+    "CLIENT_SECRET_BASIC",
+    "CLIENT_SECRET_POST",
+    "FORM_CONTENT_TYPE",
     "Params",
     "PresentedCredentials",
     "decode_basic",
     "format_scope",
-    "invalid_client",
     "parse_form",
     "parse_scope",
     "presented_credentials",
 ]
 
-BASIC = "client_secret_basic"
-POST = "client_secret_post"
+# The client authentication methods of §2.3.1, by their RFC 8414 §2 / RFC 7591 §2 names.
+CLIENT_SECRET_BASIC = "client_secret_basic"
+CLIENT_SECRET_POST = "client_secret_post"
+AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -155,14 +160,11 @@ class PresentedCredentials:
     """The client credentials a request presented, before they are checked.
 
     ``method`` is ``client_secret_basic``, ``client_secret_post`` or ``None`` (nothing sent).
-    ``used_header`` tells whether the Authorization header was used, which decides the
-    ``WWW-Authenticate`` challenge of a refusal (§5.2).
     """
 
     method: str | None
     client_id: str | None
     client_secret: str | None = None
-    used_header: bool = False
 
     def __repr__(self) -> str:
         secret = "<redacted>" if self.client_secret is not None else None
@@ -170,21 +172,6 @@ class PresentedCredentials:
             f"PresentedCredentials(method={self.method!r}, client_id={self.client_id!r}, "
             f"client_secret={secret!r})"
         )
-
-
-def invalid_client(description: str, *, realm: str) -> OAuthError:
-    """The §5.2 ``invalid_client`` refusal: 401 with a ``Basic`` challenge.
-
-    §5.2 requires the 401 and challenge when the client used the Authorization header; we
-    send them for every ``invalid_client`` because RFC 9110 §15.5.2 says a 401 MUST carry
-    ``WWW-Authenticate``, and strict providers (Okta, Keycloak) answer 401 in all cases.
-    """
-    return OAuthError(
-        "invalid_client",
-        description,
-        status=401,
-        headers={"WWW-Authenticate": f'Basic realm="{realm}", charset="UTF-8"'},
-    )
 
 
 def decode_basic(value: str, *, realm: str, form_encoded: bool = True) -> tuple[str, str]:
@@ -200,7 +187,7 @@ def decode_basic(value: str, *, realm: str, form_encoded: bool = True) -> tuple[
     """
     scheme, _, credentials = value.strip().partition(" ")
     if scheme.lower() != "basic":
-        raise invalid_client(
+        raise InvalidClientError(
             f"unsupported authentication scheme {scheme[:20] or '(none)'} at the token endpoint; "
             "use HTTP Basic (client_secret_basic) or client_secret_post",
             realm=realm,
@@ -208,13 +195,13 @@ def decode_basic(value: str, *, realm: str, form_encoded: bool = True) -> tuple[
     try:
         decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise invalid_client(
+        raise InvalidClientError(
             "the Basic credentials are not valid base64 of UTF-8 text (RFC 7617 §2)",
             realm=realm,
         ) from None
     client_id, colon, client_secret = decoded.partition(":")
     if not colon:
-        raise invalid_client(
+        raise InvalidClientError(
             "the Basic credentials have no ':' between client_id and client_secret",
             realm=realm,
         )
@@ -263,8 +250,8 @@ def presented_credentials(
                 "invalid_request",
                 "client_id in the body does not match the client_id of the Basic credentials",
             )
-        return PresentedCredentials(BASIC, client_id, client_secret, used_header=True)
+        return PresentedCredentials(CLIENT_SECRET_BASIC, client_id, client_secret)
     if body_secret is not None:
         # §2.3.1: client_id and client_secret in the request body.
-        return PresentedCredentials(POST, form.get("client_id"), body_secret)
+        return PresentedCredentials(CLIENT_SECRET_POST, form.get("client_id"), body_secret)
     return PresentedCredentials(None, form.get("client_id"))

@@ -1,13 +1,16 @@
 """HTTP/1.1 over one connection: how the socket server reads requests and writes answers.
 
 :mod:`http.server` parses the request line and headers; the provider's own
-:class:`~mock_provider.http.Request` is built straight from them (no WSGI environ round
+:class:`~mock_provider.protocol.http.Request` is built straight from them (no WSGI environ round
 trip). Connections are kept alive (RFC 9112 §9.3), which werkzeug's development server never
 does: that one answers ``Connection: close`` to everything because it cannot drain an unread
 request body. Here every request body is read whole, by its ``Content-Length`` or its chunks
 (RFC 9112 §6.3, §7.1), before the provider answers, so the stream always stands at the next
 request. Anything the parser refuses is answered with RFC 6749-shaped JSON and the connection
 is closed.
+
+Layering: imports ``protocol`` and ``faults.queue`` only; serves any
+:class:`~mock_provider.protocol.http.Served`.
 """
 
 from __future__ import annotations
@@ -22,15 +25,12 @@ import struct
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import sanitize_description
-from .faults import ConnectionDropped, connection_fault
-from .http import Headers, Request, Response
-
-if TYPE_CHECKING:
-    from .server import Served
+from mock_provider.faults.queue import ConnectionDropped, carry_out
+from mock_provider.protocol.errors import sanitize_description
+from mock_provider.protocol.http import Headers, Request, Response, Served
 
 __all__ = ["IDLE_TIMEOUT", "MAX_BODY", "ThreadedServer"]
 
@@ -61,10 +61,10 @@ class ThreadedServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
     def __init__(
-        self, host: str, port: int, provider: Served, ssl_context: ssl.SSLContext | None
+        self, host: str, port: int, target: Served, ssl_context: ssl.SSLContext | None
     ) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.provider = provider
+        self.target = target
         self.ssl_context = ssl_context
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
@@ -156,11 +156,10 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             scheme="https" if self.server.ssl_context is not None else "http",
             host=self.headers.get("Host", ""),
-            remote_addr=str(self.client_address[0]),
         )
-        response = self.server.provider.handle(request)
+        response = self.server.target.handle(request)
         try:
-            connection_fault(response)  # a scripted delay, or a dropped connection
+            carry_out(response)  # a scripted delay, or a dropped connection
         except ConnectionDropped:
             self._reset()
             return

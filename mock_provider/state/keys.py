@@ -1,8 +1,11 @@
-"""RFC 9068 (JWT Profile for OAuth 2.0 Access Tokens): signing keys, minting and verifying.
+"""A provider's JWT signing keys (RFC 9068 access tokens): minting and verifying.
 
 Lives behind the ``jwt`` extra (joserfc). The RSA key is generated once per process and
 reused by every provider (generation costs ~0.1 s); :meth:`SigningKeys.rotate` makes a new
-one for a provider that simulates key rotation.
+one for a provider that simulates key rotation. The pure rules (header, claims) are in
+:mod:`mock_provider.protocol.rfc9068`.
+
+Layering: imports ``protocol`` only (joserfc lazily).
 """
 
 from __future__ import annotations
@@ -10,17 +13,13 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .errors import MockProviderError
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.rfc9068 import ALGORITHM, TYP, has_access_token_typ
 
 if TYPE_CHECKING:
     from joserfc.jwk import RSAKey
 
-__all__ = ["JWTUnavailable", "SigningKeys", "mint", "verify"]
-
-ALGORITHM = "RS256"
-# §2.1: "Resource servers MUST verify that the typ header value is 'at+jwt' or
-# 'application/at+jwt'"; we emit the short form the RFC recommends.
-TYP = "at+jwt"
+__all__ = ["JWTUnavailable", "SigningKeys", "mint", "process_key", "verify"]
 
 _process_key: RSAKey | None = None
 _process_key_lock = threading.Lock()
@@ -96,7 +95,7 @@ def verify(keys: SigningKeys, token: str) -> dict[str, Any] | None:
         decoded = jwt.decode(token, keys.current, algorithms=[ALGORITHM])
     except (JoseError, ValueError):
         return None
-    if str(decoded.header.get("typ", "")).lower() not in {"at+jwt", "application/at+jwt"}:
+    if not has_access_token_typ(decoded.header):
         return None
     claims: dict[str, Any] = dict(decoded.claims)
     return claims

@@ -1,33 +1,31 @@
 """The OpenAPI 3.1 description of the control API, served at ``GET /_mock/openapi.json``.
 
-Request schemas are generated from :mod:`mock_provider.fields`, the same tables the control
-API validates with, so the description cannot drift from what the server accepts.
+Request schemas are generated from the option definitions (:mod:`mock_provider.faults.options`)
+the control API validates with, so the description cannot drift from what it accepts.
+
+Layering: imports ``faults`` and ``state`` only (never the control routes).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .control import REQUEST_FILTERS
-from .fields import CLIENT_FIELDS, FAULT_FIELDS, QUIRK_FIELDS, Field
+from mock_provider.faults.fault import FAULT_OPTIONS
+from mock_provider.faults.options import Option, json_schema
+from mock_provider.faults.quirks import QUIRK_OPTIONS
+from mock_provider.state.core import CONTROL_PREFIX
+from mock_provider.state.log import CONTROL_FILTERS
+from mock_provider.state.records import CLIENT_OPTIONS
 
-__all__ = ["openapi_document"]
+__all__ = ["CONTROL_PREFIX", "QUIRK_REQUEST", "openapi_document"]
 
 
-def _schema(fields: dict[str, Field]) -> dict[str, Any]:
-    properties: dict[str, Any] = {}
-    for name, (types, _, description) in fields.items():
-        json_type: Any = list(types) if len(types) > 1 else types[0]
-        properties[name] = {"type": json_type, "description": description}
-    required = [name for name, (_, req, _) in fields.items() if req]
-    schema: dict[str, Any] = {
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": False,
-    }
-    if required:
-        schema["required"] = required
-    return schema
+#: The body of POST /_mock/quirks: the quirks, and optionally the client they are for.
+QUIRK_REQUEST: dict[str, Option] = {
+    "client_id": Option("client_id", ("string", "null"), "only this client's token responses"),
+    **QUIRK_OPTIONS,
+}
+_schema = json_schema
 
 
 def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -81,7 +79,7 @@ def _op(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None) ->
 
 def openapi_document(server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document for the control API of a provider at ``server_url``."""
-    fault = _schema(FAULT_FIELDS)
+    fault = _schema(FAULT_OPTIONS)
     created = _op("Queue one fault, or a list of faults, in order", _json("queued"))
     created["requestBody"] = {
         "required": True,
@@ -90,7 +88,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         },
     }
     created["responses"]["201"] = created["responses"].pop("200")
-    add_client = _op("Register or replace a client", _json("registered"), _schema(CLIENT_FIELDS))
+    add_client = _op("Register or replace a client", _json("registered"), _schema(CLIENT_OPTIONS))
     add_client["responses"]["201"] = add_client["responses"].pop("200")
     clock = {
         "type": "object",
@@ -118,7 +116,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         },
         "/_mock/quirks": {
             "get": _op("Quirks in force", _json("provider-wide and per-client quirks")),
-            "post": _op("Switch quirks on", _json("the quirks now"), _schema(QUIRK_FIELDS)),
+            "post": _op("Switch quirks on", _json("the quirks now"), _schema(QUIRK_REQUEST)),
             "delete": _op("Back to conformant token responses", _json("cleared")),
         },
         "/_mock/clock": {
@@ -138,7 +136,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "required": False,
                         "schema": {"type": "integer" if name == "status" else "string"},
                     }
-                    for name in REQUEST_FILTERS
+                    for name in CONTROL_FILTERS
                 ],
             },
             "delete": _op("Forget the recorded requests", _json("cleared")),

@@ -1,9 +1,15 @@
-"""RFC 8414 (Authorization Server Metadata): the well-known location and the document."""
+"""RFC 8414 (Authorization Server Metadata): the well-known location and the document.
+
+Layering: pure; imports only ``protocol.rfc6749`` (the auth method names).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
+
+from .rfc6749 import AUTH_METHODS
 
 __all__ = ["WELL_KNOWN", "metadata_path", "normalize_issuer"]
 
@@ -44,21 +50,22 @@ def metadata(
     token_endpoint: str,
     revocation_endpoint: str,
     introspection_endpoint: str,
-    auth_methods: list[str],
     scopes: list[str],
     jwks_uri: str | None,
+    auth_methods: Sequence[str] = AUTH_METHODS,
 ) -> dict[str, Any]:
     """The §2 metadata document; ``issuer`` is returned exactly as given (§3.3)."""
+    methods = list(auth_methods)
     doc: dict[str, Any] = {
         "issuer": issuer,
         "token_endpoint": token_endpoint,
-        "token_endpoint_auth_methods_supported": auth_methods,
+        "token_endpoint_auth_methods_supported": methods,
         "grant_types_supported": ["client_credentials"],
         "response_types_supported": [],
         "revocation_endpoint": revocation_endpoint,
-        "revocation_endpoint_auth_methods_supported": auth_methods,
+        "revocation_endpoint_auth_methods_supported": methods,
         "introspection_endpoint": introspection_endpoint,
-        "introspection_endpoint_auth_methods_supported": auth_methods,
+        "introspection_endpoint_auth_methods_supported": methods,
         "scopes_supported": scopes,
     }
     if jwks_uri is not None:

@@ -1,23 +1,26 @@
 """The provider's token store: issuing (opaque or RFC 9068 JWT), lookup, revocation, expiry.
 
-A mixin of :class:`~mock_provider.MockProvider`, kept here so the provider's state module
-stays about configuration, clients and resources.
+One part of the provider's core, holding the tokens and the JWT signing keys; the issuer
+and lifetime come from the provider's :class:`~mock_provider.state.settings.Settings`.
+
+Layering: imports ``protocol``, ``state.clock``, ``state.keys``, ``state.records`` and
+``state.settings`` only.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import TYPE_CHECKING
 
-from .errors import MockProviderError
+from mock_provider.protocol.rfc9068 import access_token_claims
+
 from .records import IssuedToken, RegisteredClient
 
 if TYPE_CHECKING:
-    import threading
-
     from .clock import Clock
-    from .rfc9068 import SigningKeys
+    from .keys import SigningKeys
+    from .settings import Settings
 
 __all__ = ["TokenStore"]
 
@@ -33,23 +36,12 @@ _PURGE_ABOVE = 2048
 class TokenStore:
     """Issued tokens of a provider, and the operations tests and endpoints use on them."""
 
-    clock: Clock
-    expires_in: int
-    token_format: str
-    _lock: threading.RLock
-    _clients: dict[str, RegisteredClient]
-    _tokens: dict[str, IssuedToken]
-    _keys: SigningKeys | None
-    _purge_above: int
-    _last_purge: float
-
-    @property
-    def url(self) -> str:  # pragma: no cover - the provider's issuer property wins
-        raise NotImplementedError
-
-    def _init_tokens(self) -> None:
-        self._tokens = {}
-        self._keys = None
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._tokens: dict[str, IssuedToken] = {}
+        self._keys: SigningKeys | None = None
         self._purge_above = _PURGE_ABOVE
         self._last_purge = float("-inf")
 
@@ -57,67 +49,46 @@ class TokenStore:
     def signing_keys(self) -> SigningKeys:
         """The JWT signing keys (created on first use; needs the ``jwt`` extra)."""
         if self._keys is None:
-            from .rfc9068 import SigningKeys
+            from .keys import SigningKeys
 
             self._keys = SigningKeys()
         return self._keys
 
-    def issue_token(
-        self,
-        client_id: str,
-        *,
-        scopes: Iterable[str] | None = None,
-        audience: Iterable[str] = (),
-        expires_in: int | None = None,
-    ) -> IssuedToken:
-        """Issue a token to a registered client directly, as the token endpoint would.
-
-        Raises:
-            MockProviderError: if ``client_id`` is not registered.
-        """
-        client = self._clients.get(client_id)
-        if client is None:
-            raise MockProviderError(f"no client registered as {client_id!r}")
-        granted = client.granted_by_default if scopes is None else tuple(scopes)
-        return self._issue(client, granted, tuple(audience), expires_in)
-
-    def _issue(
+    def issue(
         self,
         client: RegisteredClient,
         scopes: tuple[str, ...],
-        audience: tuple[str, ...],
+        audience: tuple[str, ...] = (),
         expires_in: int | None = None,
     ) -> IssuedToken:
+        """Issue a token to ``client`` for ``scopes`` (already checked) and keep it."""
         now = self.clock.time()
         lifetime = (
             expires_in
             if expires_in is not None
-            else (client.expires_in if client.expires_in is not None else self.expires_in)
+            else (client.expires_in if client.expires_in is not None else self.settings.expires_in)
         )
-        aud = audience or client.audiences or (self.url,)
+        issuer = self.settings.url
+        aud = audience or client.audiences or (issuer,)
         jti = secrets.token_urlsafe(16)
-        if self.token_format == "jwt":
-            from .rfc9068 import mint
+        token_format = self.settings.token_format
+        if token_format == "jwt":
+            from .keys import mint
 
-            # RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti are REQUIRED; for a
-            # client credentials grant "sub SHOULD correspond to an identifier the
-            # authorization server uses to indicate the client application".
-            claims: dict[str, Any] = {
-                "iss": self.url,
-                "sub": client.client_id,
-                "aud": aud[0] if len(aud) == 1 else list(aud),
-                "exp": int(now) + lifetime,
-                "iat": int(now),
-                "jti": jti,
-                "client_id": client.client_id,
-            }
-            if scopes:
-                claims["scope"] = " ".join(scopes)  # RFC 9068 §2.2.3
+            claims = access_token_claims(
+                issuer=issuer,
+                client_id=client.client_id,
+                audience=aud,
+                issued_at=int(now),
+                lifetime=lifetime,
+                jti=jti,
+                scopes=scopes,
+            )
             value = mint(self.signing_keys, claims)
         else:
             value = secrets.token_urlsafe(32)
         token = IssuedToken(
-            value, client.client_id, scopes, now, now + lifetime, aud, jti, self.token_format
+            value, client.client_id, scopes, now, now + lifetime, aud, jti, token_format
         )
         with self._lock:
             size = len(self._tokens)
@@ -143,7 +114,7 @@ class TokenStore:
         if token is None or not token.is_active(self.clock.time()):
             return None
         if token.token_format == "jwt" and self._keys is not None:
-            from .rfc9068 import verify
+            from .keys import verify
 
             if verify(self._keys, value) is None:  # signed with a rotated-out key
                 return None
@@ -178,3 +149,36 @@ class TokenStore:
         with self._lock:
             token = self._tokens[value]
             token.expires_at = min(token.expires_at, self.clock.time())
+
+    def revoke_client(self, client_id: str) -> None:
+        """Revoke every token of ``client_id`` (a removed client's tokens stop working)."""
+        with self._lock:
+            for token in self._tokens.values():
+                if token.client_id == client_id:
+                    token.revoked = True
+
+    def sticky(self, client_id: str, scopes: tuple[str, ...]) -> IssuedToken | None:
+        """The client's still-valid token for exactly ``scopes``, if any (sticky quirk)."""
+        with self._lock:
+            candidates = [
+                t for t in self._tokens.values() if t.client_id == client_id and t.scopes == scopes
+            ]
+        for token in reversed(candidates):
+            # active_token also refuses a JWT signed with a rotated-out key.
+            if self.active_token(token.value) is not None:
+                return token
+        return None
+
+    def client_of(self, value: str) -> str | None:
+        """The client a token value was issued to, if it is known."""
+        token = self._tokens.get(value)
+        return token.client_id if token is not None else None
+
+    def rotate_signing_key(self) -> None:
+        """Replace the JWT signing key (tokens signed before fail from now on)."""
+        self.signing_keys.rotate()
+
+    def clear(self) -> None:
+        """Forget every token (what a reset does; there is nothing else to restore)."""
+        with self._lock:
+            self._tokens.clear()

@@ -1,4 +1,7 @@
-"""RFC 6750 (Bearer Token Usage) rules for the protected resource, as pure functions."""
+"""RFC 6750 (Bearer Token Usage) rules for the protected resource, as pure functions.
+
+Layering: pure; imports only ``protocol.errors`` and ``protocol.http``.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,125 @@
+"""The provider's core: the parts one provider holds, and the questions that span them.
+
+:class:`ProviderCore` is what every module below the facade works with (endpoints, the
+request handler, the control API): settings, clock, registered clients and resources, the
+token store, the request log and the scripting (faults and quirks). Each part saves and
+restores its own state; :meth:`ProviderCore.snapshot` only gathers theirs.
+
+Layering: imports ``protocol``, ``faults`` and the other ``state`` modules; never
+endpoints, app, control, transport or the facade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from mock_provider.faults.answers import presented_client_id
+from mock_provider.faults.fault import ENDPOINTS, Fault
+from mock_provider.faults.quirks import Quirks
+from mock_provider.faults.scripting import Scripting, ScriptingSnapshot
+from mock_provider.protocol.http import Request
+
+from .clients import ClientRegistry
+from .clock import Clock
+from .log import RequestLog
+from .records import RegisteredClient
+from .settings import Settings
+from .tokens import TokenStore
+
+__all__ = ["CONTROL_PREFIX", "ControlSettings", "CoreSnapshot", "ProviderCore"]
+
+# The control API's reserved path prefix (always at the root of the server).
+CONTROL_PREFIX = "/_mock/"
+
+
+@dataclass(frozen=True)
+class CoreSnapshot:
+    """Clients, quirks and queued faults of a provider at one moment (secrets stay in the
+    client records, which never show them in ``repr``)."""
+
+    clients: Mapping[str, RegisteredClient] = field(default_factory=dict, repr=False)
+    scripting: ScriptingSnapshot = field(default_factory=ScriptingSnapshot)
+
+
+@dataclass
+class ControlSettings:
+    """Whether control requests need a token, and the state ``POST /_mock/reset`` restores.
+
+    The token never appears in ``repr``.
+    """
+
+    token: str | None = field(default=None, repr=False)
+    initial: CoreSnapshot | None = None
+
+
+class ProviderCore:
+    """The state of one mock authorization server and its protected API."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.registry = ClientRegistry()
+        self.token_store = TokenStore(settings, clock)
+        self.request_log = RequestLog()
+        self.scripting = Scripting()
+        self.control: ControlSettings | None = None
+
+    def routes(self) -> dict[str, str]:
+        """Every served path (as requested on the wire) mapped to its endpoint name."""
+        base = urlsplit(self.settings.url).path.rstrip("/")
+        table = {base + path: name for name, path in self.settings.paths.items()}
+        table.update({base + r.path: r.name for r in self.registry.resources.values()})
+        table[self.settings.metadata_path] = "metadata"
+        return table
+
+    def fault_endpoints(self) -> list[str]:
+        """Every endpoint name a fault can target: the built-in ones and the resources."""
+        return list(dict.fromkeys([*ENDPOINTS, *self.registry.resources]))
+
+    def remove_client(self, client_id: str) -> None:
+        """Forget a client; its tokens stop working. Raises ``KeyError`` if unknown."""
+        self.registry.remove_client(client_id)
+        self.token_store.revoke_client(client_id)
+
+    # -- who a request claims to be, before it is checked ---------------------------------
+
+    def presented_client_id(self, request: Request, endpoint: str | None) -> str | None:
+        """The client a request claims to be from, unchecked (see :mod:`..faults.answers`)."""
+        return presented_client_id(request, endpoint, self.token_store.client_of)
+
+    def quirks_for_request(self, request: Request, endpoint: str | None) -> Quirks:
+        """The quirks for the client ``request`` claims to come from (before it is checked)."""
+        if not self.scripting.has_client_quirks:
+            return self.scripting.quirks
+        return self.scripting.quirks_for(self.presented_client_id(request, endpoint))
+
+    def take_fault(self, endpoint: str | None, request: Request) -> Fault | None:
+        """The queued fault that answers ``request`` (consumed), or ``None``."""
+        faults = self.scripting.faults
+        if endpoint is None or not faults:
+            return None
+        return faults.take(endpoint, self.presented_client_id(request, endpoint))
+
+    # -- saved state ----------------------------------------------------------------------
+
+    def snapshot(self) -> CoreSnapshot:
+        """Clients, quirks and queued faults now, as their owners save them."""
+        return CoreSnapshot(self.registry.snapshot(), self.scripting.snapshot())
+
+    def restore(self, saved: CoreSnapshot) -> None:
+        """Back to ``saved``: tokens and recorded requests are dropped, clients, quirks and
+        faults replaced. The clock is left alone (it only moves on)."""
+        self.reset()
+        self.registry.restore(saved.clients)
+        self.scripting.restore(saved.scripting)
+
+    def reset(self) -> None:
+        """Drop issued tokens and recorded requests (clients and settings stay)."""
+        self.token_store.clear()
+        self.request_log.clear()
+
+    def enable_control(self, token: str | None = None) -> None:
+        """Serve the control API; its reset restores the state of this moment."""
+        self.control = ControlSettings(token=token, initial=self.snapshot())
