@@ -179,6 +179,7 @@ def test_a_typo_in_an_outer_marker_fails_too(pytester: pytest.Pytester):
 # (test id, marker arguments, the reason in the ValueError)
 INVALID_VALUES = [
     ("token_format", "token_format='jws'", "token_format must be 'opaque' or 'jwt', got 'jws'"),
+    ("clock", "clock='wall'", "clock must be 'manual' or 'process', got 'wall'"),
     ("expires_in", "expires_in='60'", "expires_in must be whole seconds, got '60'"),
     ("scopes", "scopes='read write'", "scopes must be a list of scope names, got 'read write'"),
     (

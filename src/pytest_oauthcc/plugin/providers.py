@@ -55,7 +55,11 @@ def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack)
     try:
         clock.start()
     except ProcessClockError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        missing = str(exc)
+    else:
+        missing = ""
+    if missing:  # failed outside the except block, so no exception chain is printed
+        pytest.fail(missing, pytrace=False)
     item.stash[_PROCESS_CLOCK] = provider.url
     stack.callback(item.stash.__delitem__, _PROCESS_CLOCK)
     stack.callback(clock.stop)
