@@ -99,8 +99,9 @@ class FaultQueue:
     def waker(self) -> threading.Event:
         """The event the next :meth:`clear` sets; take it before :meth:`take`, so that a
         clear at any moment after the fault fired cuts its wait short."""
-        with self._lock:
-            return self._wake
+        # No lock: reading the attribute is atomic, and clear() swaps it under the lock
+        # *before* emptying the queue, so an event read before a clear is the one it sets.
+        return self._wake
 
     def wait(self, seconds: float, waker: threading.Event | None = None) -> bool:
         """Block this thread ``seconds``, or until :meth:`clear`; return whether cleared.
