@@ -117,10 +117,13 @@ def hooked_stacks() -> tuple[str, ...]:
 def _install_hooks() -> None:
     later = {}
     for stack, (module, _) in STACKS.items():
-        if module in sys.modules:
-            _hook(stack)
-        else:
+        imported = sys.modules.get(module)
+        if imported is None:
             later[module] = stack
+        elif not getattr(imported.__spec__, "_initializing", False):
+            _hook(stack)
+        # else another thread is importing the stack right now: importing its hook here,
+        # under the lock, would wait for that import, which may be waiting for the lock.
     if later:
         post_import.watch(later, _hook_imported)
 
