@@ -4,7 +4,7 @@
 ``_ensure`` gets a token through the cache and single flight; ``_fetch`` makes the token
 request with retries; ``revoke_flow`` revokes. All of them read one :class:`ClientSettings`.
 
-Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`mock_provider.protocol` and the
+Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`pytest_oauthcc.scrub` and the
 client's lower modules (settings, stats, hosts, token_request, token, lifetime,
 single_flight, drive, stacks); :mod:`.credentials` is the only module above it.
 """
@@ -16,7 +16,6 @@ import re
 
 import httpx
 
-from mock_provider.protocol import fingerprint
 from pytest_oauthcc.errors import (
     ClientConfigurationError,
     ClientCredentialsError,
@@ -24,6 +23,7 @@ from pytest_oauthcc.errors import (
     TokenEndpointUnavailableError,
     TokenRequestError,
 )
+from pytest_oauthcc.scrub import Scrubber
 
 from .drive import Flow, Sleep, Wait
 from .hosts import check_destination
@@ -165,7 +165,7 @@ class TokenFlows:
             else:
                 return token
             failure.attempts = attempts
-            _redact(self.settings.client_secret, failure, previous)
+            _redact(self.settings, failure, previous)
             delay = self.settings.retry.next_delay(
                 attempts=attempts, waited=waited, retry_after=failure.retry_after
             )
@@ -210,6 +210,12 @@ class TokenFlows:
             logger.debug("token %s revoked", cached.fingerprint)
             return True
         error = _error_code(response)
+        if error is not None:
+            # The code is the provider's text: it could echo the token or the secret.
+            scrub = Scrubber()
+            scrub.add_secret(self.settings.client_secret, client_id=self.settings.client_id)
+            scrub.add_token(cached.value)
+            error = scrub(error)
         raise RevocationError(
             f"the revocation endpoint answered HTTP {response.status_code}"
             + (f" error={error}" if error else "")
@@ -253,18 +259,15 @@ def _error_code(response: httpx.Response) -> str | None:
     return error if isinstance(error, str) else None
 
 
-def _redact(secret: str, error: TokenRequestError, previous: CachedToken | None) -> None:
-    # A provider may echo what it was sent (an error_description quoting the secret);
-    # the message and description never carry it, nor a token, only fingerprints.
-    known = [secret] + ([previous.value] if previous is not None else [])
-    # A value this short cannot be told apart from ordinary words in the message.
-    known = [value for value in known if len(value) >= 4]
-
-    def scrub(text: str) -> str:
-        for value in known:
-            text = text.replace(value, fingerprint(value))
-        return text
-
+def _redact(
+    settings: ClientSettings, error: TokenRequestError, previous: CachedToken | None
+) -> None:
+    # A provider may echo what it was sent (an error_description quoting the secret, URL
+    # encoded or as the Basic credentials); the message and description never carry it, nor
+    # a token, only fingerprints.
+    scrub = Scrubber()
+    scrub.add_secret(settings.client_secret, client_id=settings.client_id)
+    scrub.add_token(previous.value if previous is not None else None)
     error.args = tuple(scrub(a) if isinstance(a, str) else a for a in error.args)
     description = getattr(error, "error_description", None)
     if isinstance(description, str):

@@ -119,6 +119,7 @@ class ConnectionConfig:
     document: Document = field(repr=False)
     description: str = ""
     environments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    environment_field: str = "environment"
     refresh: RefreshSpec | None = None
     revoke: RevokeSpec | None = None
     request_defaults: RequestDefaults = field(default_factory=RequestDefaults)
@@ -207,6 +208,7 @@ def _build(doc: Document) -> ConnectionConfig:
             for f in data["fields"]
         ),
         environments={k: dict(v) for k, v in data.get("environments", {}).items()},
+        environment_field=data.get("environment_field", "environment"),
         token=TokenSpec(
             url=tok["url"],
             client_auth=tok.get("client_auth", "basic"),

@@ -90,7 +90,14 @@ SCHEMA: dict[str, Any] = {
             "minProperties": 1,
             "additionalProperties": _STRING_MAP,
             "description": "Named sets of values ({{ env.NAME }}), chosen by the field "
-            "`environment`; every environment name must be one of its options.",
+            "`environment_field` names; every environment name must be one of its options.",
+        },
+        "environment_field": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_]*$",
+            "default": "environment",
+            "description": "The key of the field that chooses the environment (a selector "
+            "with one option per environment), e.g. `data_center`.",
         },
         "token": {
             **_URL_OBJECT,
@@ -253,6 +260,7 @@ SCHEMA: dict[str, Any] = {
 STEP_OF_KEY = {
     "fields": "fields",
     "environments": "fields",
+    "environment_field": "fields",
     "token": "token",
     "token_placement": "test",
     "refresh": "refresh",

@@ -125,17 +125,27 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
                     f"field {source.key!r} holds the client secret; mark it secret: true",
                 )
     if config.environments:
-        # The environment field is the selector: each option must name an environment and
-        # each environment must be selectable, or a user can pick a dead choice.
-        selector = config.field("environment")
+        # The selector field (`environment_field`, default `environment`) chooses: each
+        # option must name an environment and each environment must be selectable, or a
+        # user can pick a dead choice.
+        name = config.environment_field
+        selector = config.field(name)
         names = set(config.environments)
-        if selector is None or not selector.options:
+        if selector is None:
             yield at(
                 config,
                 ("environments",),
                 "fail",
-                "environments need a field 'environment' whose options are "
-                f"{', '.join(sorted(names))}",
+                f"environments need a field {name!r} whose options are "
+                f"{', '.join(sorted(names))}; add it, or name another field in environment_field",
+            )
+        elif not selector.options:
+            yield at(
+                config,
+                ("environments",),
+                "fail",
+                f"field {name!r} chooses the environment but has no options; give it "
+                f"options: [{', '.join(sorted(names))}]",
             )
         elif set(selector.options) != names:
             yield at(
@@ -143,7 +153,7 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
                 ("environments",),
                 "fail",
                 f"environment names {', '.join(sorted(names))} do not match the options "
-                f"of field 'environment' ({', '.join(selector.options)})",
+                f"of field {name!r} ({', '.join(selector.options)})",
             )
 
 

@@ -22,6 +22,7 @@ import httpx
 from mock_provider.protocol import redact_form, redact_headers, redact_query
 from pytest_oauthcc.connection.rules.domains import domain_allowed
 from pytest_oauthcc.errors import OAuthccError
+from pytest_oauthcc.scrub import Scrubber
 
 __all__ = ["DomainRefused", "GuardedTransport", "TranscriptEntry"]
 
@@ -58,7 +59,9 @@ class TranscriptEntry:
         return " ".join(parts)
 
 
-def _describe_error(response: httpx.Response) -> str | None:
+def _describe_error(response: httpx.Response, scrub: Scrubber) -> str | None:
+    # Scrubbed before it is shortened: a cut through an echoed secret would leave a piece
+    # of it that no longer matches the whole.
     if response.status_code < 400:
         return None
     challenge = response.headers.get("www-authenticate")
@@ -70,8 +73,16 @@ def _describe_error(response: httpx.Response) -> str | None:
         text = str(body["error"])
         if body.get("error_description"):
             text += f": {body['error_description']}"
-        return text[:300]
-    return f"www-authenticate: {challenge[:200]}" if challenge else None
+        return scrub(text)[:300]
+    return f"www-authenticate: {scrub(challenge)[:200]}" if challenge else None
+
+
+def _at(answer: dict[str, Any], path: str) -> Any:
+    """The value at dotted ``path`` of ``answer``, or ``None``."""
+    value: Any = answer
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _without(answer: dict[str, Any], token_path: str) -> dict[str, Any]:
@@ -98,6 +109,8 @@ class GuardedTransport(httpx.BaseTransport):
         endpoints: rendered URL (without query) -> step name, to label the record.
         token_path: dotted path of the token in token answers (kept out of the record).
         also_allow: exact hosts let through besides ``allowed_domains``.
+        scrub: learns every token, refresh token and assertion that passes (the record
+            keeps only fingerprints; the scrubber catches a provider echoing one).
     """
 
     def __init__(
@@ -108,8 +121,10 @@ class GuardedTransport(httpx.BaseTransport):
         *,
         token_path: str = "access_token",
         also_allow: tuple[str, ...] = (),
+        scrub: Scrubber | None = None,
     ) -> None:
         self.inner = inner
+        self.scrub = scrub if scrub is not None else Scrubber()
         self.also_allow = frozenset(h.lower() for h in also_allow)
         self.token_path = token_path
         self.allowed_domains = allowed_domains
@@ -132,8 +147,14 @@ class GuardedTransport(httpx.BaseTransport):
             )
         body = request.read()
         form: dict[str, str] = {}
+        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            self.scrub.add_token(credentials.strip())
         if "application/x-www-form-urlencoded" in request.headers.get("content-type", ""):
-            form = redact_form(dict(parse_qsl(body.decode("utf-8", "replace"))))
+            sent = dict(parse_qsl(body.decode("utf-8", "replace")))
+            for name in ("client_assertion", "assertion", "token", "refresh_token"):
+                self.scrub.add_token(sent.get(name))
+            form = redact_form(sent)
         response = self.inner.handle_request(request)
         response.read()
         url = str(request.url.copy_with(query=None))
@@ -145,6 +166,12 @@ class GuardedTransport(httpx.BaseTransport):
             except ValueError:
                 parsed = {}
             if isinstance(parsed, dict):
+                for credential in (
+                    _at(parsed, self.token_path),
+                    *map(parsed.get, _CREDENTIAL_MEMBERS),
+                ):
+                    if isinstance(credential, str):
+                        self.scrub.add_token(credential)
                 answer = _without(parsed, self.token_path)
                 if isinstance(parsed.get("refresh_token"), str):
                     # Kept for the refresh step only; never recorded or shown.
@@ -158,7 +185,7 @@ class GuardedTransport(httpx.BaseTransport):
                 query=redact_query(request.url.query.decode()) if request.url.query else {},
                 headers=redact_headers(list(request.headers.multi_items())),
                 form=form,
-                error=_describe_error(response),
+                error=_describe_error(response, self.scrub),
                 answer=answer,
             )
         )

@@ -23,6 +23,7 @@ from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.config.placeholders import PlaceholderError, render
 from pytest_oauthcc.connection.results import StepResult
 from pytest_oauthcc.connection.rules.domains import environment_contexts
+from pytest_oauthcc.scrub import Scrubber
 
 from .guard import GuardedTransport, TranscriptEntry
 from .mock import MockSetup, build_mock
@@ -144,6 +145,7 @@ def open_session(
     *,
     live: bool,
     transport: httpx.BaseTransport | None,
+    scrub: Scrubber | None = None,
 ) -> Session:
     """Render what the steps need and set up the HTTP layer (and the mock).
 
@@ -151,7 +153,7 @@ def open_session(
         RenderFailed: naming the step whose value does not render.
     """
     contexts = dict(environment_contexts(config, values))
-    selected = values.get("environment") if config.environments else None
+    selected = values.get(config.environment_field) if config.environments else None
     if config.environments and selected not in contexts:
         raise RenderFailed(
             "fields", f"environment {selected!r} is not one of {', '.join(config.environments)}"
@@ -168,6 +170,8 @@ def open_session(
     extra = {k: _render("token", v, context) for k, v in config.token.extra_params.items()}
     client_id = _render("token", config.token.client_id, context)
     client_secret = _render("token", config.token.client_secret, context)
+    scrub = scrub if scrub is not None else Scrubber()
+    scrub.add_secret(client_secret, client_id=client_id)
     for template in (
         *config.request_defaults.query.values(),
         *config.request_defaults.headers.values(),
@@ -199,6 +203,7 @@ def open_session(
         endpoints,
         token_path=config.token.access_token_path,
         also_allow=hosts,
+        scrub=scrub,
     )
     return Session(
         config,
