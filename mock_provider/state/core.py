@@ -67,14 +67,34 @@ class ProviderCore:
         self.request_log = RequestLog()
         self.scripting = Scripting()
         self.control: ControlSettings | None = None
+        self._routes: tuple[tuple[object, ...], dict[str, str]] | None = None
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
-        base = urlsplit(self.settings.url).path.rstrip("/")
-        table = {base + path: name for name, path in self.settings.paths.items()}
+        # Read on every request: rebuilt only when the issuer, the endpoint paths or the
+        # resources changed (the issuer changes once, when a server binds its URL).
+        settings = self.settings
+        key = (settings.url, tuple(settings.paths.items()), self.registry.resources_version)
+        cached = self._routes
+        if cached is not None and cached[0] == key:
+            return dict(cached[1])
+        base = urlsplit(settings.url).path.rstrip("/")
+        table = {base + path: name for name, path in settings.paths.items()}
         table.update({base + r.path: r.name for r in self.registry.resources.values()})
-        table[self.settings.metadata_path] = "metadata"
-        return table
+        table[settings.metadata_path] = "metadata"
+        self._routes = (key, table)
+        return dict(table)
+
+    def endpoint_at(self, path: str) -> str | None:
+        """The endpoint name served at ``path`` (as requested on the wire), or ``None``."""
+        settings = self.settings
+        cached = self._routes
+        key = (settings.url, tuple(settings.paths.items()), self.registry.resources_version)
+        if cached is None or cached[0] != key:
+            self.routes()
+            cached = self._routes
+            assert cached is not None
+        return cached[1].get(path)
 
     def fault_endpoints(self) -> list[str]:
         """Every endpoint name a fault can target: the built-in ones and the resources."""

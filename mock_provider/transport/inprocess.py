@@ -3,7 +3,7 @@
 These hand the provider's own request model straight to the served object's ``handle``,
 with no WSGI round trip, so an in-process token costs little more than httpx itself. A
 scripted delay is waited out on the answering provider's fault queue
-(:meth:`~mock_provider.faults.queue.FaultQueue.wait` / ``wait_async``), as on a socket.
+(:meth:`~mock_provider.faults.queue.FaultResponse.wait` / ``wait_async``), as on a socket.
 
 Layering: imports ``protocol`` and ``faults.queue`` only; serves any
 :class:`~mock_provider.protocol.http.Served`.
@@ -65,7 +65,7 @@ def fault_effects(response: Response, request: httpx.Request) -> None:
     if not isinstance(response, FaultResponse):
         return
     seconds, too_long = response.wait_for(_read_timeout(request))
-    response.queue.wait(seconds)
+    response.wait(seconds)
     _fault_error(response, request, too_long)
 
 
@@ -75,7 +75,7 @@ async def async_fault_effects(response: Response, request: httpx.Request) -> Non
     if not isinstance(response, FaultResponse):
         return
     seconds, too_long = response.wait_for(_read_timeout(request))
-    await response.queue.wait_async(seconds)
+    await response.wait_async(seconds)
     _fault_error(response, request, too_long)
 
 
