@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .cli import add_serve_arguments, run_serve
+from .cli import VersionAction, add_serve_arguments, run_serve
 from .faults.fault import Fault
 from .faults.quirks import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks, validate_quirks
 from .faults.shaping import shape_token_response
@@ -71,6 +71,7 @@ __all__ = [
     "Response",
     "Served",
     "SystemClock",
+    "VersionAction",
     "__version__",
     "add_serve_arguments",
     "fingerprint",
