@@ -11,7 +11,7 @@ endpoints, app, control, transport or the facade.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -45,13 +45,14 @@ class CoreSnapshot:
 
 @dataclass
 class ControlSettings:
-    """Whether control requests need a token, and the state ``POST /_mock/reset`` restores.
-
-    The token never appears in ``repr``.
+    """Whether control requests need a token, the ``Host`` names it answers for besides
+    loopback and the provider's own (``"*"``: any), and the state ``POST /_mock/reset``
+    restores. The token never appears in ``repr``.
     """
 
     token: str | None = field(default=None, repr=False)
     initial: CoreSnapshot | None = None
+    allowed_hosts: tuple[str, ...] = ()
 
 
 class ProviderCore:
@@ -65,6 +66,12 @@ class ProviderCore:
         self.request_log = RequestLog()
         self.scripting = Scripting()
         self.control: ControlSettings | None = None
+        self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
+
+    def bind_url(self, url: str) -> None:
+        """A server now serves this provider at ``url``: the issuer unless one was given."""
+        self.served_urls.append(url)
+        self.settings.bind_url(url)
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
@@ -120,6 +127,7 @@ class ProviderCore:
         self.token_store.clear()
         self.request_log.clear()
 
-    def enable_control(self, token: str | None = None) -> None:
+    def enable_control(self, token: str | None = None, allowed_hosts: Iterable[str] = ()) -> None:
         """Serve the control API; its reset restores the state of this moment."""
-        self.control = ControlSettings(token=token, initial=self.snapshot())
+        hosts = tuple(host.strip().lower() for host in allowed_hosts)
+        self.control = ControlSettings(token=token, initial=self.snapshot(), allowed_hosts=hosts)
