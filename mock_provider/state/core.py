@@ -67,6 +67,7 @@ class ProviderCore:
         self.scripting = Scripting()
         self.control: ControlSettings | None = None
         self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
+        self._routes: tuple[tuple[str, int], dict[str, str]] | None = None
 
     def bind_url(self, url: str) -> None:
         """A server now serves this provider at ``url``: the issuer unless one was given."""
@@ -75,10 +76,24 @@ class ProviderCore:
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
+        return dict(self._route_table())
+
+    def endpoint_name(self, path: str) -> str | None:
+        """The name of the endpoint served at ``path`` (as requested), or ``None``."""
+        return self._route_table().get(path)
+
+    def _route_table(self) -> dict[str, str]:
+        # Built once per issuer and set of resources, not per request (the paths are fixed
+        # when the settings are made).
+        key = (self.settings.url, self.registry.resources_version)
+        cached = self._routes
+        if cached is not None and cached[0] == key:
+            return cached[1]
         base = urlsplit(self.settings.url).path.rstrip("/")
         table = {base + path: name for name, path in self.settings.paths.items()}
         table.update({base + r.path: r.name for r in self.registry.resources.values()})
         table[self.settings.metadata_path] = "metadata"
+        self._routes = (key, table)
         return table
 
     def fault_endpoints(self) -> list[str]:

@@ -154,9 +154,8 @@ def _cut_all(values: dict[str, str]) -> dict[str, str]:
 def bounded(entry: RecordedRequest) -> RecordedRequest:
     """``entry`` with every value over :data:`MAX_VALUE` characters truncated (marked)."""
     parts = (entry.query, entry.headers, entry.form)
-    if len(entry.path) <= MAX_VALUE and all(
-        len(k) <= MAX_VALUE and len(v) <= MAX_VALUE for part in parts for k, v in part.items()
-    ):
+    longest = max([len(entry.path), *(max(map(len, [*p, *p.values()])) for p in parts if p)])
+    if longest <= MAX_VALUE:
         return entry
     return dataclasses.replace(
         entry,
