@@ -49,8 +49,9 @@ def host_name(host: str) -> str:
     host = host.strip().lower()
     if host.startswith("["):
         return host[1:].partition("]")[0]
+    # RFC 3986 §3.2.3: port = *DIGIT (it may be empty).
     name, colon, port = host.rpartition(":")
-    return name if colon and port.isascii() and port.isdigit() else host
+    return name if colon and port.isascii() and (port.isdigit() or not port) else host
 
 
 def check_browser_safety(core: ProviderCore, request: Request) -> None:
