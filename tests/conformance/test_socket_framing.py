@@ -99,7 +99,7 @@ def test_socket_rfc9112_2_3_request_without_version_is_refused_and_closed(
         + b"\r\n",
     )
     assert _statuses(received) == [400]
-    status, head, body = _answer(received)
+    _, head, body = _answer(received)
     assert b"connection: close" in head
     assert body == {
         "error": "invalid_request",
@@ -219,19 +219,21 @@ def test_slow_client_is_cut_at_the_request_deadline_not_per_read() -> None:
     # 400-byte head could be complete (8 s at this pace).
     provider = MockProvider(clock=ManualClock(NOW))
     head = METADATA + b"X-Slow: " + b"y" * 300 + b"\r\n\r\n"
-    with provider.serve(request_timeout=0.3) as running:
-        with socket.create_connection(_address(running), timeout=5) as conn:
-            received, sent = b"", 0
-            conn.settimeout(0.02)  # the pace: a bounded wait on the socket, not a sleep
-            while sent < len(head) and not received:
-                conn.sendall(head[sent : sent + 1])
-                sent += 1
-                try:
-                    received = conn.recv(65536)
-                except TimeoutError:
-                    continue
-            conn.settimeout(5)
-            received += _read_all(conn)
+    with (
+        provider.serve(request_timeout=0.3) as running,
+        socket.create_connection(_address(running), timeout=5) as conn,
+    ):
+        received, sent = b"", 0
+        conn.settimeout(0.02)  # the pace: a bounded wait on the socket, not a sleep
+        while sent < len(head) and not received:
+            conn.sendall(head[sent : sent + 1])
+            sent += 1
+            try:
+                received = conn.recv(65536)
+            except TimeoutError:
+                continue
+        conn.settimeout(5)
+        received += _read_all(conn)
     assert sent < len(head)
     status, head_of_answer, body = _answer(received)
     assert status == 408
