@@ -267,8 +267,8 @@ def test_markers_are_registered_with_their_signature(pytester: pytest.Pytester):
             "token_format='opaque', issuer=None, quirks=None, faults=(), clock_start=None, "
             "tls=False, max_requests=10000, assert_all_faults_fired=True, "
             "assert_all_requests_matched=True, assert_no_provider_errors=True): configure the "
-            "oauth_provider, oauth_server, oauth_client and make_oauth_provider fixtures of a test, class or module "
-            "(closest wins).",
+            "oauth_provider, oauth_server, oauth_client and make_oauth_provider fixtures of a "
+            "test, class or module (closest wins).",
             "@pytest.mark.oauthcc(config, fields=None, live=False): bind a test to the "
             "connection file `config` (fixture oauthcc_connection).",
         ]
