@@ -63,6 +63,7 @@ _SERVER_ERROR = {
     "error_description": "the mock provider failed unexpectedly; see its log",
 }
 _NO_STORE = [("Cache-Control", "no-store")]
+_NOT_A_URI = "the request target is not a valid URI"
 
 
 @dataclass(frozen=True)
@@ -296,14 +297,18 @@ class _Connection(socketserver.BaseRequestHandler):
         connection or a traceback on stderr."""
         try:
             # RFC 9112 §3.2: origin-form ("/path?query") or absolute-form ("http://host/").
-            try:
-                parts = urlsplit(target)
-            except ValueError:  # e.g. an unclosed IPv6 literal in an absolute-form target
-                return _refusal(HTTPStatus.BAD_REQUEST, "the request target is not a valid URI")
+            if target[:1] == "/" and target[1:2] != "/" and "#" not in target:
+                path, _, query = target.partition("?")  # what urlsplit does, faster
+            else:
+                try:
+                    parts = urlsplit(target)
+                except ValueError:  # e.g. an unclosed IPv6 literal in an absolute-form target
+                    return _refusal(HTTPStatus.BAD_REQUEST, _NOT_A_URI)
+                path, query = parts.path, parts.query
             request = Request(
                 method=method.upper(),
-                path=unquote(parts.path, errors="replace") or "/",
-                query=parts.query,
+                path=unquote(path, errors="replace") or "/",
+                query=query,
                 headers=headers,
                 body=body,
                 scheme="https" if self.server.ssl_context is not None else "http",

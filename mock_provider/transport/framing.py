@@ -92,19 +92,22 @@ class Head:
 class Reader:
     """Buffered reads from one socket, each bounded by :attr:`deadline` (monotonic time)."""
 
-    __slots__ = ("buffer", "deadline", "sock")
+    __slots__ = ("_timeout", "buffer", "deadline", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.buffer = bytearray()
         self.deadline = math.inf
+        self._timeout = -1.0
 
     def wait(self, idle_timeout: float) -> bool:
         """Wait up to ``idle_timeout`` for the first byte of the next request; ``False``
         when the client closed or stayed idle (the connection is then closed quietly)."""
         if self.buffer:
             return True
-        self.sock.settimeout(idle_timeout)
+        if self._timeout != idle_timeout:  # settimeout() costs two fcntl calls
+            self.sock.settimeout(idle_timeout)
+            self._timeout = idle_timeout
         try:
             data = self.sock.recv(65536)
         except TimeoutError:
@@ -117,6 +120,7 @@ class Reader:
         if remaining <= 0:
             raise RequestTimeout
         self.sock.settimeout(remaining)
+        self._timeout = remaining
         try:
             data = self.sock.recv(65536)
         except TimeoutError:
