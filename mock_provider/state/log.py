@@ -151,11 +151,15 @@ def _cut_all(values: dict[str, str]) -> dict[str, str]:
     return {_cut(k): _cut(v) for k, v in values.items()}
 
 
+def _short(values: dict[str, str]) -> bool:
+    return not values or (
+        max(map(len, values)) <= MAX_VALUE and max(map(len, values.values())) <= MAX_VALUE
+    )
+
+
 def bounded(entry: RecordedRequest) -> RecordedRequest:
     """``entry`` with every value over :data:`MAX_VALUE` characters truncated (marked)."""
-    parts = (entry.query, entry.headers, entry.form)
-    longest = max([len(entry.path), *(max(map(len, [*p, *p.values()])) for p in parts if p)])
-    if longest <= MAX_VALUE:
+    if len(entry.path) <= MAX_VALUE and all(map(_short, (entry.query, entry.headers, entry.form))):
         return entry
     return dataclasses.replace(
         entry,
