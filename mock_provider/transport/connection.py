@@ -112,17 +112,30 @@ class ThreadedServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._active = 0
+        self._refusing = 0
         super().__init__((host, port), _Connection)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._lock:
             busy = self._active >= self.limits.max_connections
-            if not busy:
-                self._active += 1
-        if busy:
-            threading.Thread(target=_refuse_busy, args=(request, self.limits), daemon=True).start()
-            return
-        super().process_request(request, client_address)
+            # Refusals linger (up to 1 s each); a flood beyond twice the cap is just closed.
+            answer = busy and self._refusing < self.limits.max_connections
+            self._active += not busy
+            self._refusing += answer
+        if answer:
+            threading.Thread(target=self._refuse_busy, args=(request,), daemon=True).start()
+        elif busy:
+            request.close()
+        else:
+            super().process_request(request, client_address)
+
+    def _refuse_busy(self, sock: socket.socket) -> None:
+        """Answer a connection over the cap with 503 and close it (lingering, bounded)."""
+        try:
+            _refuse_busy(sock, self.limits)
+        finally:
+            with self._lock:
+                self._refusing -= 1
 
     def shutdown_request(self, request: Any) -> None:
         # The end of every connection process_request counted (served, or failed to start).
@@ -154,7 +167,6 @@ class ThreadedServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
 
 def _refuse_busy(sock: socket.socket, limits: Limits) -> None:
-    """Answer a connection over the cap with 503 and close it (lingering, bounded)."""
     description = (
         f"the mock provider serves at most {limits.max_connections} connections at once "
         "(--max-connections); retry after closing some"
@@ -231,6 +243,8 @@ class _Connection(socketserver.BaseRequestHandler):
             while reader.wait(limits.idle_timeout):
                 reader.deadline = time.monotonic() + limits.request_timeout
                 if not self._serve_one():
+                    if reader.buffer:  # pipelined requests after a close: no reset for them
+                        _linger(self.sock)
                     return
         except OSError:  # the client reset the connection, or TLS failed: nothing to answer
             return
