@@ -71,7 +71,8 @@ class ProviderCore:
 
     def bind_url(self, url: str) -> None:
         """A server now serves this provider at ``url``: the issuer unless one was given."""
-        self.served_urls.append(url)
+        if url not in self.served_urls:
+            self.served_urls.append(url)
         self.settings.bind_url(url)
 
     def routes(self) -> dict[str, str]:

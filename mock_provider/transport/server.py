@@ -47,6 +47,7 @@ class ProviderServer:
     Attributes:
         url: ``http(s)://host:port`` once started.
         ca_path: the CA bundle path with ``tls=True``, else ``None``.
+        limits: the :class:`Limits` it serves with (connections, request timeout).
     """
 
     def __init__(
