@@ -23,12 +23,14 @@ from .state.clock import Clock, ManualClock
 from .state.core import ControlSettings, ProviderCore
 from .state.keys import SigningKeys
 from .state.log import DEFAULT_MAX_REQUESTS, RecordedRequest
-from .state.records import IssuedToken, RegisteredClient, Resource
+from .state.records import IssuedRefreshToken, IssuedToken, RegisteredClient, Resource
 from .state.settings import DEFAULT_ISSUER, Settings, endpoint_path
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Unpack
 
+    from .faults.keywords import FaultOptions, QuirkOptions
     from .transport.server import ProviderServer
 
 __all__ = ["DEFAULT_ISSUER", "IssuedToken", "MockProvider", "RegisteredClient", "Resource"]
@@ -160,7 +162,8 @@ class MockProvider:
     ) -> RegisteredClient:
         """Register (or replace) a client and return it; ``options`` are the fields of
         :class:`~mock_provider.RegisteredClient` (``scopes``, ``default_scopes``,
-        ``auth_methods``, ``grant_types``, ``expires_in``, ``audiences``, ``me``).
+        ``auth_methods``, ``grant_types``, ``expires_in``, ``audiences``, ``me``,
+        ``refresh_tokens``, ``rotate_refresh_tokens``, ``refresh_token_expires_in``).
 
         Raises ``TypeError`` for an unknown option, ``ValueError`` for an empty client_id or
         secret, an unknown auth method, or default scopes outside ``scopes``.
@@ -180,20 +183,13 @@ class MockProvider:
         """The registered client ``client_id``, or ``None``."""
         return self.core.registry.client(client_id)
 
-    def add_resource(
-        self,
-        name: str,
-        path: str,
-        *,
-        methods: Iterable[str] = ("GET",),
-        scopes: Iterable[str] = (),
-        body: Any = None,
-    ) -> Resource:
-        """Serve a protected API route at ``path`` (relative to the issuer's path) that
-        answers a valid token with ``body`` (JSON-ready, a callable ``(token, client) ->
-        value``, or ``None`` for the "me" answer); lacking ``scopes`` gets 403."""
-        path, registry = endpoint_path(path), self.core.registry
-        return registry.add_resource(name, path, methods=methods, scopes=scopes, body=body)
+    def add_resource(self, name: str, path: str, **options: Any) -> Resource:
+        """Serve a protected API route at ``path`` (relative to the issuer's path). Options:
+        ``methods``; ``scopes`` (a token lacking one gets 403); ``body``, what a valid token
+        gets (JSON-ready, a callable ``(token, client) -> value``, or ``None`` for the "me"
+        answer); ``token_header`` / ``token_prefix`` / ``token_query``, where it takes the
+        token (``Authorization: Bearer`` by default; others are refused)."""
+        return self.core.registry.add_resource(name, endpoint_path(path), **options)
 
     def resource(self, name: str) -> Resource:
         """The protected resource registered as ``name``. Raises ``KeyError`` if unknown."""
@@ -232,6 +228,11 @@ class MockProvider:
     def tokens(self) -> list[IssuedToken]:
         """Every token still held, oldest first."""
         return self.core.token_store.tokens
+
+    @property
+    def refresh_tokens(self) -> list[IssuedRefreshToken]:
+        """Every refresh token issued (``refresh_tokens=True`` clients), oldest first."""
+        return self.core.token_store.refresh_tokens.tokens
 
     def revoke(self, value: str) -> bool:
         """Revoke one token; return whether it was known and active."""
@@ -302,7 +303,7 @@ class MockProvider:
         """The queued faults (``pending``, ``fired``, ``unfired()``)."""
         return self.core.scripting.faults
 
-    def add_fault(self, endpoint: str, **options: Any) -> Fault:
+    def add_fault(self, endpoint: str, **options: Unpack[FaultOptions]) -> Fault:
         """Queue a scripted failure for ``endpoint`` (``token``, ``revoke``, ``introspect``,
         ``me``, ``metadata``, ``jwks`` or a resource's name) and return it. ``options`` are
         the fields of :class:`~mock_provider.Fault` (``times``, ``every``, ``client_id``,
@@ -325,7 +326,7 @@ class MockProvider:
         """The per-client quirks, by client_id."""
         return self.core.scripting.client_quirks
 
-    def set_quirks(self, *, client_id: str | None = None, **quirks: Any) -> Quirks:
+    def set_quirks(self, *, client_id: str | None = None, **quirks: Unpack[QuirkOptions]) -> Quirks:
         """Switch on token-response quirks (:class:`~mock_provider.Quirks`), provider-wide
         or for one client; return them. Calls accumulate; a client's own quirks win.
         Raises ``TypeError`` for an unknown quirk name, ``ValueError`` for a bad value."""
@@ -347,9 +348,8 @@ class MockProvider:
     def enable_control(
         self, token: str | None = None, *, allowed_hosts: Iterable[str] = ()
     ) -> None:
-        """Serve the HTTP control API under ``/_mock/``; with ``token``, it needs ``Authorization:
-        Bearer <token>``; ``allowed_hosts``: more ``Host`` names it answers for (``"*"``: any).
-        The clients, quirks and faults now are what ``POST /_mock/reset`` restores."""
+        """Serve the control API under ``/_mock/`` (with ``token``: ``Authorization: Bearer``;
+        ``allowed_hosts``: more ``Host`` names, ``"*"`` any); a reset restores this state."""
         self.core.enable_control(token, allowed_hosts)
 
     def disable_control(self) -> None:

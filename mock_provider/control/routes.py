@@ -116,17 +116,15 @@ def _clear_faults(core: ProviderCore, request: Request, _: str) -> tuple[int, An
 
 
 def client_json(client: RegisteredClient) -> dict[str, Any]:
-    """A registered client as JSON, without its secret."""
-    return {
-        "client_id": client.client_id,
-        "scopes": list(client.scopes),
-        "default_scopes": None if client.default_scopes is None else list(client.default_scopes),
-        "auth_methods": list(client.auth_methods),
-        "grant_types": list(client.grant_types),
-        "expires_in": client.expires_in,
-        "audiences": list(client.audiences),
-        "me": dict(client.me),
-    }
+    """A registered client as JSON (every client option but its secret)."""
+    out: dict[str, Any] = {}
+    for name in CLIENT_OPTIONS:
+        if name == "client_secret":
+            continue
+        value = getattr(client, name)
+        out[name] = list(value) if isinstance(value, tuple) else value
+    out["me"] = dict(client.me)
+    return out
 
 
 def _add_client(core: ProviderCore, request: Request, rest: str) -> tuple[int, Any]:

@@ -42,38 +42,44 @@ TARGETS = st.sampled_from(
     ]
 ) | _TEXT.map(lambda text: "/" + text)
 VERSIONS = st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/0.9", "", "http/1.1"])
-NAMES = st.sampled_from(
-    [
-        "Host",
-        "Content-Length",
-        "Transfer-Encoding",
-        "Connection",
-        "Authorization",
-        "Content-Type",
-        "Expect",
-        "Origin",
-    ]
-) | _TEXT
-VALUES = st.sampled_from(
-    [
-        "²",
-        "٣",
-        "5",
-        "-1",
-        "0",
-        "99999999999999999999",
-        "chunked",
-        "gzip, chunked",
-        "close",
-        "keep-alive",
-        "100-continue",
-        basic(CLIENT_ID, CLIENT_SECRET),
-        "Bearer x",
-        "application/json",
-        "application/x-www-form-urlencoded",
-        "https://evil.example",
-    ]
-) | _TEXT
+NAMES = (
+    st.sampled_from(
+        [
+            "Host",
+            "Content-Length",
+            "Transfer-Encoding",
+            "Connection",
+            "Authorization",
+            "Content-Type",
+            "Expect",
+            "Origin",
+        ]
+    )
+    | _TEXT
+)
+VALUES = (
+    st.sampled_from(
+        [
+            "²",
+            "٣",
+            "5",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "chunked",
+            "gzip, chunked",
+            "close",
+            "keep-alive",
+            "100-continue",
+            basic(CLIENT_ID, CLIENT_SECRET),
+            "Bearer x",
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "https://evil.example",
+        ]
+    )
+    | _TEXT
+)
 BODIES = st.sampled_from([b"", b"grant_type=client_credentials", b"0\r\n\r\n", b"5\r\nab"])
 ENCODINGS = st.sampled_from(["utf-8", "latin-1"])
 

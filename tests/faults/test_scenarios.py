@@ -94,7 +94,7 @@ BROKEN = [
         [
             "{f}:4: key 'clients[0].scope': unknown client field; valid fields: client_id, "
             "client_secret, scopes, default_scopes, auth_methods, grant_types, expires_in, "
-            "audiences, me",
+            "audiences, me, refresh_tokens, rotate_refresh_tokens, refresh_token_expires_in",
             "{f}:6: key 'quirks.expires_in_as': expires_in_as must be one of string, float, "
             "zero, missing, got 'hex'",
             "{f}:9: key 'faults[0].status': expected integer but got str '503'",

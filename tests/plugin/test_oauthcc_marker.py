@@ -86,8 +86,8 @@ def test_misusing_the_marker_fails_with_the_reason(pytester: pytest.Pytester):
             + (". Did you mean 'fields'?" if sys.version_info >= (3, 13) else ""),
             "E   pytest_oauthcc.connection.errors.ConfigError: *servicex.oauthcc.yaml: invalid "
             "connection config (1 problem):",
-            "E     *servicex.oauthcc.yaml:5: fields: no field 'colour' to set (fields: client_id, "
-            "client_secret, environment)",
+            "E     *servicex.oauthcc.yaml:5:1: fields: no field 'colour' to set (fields: "
+            "client_id, client_secret, environment)",
         ]
     )
 
