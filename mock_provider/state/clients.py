@@ -24,6 +24,7 @@ class ClientRegistry:
         self._lock = threading.Lock()
         self._clients: dict[str, RegisteredClient] = {}
         self._resources: dict[str, Resource] = {}
+        self.resources_version = 0  # bumped on every add_resource (for cached route tables)
 
     def add_client(
         self, client_id: str, client_secret: str | None, **options: Any
@@ -91,6 +92,7 @@ class ClientRegistry:
         )
         with self._lock:
             self._resources[name] = resource
+            self.resources_version += 1
         return resource
 
     def resource(self, name: str) -> Resource:

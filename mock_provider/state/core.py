@@ -11,7 +11,7 @@ endpoints, app, control, transport or the facade.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,13 +47,14 @@ class CoreSnapshot:
 
 @dataclass
 class ControlSettings:
-    """Whether control requests need a token, and the state ``POST /_mock/reset`` restores.
-
-    The token never appears in ``repr``.
+    """Whether control requests need a token, the ``Host`` names it answers for besides
+    loopback and the provider's own (``"*"``: any), and the state ``POST /_mock/reset``
+    restores. The token never appears in ``repr``.
     """
 
     token: str | None = field(default=None, repr=False)
     initial: CoreSnapshot | None = None
+    allowed_hosts: tuple[str, ...] = ()
 
 
 class ProviderCore:
@@ -67,13 +68,35 @@ class ProviderCore:
         self.request_log = RequestLog()
         self.scripting = Scripting()
         self.control: ControlSettings | None = None
+        self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
+        self._routes: tuple[tuple[str, int], dict[str, str]] | None = None
+
+    def bind_url(self, url: str) -> None:
+        """A server now serves this provider at ``url``: the issuer unless one was given."""
+        if url not in self.served_urls:
+            self.served_urls.append(url)
+        self.settings.bind_url(url)
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
+        return dict(self._route_table())
+
+    def endpoint_name(self, path: str) -> str | None:
+        """The name of the endpoint served at ``path`` (as requested), or ``None``."""
+        return self._route_table().get(path)
+
+    def _route_table(self) -> dict[str, str]:
+        # Built once per issuer and set of resources, not per request (the paths are fixed
+        # when the settings are made).
+        key = (self.settings.url, self.registry.resources_version)
+        cached = self._routes
+        if cached is not None and cached[0] == key:
+            return cached[1]
         base = urlsplit(self.settings.url).path.rstrip("/")
         table = {base + path: name for name, path in self.settings.paths.items()}
         table.update({base + r.path: r.name for r in self.registry.resources.values()})
         table[self.settings.metadata_path] = "metadata"
+        self._routes = (key, table)
         return table
 
     def fault_endpoints(self) -> list[str]:
@@ -142,6 +165,7 @@ class ProviderCore:
         self.token_store.clear()
         self.request_log.clear()
 
-    def enable_control(self, token: str | None = None) -> None:
+    def enable_control(self, token: str | None = None, allowed_hosts: Iterable[str] = ()) -> None:
         """Serve the control API; its reset restores the state of this moment."""
-        self.control = ControlSettings(token=token, initial=self.snapshot())
+        hosts = tuple(host.strip().lower() for host in allowed_hosts)
+        self.control = ControlSettings(token=token, initial=self.snapshot(), allowed_hosts=hosts)

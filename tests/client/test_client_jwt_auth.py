@@ -357,3 +357,20 @@ def test_public_jwks_is_the_set_to_register() -> None:
     assert str(caught.value) == (
         "public_jwks() needs auth_method='private_key_jwt', not 'client_secret_basic'"
     )
+
+
+def test_private_key_jwt_on_httpx2() -> None:
+    httpx2 = pytest.importorskip("httpx2")
+    endpoint = JwtEndpoint(public_jwk(ec_key()), secret=None)
+    auth = make(endpoint, auth_method="private_key_jwt", private_key=ec_key().as_dict(private=True))
+
+    def handle(request: Any) -> Any:
+        if request.url.host == "api.example.test":
+            return httpx2.Response(200, json={"auth": request.headers["Authorization"]})
+        answer = endpoint(request)
+        return httpx2.Response(answer.status_code, content=answer.content, headers=answer.headers)
+
+    with httpx2.Client(auth=auth, transport=httpx2.MockTransport(handle)) as http:
+        assert http.get(API).json() == {"auth": "Bearer tok-1"}
+        assert auth.revoke(http) is True
+    assert [v.method for v in endpoint.verified] == ["private_key_jwt", "private_key_jwt"]

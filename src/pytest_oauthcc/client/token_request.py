@@ -5,8 +5,8 @@ or ``client_secret_post`` (§2.3.1), or a JWT client assertion (RFC 7523 §2.2:
 ``client_secret_jwt`` / ``private_key_jwt``), freshly signed for every request. The body is
 §4.4.2's form.
 
-Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.assertion` and :mod:`.settings`
-only.
+Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.assertion`, :mod:`.settings` and
+:mod:`.stacks` only.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from mock_provider.protocol import CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
 
 from .assertion import CLIENT_ASSERTION_TYPE
 from .settings import ClientSettings
+from .stacks import HTTPX, HttpStack
 
 __all__ = [
     "ClientAuth",
@@ -119,9 +120,11 @@ def form_body(
     return urlencode(pairs).encode("ascii")
 
 
-def token_request(settings: ClientSettings) -> tuple[httpx.Request, ClientAuth]:
-    """The §4.4.2 token request, authenticated as ``settings.auth_method`` says, and that
-    authentication."""
+def token_request(
+    settings: ClientSettings, stack: HttpStack = HTTPX
+) -> tuple[httpx.Request, ClientAuth]:
+    """The §4.4.2 token request of ``stack``, authenticated as ``settings.auth_method`` says,
+    and that authentication."""
     auth = client_auth(settings)
     body = form_body(
         scopes=settings.scopes,
@@ -130,19 +133,23 @@ def token_request(settings: ClientSettings) -> tuple[httpx.Request, ClientAuth]:
         extra_params=settings.extra_params,
         credentials=auth.pairs,
     )
-    return _request(settings, settings.token_url, body, auth), auth
+    return _request(settings, settings.token_url, body, auth, stack), auth
 
 
 def client_request(
-    settings: ClientSettings, url: httpx.URL, pairs: list[tuple[str, str]]
+    settings: ClientSettings,
+    url: httpx.URL,
+    pairs: list[tuple[str, str]],
+    stack: HttpStack = HTTPX,
 ) -> httpx.Request:
     """A form POST of ``pairs`` to ``url`` carrying the client's authentication (RFC 7009)."""
     auth = client_auth(settings)
-    return _request(settings, url, urlencode([*pairs, *auth.pairs]).encode("ascii"), auth)
+    body = urlencode([*pairs, *auth.pairs]).encode("ascii")
+    return _request(settings, url, body, auth, stack)
 
 
 def _request(
-    settings: ClientSettings, url: httpx.URL, body: bytes, auth: ClientAuth
+    settings: ClientSettings, url: httpx.URL, body: bytes, auth: ClientAuth, stack: HttpStack
 ) -> httpx.Request:
     # §4.4.2: "application/x-www-form-urlencoded" with no charset parameter (strict
     # gateways refuse one); §2.3: exactly one client authentication method.
@@ -152,6 +159,10 @@ def _request(
     }
     if auth.authorization is not None:
         headers["Authorization"] = auth.authorization
-    return httpx.Request(
+    if stack is HTTPX:
+        return httpx.Request(
+            "POST", url, headers=headers, content=body, extensions={"timeout": settings.timeout}
+        )
+    return stack.request(
         "POST", url, headers=headers, content=body, extensions={"timeout": settings.timeout}
     )
