@@ -73,7 +73,7 @@ def test_the_short_lived_client_follows_no_redirect_and_keeps_the_timeout() -> N
         revocation_url="https://as.example.test/revoke",
         timeout=httpx.Timeout(3.0, connect=1.5),
     )
-    options = auth._own_client_options()
+    options = auth.settings.own_client_options()
     assert options["follow_redirects"] is False
     assert options["verify"] is True
     assert options["timeout"] == httpx.Timeout(3.0, connect=1.5)

@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
+from mock_provider.protocol import CLIENT_SECRET_BASIC
 from pytest_oauthcc.errors import ClientConfigurationError
 
 from .drive import auth_async, auth_sync, run_async, run_sync
@@ -309,7 +309,7 @@ class ClientCredentials(httpx.Auth):
                 dropped from the cache all the same.
         """
         if http is None:
-            with httpx.Client(**self._own_client_options()) as own:
+            with httpx.Client(**self.settings.own_client_options()) as own:
                 return self.revoke(own)
         return run_sync(
             self._flows.revoke_flow(stack_of(http)),
@@ -321,7 +321,7 @@ class ClientCredentials(httpx.Auth):
     async def arevoke(self, http: httpx.AsyncClient | None = None) -> bool:
         """:meth:`revoke` with an ``httpx.AsyncClient`` (by default a short-lived one)."""
         if http is None:
-            async with httpx.AsyncClient(**self._own_client_options()) as own:
+            async with httpx.AsyncClient(**self.settings.own_client_options()) as own:
                 return await self.arevoke(own)
         return await run_async(
             self._flows.revoke_flow(stack_of(http)),
@@ -329,13 +329,6 @@ class ClientCredentials(httpx.Auth):
             sleep=self.settings.async_sleep,
             flight_timeout=self.settings.flight_timeout,
         )
-
-    def _own_client_options(self) -> dict[str, Any]:
-        return {
-            "verify": self.settings.verify,
-            "timeout": httpx.Timeout(**self.settings.timeout),
-            "follow_redirects": False,
-        }
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """The generic httpx hook, for callers that drive auth flows themselves: the same
@@ -369,16 +362,10 @@ class ClientCredentials(httpx.Auth):
     def __repr__(self) -> str:
         return (
             f"ClientCredentials(token_url={self.token_url!r}, client_id={self.client_id!r}, "
-            f"{self._credential()}, auth_method={self.settings.auth_method!r}, "
+            f"{self.settings.credential_fingerprint()}, "
+            f"auth_method={self.settings.auth_method!r}, "
             f"scopes={self.scopes!r}, token={self.token_fingerprint})"
         )
-
-    def _credential(self) -> str:
-        secret, signer = self.settings.client_secret, self.settings.signer
-        if secret is None and signer is not None:
-            # The public key's thumbprint, fingerprinted like a secret: names it, shows nothing.
-            return f"private_key={fingerprint(signer.thumbprint or '')}"
-        return f"client_secret={fingerprint(secret or '')}"
 
 
 _TWINS: dict[type[ClientCredentials], type[ClientCredentials]] = {}

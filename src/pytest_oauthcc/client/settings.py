@@ -231,6 +231,22 @@ class ClientSettings:
             ),
         )
 
+    def own_client_options(self) -> dict[str, Any]:
+        """The ``httpx.Client`` arguments of the client's own short-lived HTTP client
+        (``revoke()`` without one): its TLS verification and timeout, no redirects."""
+        return {
+            "verify": self.verify,
+            "timeout": httpx.Timeout(**self.timeout),
+            "follow_redirects": False,
+        }
+
+    def credential_fingerprint(self) -> str:
+        """``client_secret=fp:...``, or ``private_key=fp:...`` (of the public key's
+        thumbprint): names the credential in a repr, shows nothing of it."""
+        if self.client_secret is None and self.signer is not None:
+            return f"private_key={fingerprint(self.signer.thumbprint or '')}"
+        return f"client_secret={fingerprint(self.client_secret or '')}"
+
     def monotonic(self) -> float:
         """Now on the client's monotonic clock (the injected clock's, if it has one)."""
         if self.clock is None:
