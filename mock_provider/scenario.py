@@ -196,6 +196,9 @@ def _check_clients(clients: list[Any]) -> list[Problem]:
     for index, client in enumerate(clients):
         where = f"clients[{index}]"
         found = type_problems(client, CLIENT_OPTIONS, what="client")
+        credentials = ("client_secret", "jwks", "jwks_uri")
+        if isinstance(client, Mapping) and not any(client.get(k) is not None for k in credentials):
+            found.append(("client_secret", "required client field is missing"))
         if not found:
             found = client_problems(RegisteredClient(**client))
         problems += _prefixed(where, found)

@@ -31,7 +31,18 @@ __all__ = [
 
 
 # Endpoints that authenticate clients (RFC 6749 §2.3) rather than bearer tokens (RFC 6750).
-CLIENT_AUTH = frozenset({"token", "revoke", "introspect", "metadata", "jwks"})
+CLIENT_AUTH = frozenset(
+    {
+        "token",
+        "revoke",
+        "introspect",
+        "metadata",
+        "jwks",
+        "openid_configuration",
+        "resource_metadata",
+        "authorize",
+    }
+)
 
 
 def _default_error(endpoint: str, status: int) -> str:

@@ -23,8 +23,10 @@ def bearer_token(
     form: Mapping[str, str],
     *,
     realm: str,
+    resource_metadata: str | None = None,
 ) -> str:
-    """Return the access token a request presents in its Authorization header.
+    """Return the access token a request presents in its Authorization header;
+    ``resource_metadata`` is the RFC 9728 URL the 401 challenge names.
 
     Raises:
         BearerError: the bare 401 challenge when no bearer credentials were sent (§3.1 "the
@@ -72,6 +74,7 @@ def bearer_token(
             "this resource requires 'Authorization: Bearer <access token>'",
             status=401,
             realm=realm,
+            resource_metadata=resource_metadata,
         )
     token = credentials.strip(" ")
     if not _B64TOKEN.fullmatch(token):
