@@ -7,7 +7,8 @@ promises: a refusal is RFC-shaped JSON, an unexpected exception is a JSON ``serv
 in the redacted log.
 
 Layering: imports ``protocol``, ``faults``, ``state``, ``endpoints``, ``discovery`` and
-``client_auth``; the control API (``control``) lazily. Types against :class:`~mock_provider.state.core.ProviderCore`.
+``client_auth``; the control API (``control``) lazily. Types against
+:class:`~mock_provider.state.core.ProviderCore`.
 """
 
 from __future__ import annotations

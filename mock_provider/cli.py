@@ -7,13 +7,16 @@ and the facade (``provider``); the server it runs comes from ``MockProvider.serv
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import secrets
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .protocol.loopback import is_loopback
 from .provider import MockProvider
@@ -39,6 +42,23 @@ def parse_client(value: str) -> tuple[str, str, tuple[str, ...]]:
     return parts[0], parts[1], scopes
 
 
+def parse_client_jwks(value: str) -> tuple[str, dict[str, Any]]:
+    """Parse ``ID=PATH``: the client and the JWK Set (JSON, public keys) in the file."""
+    client_id, sep, path = value.partition("=")
+    if not sep or not client_id or not path:
+        raise argparse.ArgumentTypeError(f"expected ID=PATH (a JWK Set file), got {value!r}")
+    try:
+        jwks = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # The file's text may be a private key by mistake: only the error's kind is shown.
+        raise argparse.ArgumentTypeError(
+            f"cannot read a JSON JWK Set from {path}: {type(exc).__name__}"
+        ) from None
+    if not isinstance(jwks, dict):
+        raise argparse.ArgumentTypeError(f"{path} must hold a JWK Set object")
+    return client_id, jwks
+
+
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``serve`` options to ``parser``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -50,6 +70,15 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="ID:SECRET[:SCOPES]",
         help="register a client (repeatable); scopes comma-separated",
+    )
+    parser.add_argument(
+        "--client-jwks",
+        action="append",
+        type=parse_client_jwks,
+        default=[],
+        metavar="ID=PATH",
+        help="give client ID the public JWK Set in PATH, for private_key_jwt (repeatable; "
+        "a client not registered otherwise gets keys only)",
     )
     parser.add_argument(
         "--expires-in",
@@ -107,7 +136,23 @@ def build_provider(args: argparse.Namespace, scenario: Scenario | None = None) -
     clients = args.client or ([] if scenario is not None and provider.clients else [DEMO_CLIENT])
     for client_id, secret, scopes in clients:
         provider.add_client(client_id, secret, scopes=scopes)
+    for client_id, jwks in getattr(args, "client_jwks", None) or []:
+        _add_client_keys(provider, client_id, jwks)
     return provider
+
+
+def _add_client_keys(provider: MockProvider, client_id: str, jwks: dict[str, Any]) -> None:
+    """Register ``jwks`` for ``client_id``, keeping a registered client's other options."""
+    known = provider.client(client_id)
+    options: dict[str, Any] = {}
+    if known is not None:
+        chosen = {f.name for f in dataclasses.fields(known) if f.init}
+        options = {name: getattr(known, name) for name in chosen}
+        # Its defaults were computed without keys: recompute them with the keys.
+        del options["auth_methods"], options["keys"], options["remote_keys"]
+        del options["client_id"]
+    secret = options.pop("client_secret", None)
+    provider.add_client(client_id, secret, **{**options, "jwks": jwks})
 
 
 def serve(
@@ -169,11 +214,9 @@ def _print_banner(
         # The operator chose these credentials (or they are the documented demo pair):
         # printing them is what makes the server usable, like a dev server's login.
         scopes = " ".join(client.scopes) or "(none)"
-        print(
-            f"  client {client.client_id}:{client.client_secret} scopes: {scopes}",
-            file=out,
-            flush=True,
-        )
+        shown = client.client_id + (f":{client.client_secret}" if client.client_secret else "")
+        keys = f" keys: {len(client.keys)} (private_key_jwt)" if client.keys else ""
+        print(f"  client {shown} scopes: {scopes}{keys}", file=out, flush=True)
     print(f"  token endpoint {provider.token_url}", file=out)
     print(f"  metadata       {provider.metadata_url}", file=out)
     if server.ca_path:

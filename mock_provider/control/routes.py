@@ -102,17 +102,17 @@ def _clear_faults(core: ProviderCore, request: Request, _: str) -> tuple[int, An
 
 
 def client_json(client: RegisteredClient) -> dict[str, Any]:
-    """A registered client as JSON, without its secret."""
-    return {
-        "client_id": client.client_id,
-        "scopes": list(client.scopes),
-        "default_scopes": None if client.default_scopes is None else list(client.default_scopes),
-        "auth_methods": list(client.auth_methods),
-        "grant_types": list(client.grant_types),
-        "expires_in": client.expires_in,
-        "audiences": list(client.audiences),
-        "me": dict(client.me),
-    }
+    """A registered client as JSON: its options, without the secret ones (the secret, the
+    JWK Set); ``key_ids`` names its registered keys by ``kid``, never their material."""
+    body: dict[str, Any] = {}
+    for name, opt in CLIENT_OPTIONS.items():
+        if opt.secret:
+            continue
+        value = getattr(client, name)
+        body[name] = list(value) if isinstance(value, tuple) else value
+    body["me"] = dict(client.me)
+    body["key_ids"] = [key.kid for key in client.keys]
+    return body
 
 
 def _add_client(core: ProviderCore, request: Request, rest: str) -> tuple[int, Any]:
@@ -121,7 +121,7 @@ def _add_client(core: ProviderCore, request: Request, rest: str) -> tuple[int, A
     data = _json_body(request)
     _refuse(type_problems(data, CLIENT_OPTIONS, what="client"))
     options = dict(data)
-    client_id, secret = options.pop("client_id"), options.pop("client_secret")
+    client_id, secret = options.pop("client_id"), options.pop("client_secret", None)
     try:
         client = core.registry.add_client(client_id, secret, **options)
     except (TypeError, ValueError) as exc:
