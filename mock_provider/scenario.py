@@ -84,7 +84,9 @@ class Scenario:
         """Register the clients, set the quirks and queue the faults on ``provider``."""
         for client in self.data.get("clients", []):
             options = dict(client)
-            provider.add_client(options.pop("client_id"), options.pop("client_secret"), **options)
+            provider.add_client(
+                options.pop("client_id"), options.pop("client_secret", None), **options
+            )
         if self.data.get("quirks"):
             provider.set_quirks(**self.data["quirks"])
         for client_id, quirks in self.data.get("client_quirks", {}).items():

@@ -55,7 +55,9 @@ class ClientRegistry:
         client = RegisteredClient(client_id, client_secret, **options)
         problems = client_problems(client)
         if problems:
-            raise ValueError("; ".join(message for _, message in problems))
+            # A key problem names its place in the set ("jwks.keys[1]"), never a value.
+            shown = [f"{f}: {m}" if f.startswith("jwks.") else m for f, m in problems]
+            raise ValueError("; ".join(shown))
         if client.jwks is not None:
             # Imported once here, so each assertion only verifies (RFC 7517 rules checked).
             client = replace(client, keys=load_public_keys(client.jwks))
