@@ -46,9 +46,10 @@ class RequestFacts(Protocol):
 
 __all__ = ["assertion_method", "authenticate"]
 
-# Key-choice rules an assertion fails when the cached set lacks its key: a rotated key at
-# the client's jwks_uri, worth one fresh fetch (RFC 7591 §2: jwks_uri allows key rotation).
-_KEY_RULES = frozenset({"kid", "x5t", "x5t#S256", "x5c", "alg", "key"})
+# Key-choice rules an assertion fails when the cached set lacks the key its header names: a
+# rotated key at the client's jwks_uri, worth one fresh fetch (RFC 7591 §2: jwks_uri "allow[s]
+# for key rotation"). Not "alg": a header refusal (alg none) shares that name.
+_KEY_RULES = frozenset({"kid", "x5t", "x5t#S256", "x5c"})
 # A client that matches no request, compared against when the client_id is unknown.
 _DUMMY = RegisteredClient("", "x" * 32)
 

@@ -237,7 +237,14 @@ def presented_credentials(
         OAuthError: ``invalid_request`` when credentials are in the URI or two methods are
             combined; ``invalid_client`` for an unreadable Authorization header.
     """
-    # §2.3.1: client credentials "MUST NOT be included in the request URI".
+    # §2.3.1: client credentials "MUST NOT be included in the request URI"; RFC 7523 §2.2
+    # puts a client assertion in the request body too.
+    if "client_assertion" in query:
+        raise OAuthError(
+            "invalid_request",
+            "client_assertion must not be sent in the URI query (RFC 7523 §2.2); "
+            "send it in the request body",
+        )
     if "client_secret" in query:
         raise OAuthError(
             "invalid_request",

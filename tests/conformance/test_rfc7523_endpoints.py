@@ -218,3 +218,40 @@ def test_rfc7523_2_2_metadata_lists_the_jwt_methods(http: httpx.Client) -> None:
 def test_rfc7523_3_aud_may_be_the_token_endpoint_or_the_issuer(http: httpx.Client) -> None:
     assert _token(http, sign(claims(jti="1", aud=TOKEN_URL), kid="k1")).status_code == 200
     assert _token(http, sign(claims(jti="2", aud=ISSUER), kid="k1")).status_code == 200
+
+
+def test_rfc7523_2_2_assertion_in_the_uri_query_is_refused(http: httpx.Client) -> None:
+    assertion = sign(claims(), kid="k1")
+    response = http.post(
+        "/oauth/token",
+        params={"client_assertion": assertion},
+        data={"grant_type": "client_credentials", "client_assertion_type": JWT_BEARER},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "client_assertion must not be sent in the URI query "
+        "(RFC 7523 section 2.2); send it in the request body",
+    }
+
+
+def test_rfc7523_2_2_a_jwks_uri_client_is_not_refetched_for_alg_none(
+    http: httpx.Client, provider: MockProvider
+) -> None:
+    fetches: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        fetches.append(str(request.url))
+        return httpx.Response(200, json={"keys": [public_jwk(rsa_key(), kid="k1")]})
+
+    provider.add_client(
+        CLIENT_ID,
+        jwks_uri="https://keys.example.test/jwks.json",
+        jwks_transport=httpx.MockTransport(answer),
+    )
+    description = _refusal(_token(http, sign(claims(), alg="none")))
+    assert (
+        description
+        == "client assertion: alg none is refused: the JWT must be signed (RFC 7523 section 3)"
+    )
+    assert fetches == []
