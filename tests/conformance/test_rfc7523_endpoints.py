@@ -255,3 +255,18 @@ def test_rfc7523_2_2_a_jwks_uri_client_is_not_refetched_for_alg_none(
         == "client assertion: alg none is refused: the JWT must be signed (RFC 7523 section 3)"
     )
     assert fetches == []
+
+
+def test_a_client_scoped_fault_matches_the_assertion_issuer(
+    http: httpx.Client, provider: MockProvider
+) -> None:
+    provider.add_fault("token", client_id=CLIENT_ID, status=503, times=1)
+    assertion = sign(claims(), kid="k1")
+    answered = _token(http, assertion)
+    assert answered.status_code == 503
+    recorded = provider.last_token_request()
+    # A fault answered it, yet the log still knows who and how, and not the assertion.
+    assert (recorded.client_id, recorded.auth_method) == (CLIENT_ID, "private_key_jwt")
+    assert recorded.form["client_assertion"] == "<redacted>"
+    assert assertion not in repr(recorded)
+    assert _token(http, sign(claims(jti="next"), kid="k1")).status_code == 200
