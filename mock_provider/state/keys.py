@@ -10,7 +10,6 @@ Layering: imports ``protocol`` only (joserfc lazily).
 
 from __future__ import annotations
 
-import functools
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -64,54 +63,22 @@ class SigningKeys:
 
     def __init__(self) -> None:
         self.current = process_key()
-        self._signer: tuple[RSAKey, bytes] | None = None
 
     def rotate(self) -> None:
         """Replace the signing key; tokens signed with the old one no longer verify."""
         self.current = _new_key()
-
-    def signer(self) -> tuple[RSAKey, bytes]:
-        """The current key and its encoded JWS protected header, encoded once per key.
-
-        ``jwt.encode`` re-validates and re-serializes the same header and resolves the
-        algorithm for every token; a key's header never changes, so each token pays only
-        for its claims and the RSA signature (bench part 1).
-        """
-        signer = self._signer
-        if signer is None or signer[0] is not self.current:
-            signer = self._signer = (self.current, _encoded_header(self.current))
-        return signer
 
     def jwks(self) -> dict[str, Any]:
         """The public JSON Web Key Set (RFC 7517 §5)."""
         return {"keys": [self.current.as_dict(private=False)]}
 
 
-def _encoded_header(key: RSAKey) -> bytes:
-    from joserfc.util import json_b64encode
-
-    # RFC 9068 §2.1: typ at+jwt; RFC 7515 §4.1.4: kid names the key in the JWKS.
-    encoded: bytes = json_b64encode({"alg": ALGORITHM, "typ": TYP, "kid": key.kid})
-    return encoded
-
-
-@functools.cache
-def _rs256() -> Any:
-    from joserfc.jws import JWSRegistry
-
-    return JWSRegistry.algorithms[ALGORITHM]
-
-
 def mint(keys: SigningKeys, claims: dict[str, Any]) -> str:
-    """Sign ``claims`` as an RFC 9068 access token (§2.1 header, §2.2 claims): the JWS
-    compact serialization of RFC 7515 §7.1, signed with joserfc's RS256 model."""
-    _jose()
-    from joserfc.util import json_b64encode, urlsafe_b64encode
-
-    key, header = keys.signer()
-    signing_input = header + b"." + json_b64encode(claims)
-    signature = _rs256().sign(signing_input, key)
-    return (signing_input + b"." + urlsafe_b64encode(signature)).decode("ascii")
+    """Sign ``claims`` as an RFC 9068 access token (§2.1 header, §2.2 claims)."""
+    _, jwt = _jose()
+    header = {"alg": ALGORITHM, "typ": TYP, "kid": keys.current.kid}
+    token: str = jwt.encode(header, claims, keys.current)
+    return token
 
 
 def verify(keys: SigningKeys, token: str) -> dict[str, Any] | None:
