@@ -32,11 +32,12 @@ class _LateIssuer:
     """A ``Served`` whose provider is made once the server's URL is known, so the issuer
     can be a path under it (what MSAL's ``oidc_authority`` is used with: a tenant)."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str) -> None:
+        self.path = path
         self.provider: MockProvider | None = None
 
     def bind_url(self, url: str) -> None:
-        self.provider = MockProvider(url + "/tenant", clock=ManualClock(time.time()))
+        self.provider = MockProvider(url + self.path, clock=ManualClock(time.time()))
 
     def handle(self, request: Request) -> Response:
         assert self.provider is not None
@@ -45,8 +46,8 @@ class _LateIssuer:
 
 @pytest.fixture
 def served(request: pytest.FixtureRequest) -> Iterator[tuple[MockProvider, ProviderServer]]:
-    tls = bool(getattr(request, "param", False))
-    slot = _LateIssuer()
+    tls, path = getattr(request, "param", (False, "/tenant"))
+    slot = _LateIssuer(path)
     with ProviderServer(slot, tls=tls) as server:
         assert slot.provider is not None
         slot.provider.add_client(
@@ -104,7 +105,7 @@ def _msal_app(provider: MockProvider, server: ProviderServer, credential: Any) -
 
 
 @pytest.mark.usefixtures("trust_env_ca")
-@pytest.mark.parametrize("served", [True], indirect=True, ids=["tls"])
+@pytest.mark.parametrize("served", [(True, "/tenant")], indirect=True, ids=["tls"])
 def test_msal_oidc_authority_with_a_client_secret(
     served: tuple[MockProvider, ProviderServer],
 ) -> None:
@@ -116,7 +117,7 @@ def test_msal_oidc_authority_with_a_client_secret(
 
 
 @pytest.mark.usefixtures("trust_env_ca")
-@pytest.mark.parametrize("served", [True], indirect=True, ids=["tls"])
+@pytest.mark.parametrize("served", [(True, "/tenant")], indirect=True, ids=["tls"])
 def test_msal_oidc_authority_with_a_certificate(
     served: tuple[MockProvider, ProviderServer],
 ) -> None:
@@ -177,6 +178,9 @@ def _mcp_provider(kind: str, provider: MockProvider) -> Any:
     )
 
 
+@pytest.mark.parametrize(
+    "served", [(False, "/tenant"), (False, "")], indirect=True, ids=["path-issuer", "root-issuer"]
+)
 @pytest.mark.parametrize(
     ("kind", "method"),
     [
