@@ -33,6 +33,8 @@ from .state.client_keys import JWKSFetchError
 from .state.core import ProviderCore
 from .state.records import RegisteredClient
 
+__all__ = ["RequestFacts", "assertion_method", "authenticate"]
+
 
 class RequestFacts(Protocol):
     """What authentication reads of a request and records about it (the endpoints'
@@ -43,8 +45,6 @@ class RequestFacts(Protocol):
     client_id: str | None
     auth_method: str | None
 
-
-__all__ = ["assertion_method", "authenticate"]
 
 # Key-choice rules an assertion fails when the cached set lacks the key its header names: a
 # rotated key at the client's jwks_uri, worth one fresh fetch (RFC 7591 §2: jwks_uri "allow[s]
