@@ -87,6 +87,10 @@ def handle(core: ProviderCore, request: Request) -> Response:
         if response.header("Content-Length") is None:
             response.headers.append(("Content-Length", str(len(response.body))))
         response.body = b""
+    # Where the resources take their tokens, so a custom header or parameter is not logged.
+    placements = [r.placement for r in core.registry.resources.values()]
+    token_headers = [p.header for p in placements if p.header is not None]
+    token_params = [p.query for p in placements if p.query is not None]
     core.request_log.append(
         RecordedRequest(
             time=core.clock.time(),
@@ -94,8 +98,8 @@ def handle(core: ProviderCore, request: Request) -> Response:
             method=request.method,
             path=request.path,
             status=response.status,
-            query=redact_query(request.query) if request.query else {},
-            headers=redact_headers(request.headers.items()),
+            query=redact_query(request.query, token_params) if request.query else {},
+            headers=redact_headers(request.headers.items(), token_headers),
             form=redact_form(dict(ex.form)) if ex.form is not None else {},
             client_id=ex.client_id,
             auth_method=ex.auth_method,

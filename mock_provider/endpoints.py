@@ -27,9 +27,9 @@ from .protocol.rfc6749 import (
     parse_parameters,
     parse_scope,
 )
-from .protocol.rfc6750 import bearer_token
+from .protocol.rfc6750 import placed_token
 from .state.core import ProviderCore
-from .state.records import IssuedToken, RegisteredClient, Resource
+from .state.records import RegisteredClient, Resource
 
 __all__ = [
     "ENDPOINTS",
@@ -80,45 +80,62 @@ def _form(ex: RequestFacts, *, allow_charset: bool = True) -> Params:
 
 
 def token(core: ProviderCore, ex: RequestFacts) -> Response:
-    """``POST /oauth/token``: the client credentials grant, RFC 6749 §4.4."""
+    """``POST /oauth/token``: the client credentials grant (RFC 6749 §4.4), and the refresh
+    grant (§6) for clients registered with ``refresh_tokens=True``."""
     _require_post(ex.request)  # §3.2: "The client MUST use the HTTP POST method"
     strict = core.quirks_for_request(ex.request, "token").reject_request_charset
     form = _form(ex, allow_charset=not strict)
     grant_type = form.get("grant_type")
     if grant_type is None:
         raise OAuthError("invalid_request", "missing grant_type (RFC 6749 §4.4.2)")
-    if grant_type != "client_credentials":
+    if grant_type not in ("client_credentials", "refresh_token"):
         raise OAuthError(
             "unsupported_grant_type",
             f"grant_type {grant_type[:40]} is not supported; this provider issues tokens "
             "for grant_type=client_credentials (RFC 6749 §4.4)",
         )
-    client = authenticate(core, ex, form)
-    if grant_type not in client.grant_types:
+    client = authenticate(core, ex, form)  # §6: "the client MUST authenticate" here too
+    refreshing = grant_type == "refresh_token"
+    if grant_type not in client.grant_types and not (refreshing and client.refresh_tokens):
         raise OAuthError(
             "unauthorized_client",
             f"client {client.client_id} may not use grant_type {grant_type}",
         )
     requested = parse_scope(form.get("scope"))
-    not_allowed = [s for s in requested if s not in client.scopes]
-    if not_allowed:
-        raise OAuthError(
-            "invalid_scope",
-            f"scope {format_scope(not_allowed)} is not allowed for this client; "
-            f"allowed: {format_scope(client.scopes) or '(none)'}",
-        )
-    granted = requested or client.granted_by_default
     quirks = core.scripting.quirks_for(client.client_id)
-    if quirks.narrow_scope is not None:
-        granted = tuple(s for s in granted if s in quirks.narrow_scope)
-    audience = _requested_audience(form, client)
     store = core.token_store
-    sticky = store.sticky(client.client_id, granted) if quirks.sticky_token else None
-    issued = sticky or store.issue(client, granted, audience)
+    if refreshing:
+        old, granted = store.refresh_tokens.redeem(client, form.get("refresh_token"), requested)
+        issued, audience = store.issue(client, granted, old.audience), old.audience
+        old.access_tokens.append(issued.value)
+        # §6: "The authorization server MAY issue a new refresh token" (with rotation).
+        renew = client.rotate_refresh_tokens
+        refresh = (
+            store.refresh_tokens.issue(client, old.scopes, audience, old.access_tokens)
+            if renew
+            else None
+        )
+    else:
+        not_allowed = [s for s in requested if s not in client.scopes]
+        if not_allowed:
+            raise OAuthError(
+                "invalid_scope",
+                f"scope {format_scope(not_allowed)} is not allowed for this client; "
+                f"allowed: {format_scope(client.scopes) or '(none)'}",
+            )
+        granted = requested or client.granted_by_default
+        if quirks.narrow_scope is not None:
+            granted = tuple(s for s in granted if s in quirks.narrow_scope)
+        audience = _requested_audience(form, client)
+        sticky = store.sticky(client.client_id, granted) if quirks.sticky_token else None
+        issued = sticky or store.issue(client, granted, audience)
+        # §4.4.3: "A refresh token SHOULD NOT be included" - unless the client is set to.
+        wanted = client.refresh_tokens
+        grant = [issued.value]
+        refresh = store.refresh_tokens.issue(client, granted, audience, grant) if wanted else None
     lifetime = round(issued.expires_at - max(issued.issued_at, core.clock.time()))
     # §5.1: access_token, token_type and (RECOMMENDED) expires_in; scope is REQUIRED when
     # it differs from the request, so we send it whenever a scope was granted.
-    # §4.4.3: "A refresh token SHOULD NOT be included."
     body: dict[str, Any] = {
         "access_token": issued.value,
         "token_type": "Bearer",
@@ -126,6 +143,8 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
     }
     if granted:
         body["scope"] = format_scope(granted)
+    if refresh is not None:
+        body["refresh_token"] = refresh.value
     return shape_token_response(quirks, body, expires_at=issued.expires_at, headers=NO_STORE)
 
 
@@ -169,8 +188,8 @@ def revoke(core: ProviderCore, ex: RequestFacts) -> Response:
     # §2.1 token_type_hint is OPTIONAL and "If the server is unable to locate the token
     # using the given hint, it MUST extend its search across all of its supported token
     # types", so the hint never changes the outcome here.
-    record = core.token_store.find_token(value)
-    if record is not None and record.client_id != client.client_id:
+    owner = core.token_store.client_of(value)  # an access or a refresh token
+    if owner is not None and owner != client.client_id:
         # §2.1: the server "verifies whether the token was issued to the client making the
         # revocation request. If this validation fails, the request is refused and the
         # client is informed of the error".
@@ -232,8 +251,13 @@ def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
     # SDK) learn which authorization server to ask.
     metadata_url = core.resource_metadata_url(res)
     realm = core.settings.realm
-    value = bearer_token(
-        ex.request.headers, ex.query, form, realm=realm, resource_metadata=metadata_url
+    value = placed_token(
+        res.placement,
+        ex.request.headers,
+        ex.query,
+        form,
+        realm=realm,
+        resource_metadata=metadata_url,
     )
     ex.token = fingerprint(value)
     record = core.token_store.active_token(value)
@@ -271,29 +295,8 @@ def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
     elif res.body is not None:
         body = res.body
     else:
-        body = describe_caller(core, record, client)
+        body = core.describe_caller(record, client)
     return Response.json(200, body, {"Cache-Control": "no-store"})
-
-
-def describe_caller(
-    core: ProviderCore, record: IssuedToken, client: RegisteredClient | None
-) -> dict[str, Any]:
-    """The "me" answer: who the token belongs to, what it may do, and when it expires."""
-    now = core.clock.time()
-    body: dict[str, Any] = {
-        "sub": record.client_id,
-        "client_id": record.client_id,
-        "scope": format_scope(record.scopes),
-        "scopes": list(record.scopes),
-        "aud": record.audience[0] if len(record.audience) == 1 else list(record.audience),
-        "iss": core.settings.url,
-        "iat": int(record.issued_at),
-        "exp": int(record.expires_at),
-        "expires_in": max(0, int(record.expires_at - now)),
-    }
-    if client is not None:
-        body.update(client.me)
-    return body
 
 
 ENDPOINTS: dict[str, Callable[[ProviderCore, RequestFacts], Response]] = {

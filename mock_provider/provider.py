@@ -25,7 +25,7 @@ from .state.clock import Clock, ManualClock
 from .state.core import ControlSettings, ProviderCore
 from .state.keys import SigningKeys
 from .state.log import RecordedRequest
-from .state.records import IssuedToken, RegisteredClient, Resource
+from .state.records import IssuedRefreshToken, IssuedToken, RegisteredClient, Resource
 from .state.settings import DEFAULT_ISSUER, Settings, endpoint_path
 from .urls import ProviderURLs
 
@@ -125,7 +125,8 @@ class MockProvider(ProviderURLs):
             auth_methods: narrows the methods the secret and keys allow.
             options: the other fields of :class:`~mock_provider.RegisteredClient`
                 (``scopes``, ``default_scopes``, ``grant_types``, ``expires_in``,
-                ``audiences``, ``me``).
+                ``audiences``, ``me``, ``refresh_tokens``, ``rotate_refresh_tokens``,
+                ``refresh_token_expires_in``).
 
         Raises ``TypeError`` for an unknown option or neither secret nor keys,
         ``ValueError`` for an empty client_id or secret, a JWK Set with a private member,
@@ -149,22 +150,13 @@ class MockProvider(ProviderURLs):
         """The registered client ``client_id``, or ``None``."""
         return self.core.registry.client(client_id)
 
-    def add_resource(
-        self,
-        name: str,
-        path: str,
-        *,
-        methods: Iterable[str] = ("GET",),
-        scopes: Iterable[str] = (),
-        body: Any = None,
-    ) -> Resource:
-        """Serve a protected API route at ``path`` (relative to the issuer's path) that
-        answers a valid token with ``body`` (JSON-ready, a callable ``(token, client) ->
-        value``, or ``None`` for the "me" answer); lacking ``scopes`` gets 403."""
-        path = endpoint_path(path)
-        return self.core.registry.add_resource(
-            name, path, methods=methods, scopes=scopes, body=body
-        )
+    def add_resource(self, name: str, path: str, **options: Any) -> Resource:
+        """Serve a protected API route at ``path`` (relative to the issuer's path). Options:
+        ``methods``; ``scopes`` (a token lacking one gets 403); ``body``, what a valid token
+        gets (JSON-ready, a callable ``(token, client) -> value``, or ``None`` for the "me"
+        answer); ``token_header`` / ``token_prefix`` / ``token_query``, where it takes the
+        token (``Authorization: Bearer`` by default; others are refused)."""
+        return self.core.registry.add_resource(name, endpoint_path(path), **options)
 
     def resource(self, name: str) -> Resource:
         """The protected resource registered as ``name``. Raises ``KeyError`` if unknown."""
@@ -203,6 +195,11 @@ class MockProvider(ProviderURLs):
     def tokens(self) -> list[IssuedToken]:
         """Every token still held, oldest first."""
         return self.core.token_store.tokens
+
+    @property
+    def refresh_tokens(self) -> list[IssuedRefreshToken]:
+        """Every refresh token issued (``refresh_tokens=True`` clients), oldest first."""
+        return self.core.token_store.refresh_tokens.tokens
 
     def revoke(self, value: str) -> bool:
         """Revoke one token; return whether it was known and active."""

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .bundled import find_scenario, not_found_message
 from .faults.fault import ENDPOINTS, FAULT_OPTIONS, Fault, fault_problems
 from .faults.options import Option, Problem, type_problems
 from .faults.quirks import QUIRK_OPTIONS, quirk_problems
@@ -27,7 +28,7 @@ from .provider import MockProvider
 from .state.clock import Clock
 from .state.records import CLIENT_OPTIONS, RegisteredClient, client_problems
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario"]
+__all__ = ["Scenario", "ScenarioError", "ScenarioNotFound", "load_scenario"]
 
 
 def _options(*rows: tuple[str, tuple[str, ...], str]) -> dict[str, Option]:
@@ -95,18 +96,28 @@ class Scenario:
             provider.faults.add(Fault(**fault))  # checked by load_scenario
 
 
+class ScenarioNotFound(ScenarioError):
+    """Neither a file nor a bundled scenario has the given name; the one problem says what
+    was looked for and lists the bundled names."""
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
+    """Read and validate a scenario: a file (``.yaml``, ``.yml`` or ``.json``), or the name
+    of one bundled with the package (``"flaky-token-endpoint"``); an existing file wins.
 
     Raises:
+        ScenarioNotFound: when ``path`` is neither an existing file nor a bundled name.
         ScenarioError: listing every problem as ``FILE:LINE: key 'path': message``.
     """
-    name = str(path)
+    source = find_scenario(path)
+    if source is None:
+        raise ScenarioNotFound([not_found_message(path)])
+    name = source.name
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = source.read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{name}:1: cannot read the scenario file: {exc}"]) from None
-    if name.endswith(".json"):
+    if source.suffix == ".json":
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:

@@ -37,7 +37,7 @@ FACADE_USERS = (
     "mock_provider",
     "mock_provider.__main__",
     "mock_provider.provider",
-    "mock_provider.cli",
+    *tree("mock_provider.cli"),
     "mock_provider.scenario",
 )
 # Rule 4: who may import mock_provider.transport. The facade reaches down into it

@@ -10,6 +10,7 @@ Layering: pure; imports only the standard library.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
 __all__ = [
@@ -45,8 +46,15 @@ def _redact_authorization(value: str) -> str:
     return f"{scheme} {REDACTED}"
 
 
-def redact_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
-    """Headers as a dict of lower-case names (repeats joined with ``, ``), credentials redacted."""
+def redact_headers(
+    headers: Iterable[tuple[str, str]], token_headers: Iterable[str] = ()
+) -> dict[str, str]:
+    """Headers as a dict of lower-case names (repeats joined with ``, ``), credentials redacted.
+
+    A header named in ``token_headers`` (where a resource takes its token: ``X-Auth-Token``)
+    or named like one (``*token*``) is recorded as a fingerprint after its prefix.
+    """
+    tokens = {h.lower() for h in token_headers}
     out: dict[str, str] = {}
     for raw_name, value in headers:
         name = raw_name.lower()
@@ -54,26 +62,27 @@ def redact_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
             shown = _redact_authorization(value)
         elif name in _SECRET_HEADERS:
             shown = REDACTED
+        elif name in tokens or "token" in name:
+            prefix, _, credentials = value.strip().rpartition(" ")
+            shown = f"{prefix} {fingerprint(credentials)}" if prefix else fingerprint(credentials)
         else:
             shown = value
         out[name] = f"{out[name]}, {shown}" if name in out else shown
     return out
 
 
-def redact_form(form: dict[str, str]) -> dict[str, str]:
-    """Form or query fields with secrets redacted and tokens fingerprinted."""
+def redact_form(form: dict[str, str], token_fields: Iterable[str] = ()) -> dict[str, str]:
+    """Form or query fields with secrets redacted and tokens (also ``token_fields``)
+    fingerprinted."""
+    tokens = TOKEN_FIELDS | set(token_fields)
     return {
         name: (
-            REDACTED
-            if name in SECRET_FIELDS
-            else fingerprint(value)
-            if name in TOKEN_FIELDS
-            else value
+            REDACTED if name in SECRET_FIELDS else fingerprint(value) if name in tokens else value
         )
         for name, value in form.items()
     }
 
 
-def redact_query(query: str) -> dict[str, str]:
+def redact_query(query: str, token_fields: Iterable[str] = ()) -> dict[str, str]:
     """The query string as a redacted dict (last value wins for repeated names)."""
-    return redact_form(dict(parse_qsl(query, keep_blank_values=True)))
+    return redact_form(dict(parse_qsl(query, keep_blank_values=True)), token_fields)

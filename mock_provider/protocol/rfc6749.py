@@ -154,6 +154,26 @@ def parse_scope(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tokens))
 
 
+def refresh_scope(requested: tuple[str, ...], original: tuple[str, ...]) -> tuple[str, ...]:
+    """The scopes a refresh grants (§6).
+
+    §6 scope: "The requested scope MUST NOT include any scope not originally granted by the
+    resource owner, and if omitted is treated as equal to the scope originally granted".
+
+    Raises:
+        OAuthError: ``invalid_scope`` (§5.2: "exceeds the scope granted by the resource
+            owner") naming the scopes beyond the original grant.
+    """
+    beyond = [s for s in requested if s not in original]
+    if beyond:
+        raise OAuthError(
+            "invalid_scope",
+            f"scope {format_scope(beyond)} was not granted with this refresh token; "
+            f"ask for at most {format_scope(original) or '(no scope)'} (RFC 6749 §6)",
+        )
+    return requested or original
+
+
 def format_scope(scopes: Iterable[str]) -> str:
     """Join scope tokens with single spaces (§3.3)."""
     return " ".join(scopes)

@@ -12,6 +12,7 @@ from typing import Any
 
 from mock_provider.faults.options import unknown_keywords
 from mock_provider.protocol.jwks import load_public_keys
+from mock_provider.protocol.rfc6750 import token_placement
 
 from .client_keys import RemoteJWKS
 from .records import CLIENT_OPTIONS, RegisteredClient, Resource, client_problems
@@ -90,9 +91,20 @@ class ClientRegistry:
         methods: Iterable[str] = ("GET",),
         scopes: Iterable[str] = (),
         body: Any = None,
+        token_header: str = "Authorization",
+        token_prefix: str = "Bearer ",
+        token_query: str | None = None,
     ) -> Resource:
-        """Serve a protected API route at ``path``; see ``MockProvider.add_resource``."""
-        resource = Resource(name, path, tuple(m.upper() for m in methods), tuple(scopes), body)
+        """Serve a protected API route at ``path``; see ``MockProvider.add_resource``.
+
+        Raises:
+            ValueError: for a placement :func:`~mock_provider.protocol.token_placement`
+                refuses.
+        """
+        placement = token_placement(token_header, token_prefix, token_query)
+        resource = Resource(
+            name, path, tuple(m.upper() for m in methods), tuple(scopes), body, placement
+        )
         with self._lock:
             self._resources[name] = resource
         return resource

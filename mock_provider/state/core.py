@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from mock_provider.faults.answers import presented_client_id
@@ -21,12 +22,13 @@ from mock_provider.faults.quirks import Quirks
 from mock_provider.faults.scripting import Scripting, ScriptingSnapshot
 from mock_provider.protocol import oidc_discovery, rfc9728
 from mock_provider.protocol.http import Request
+from mock_provider.protocol.rfc6749 import format_scope
 from mock_provider.protocol.rfc7523 import JtiStore
 
 from .clients import ClientRegistry
 from .clock import Clock
 from .log import RequestLog
-from .records import RegisteredClient, Resource
+from .records import IssuedToken, RegisteredClient, Resource
 from .settings import Settings
 from .tokens import TokenStore
 
@@ -97,6 +99,26 @@ class ProviderCore:
         """Forget a client; its tokens stop working. Raises ``KeyError`` if unknown."""
         self.registry.remove_client(client_id)
         self.token_store.revoke_client(client_id)
+
+    def describe_caller(
+        self, record: IssuedToken, client: RegisteredClient | None
+    ) -> dict[str, Any]:
+        """The "me" answer: who the token belongs to, what it may do, and when it expires."""
+        now = self.clock.time()
+        body: dict[str, Any] = {
+            "sub": record.client_id,
+            "client_id": record.client_id,
+            "scope": format_scope(record.scopes),
+            "scopes": list(record.scopes),
+            "aud": record.audience[0] if len(record.audience) == 1 else list(record.audience),
+            "iss": self.settings.url,
+            "iat": int(record.issued_at),
+            "exp": int(record.expires_at),
+            "expires_in": max(0, int(record.expires_at - now)),
+        }
+        if client is not None:
+            body.update(client.me)
+        return body
 
     # -- who a request claims to be, before it is checked ---------------------------------
 

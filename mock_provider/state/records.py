@@ -19,12 +19,14 @@ from mock_provider.faults.options import option as _option
 from mock_provider.protocol.jwks import PublicKey, jwks_problems
 from mock_provider.protocol.redaction import fingerprint
 from mock_provider.protocol.rfc6749 import AUTH_METHODS, SECRET_METHODS
+from mock_provider.protocol.rfc6750 import BEARER_HEADER, TokenPlacement
 from mock_provider.protocol.rfc7523 import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 
 from .client_keys import RemoteJWKS
 
 __all__ = [
     "CLIENT_OPTIONS",
+    "IssuedRefreshToken",
     "IssuedToken",
     "RegisteredClient",
     "Resource",
@@ -53,6 +55,12 @@ class RegisteredClient:
         expires_in: its token lifetime in seconds, or ``None`` for the provider default.
         audiences: the audiences / RFC 8707 resources it may ask for; empty accepts any.
         me: extra members of its ``/api/me`` answer (an app id, a name, ...).
+        refresh_tokens: issue a refresh token with each access token (RFC 6749 §6); off by
+            default, as §4.4.3 says "A refresh token SHOULD NOT be included".
+        rotate_refresh_tokens: each refresh grant issues a new refresh token and the old one
+            stops working (§6: the server "MAY revoke the old refresh token").
+        refresh_token_expires_in: the refresh tokens' lifetime in seconds (``None``: until
+            revoked or rotated out).
     """
 
     client_id: str = _option(json=("string",), doc="the client identifier")
@@ -80,6 +88,17 @@ class RegisteredClient:
     )
     me: Mapping[str, Any] = _option(
         json=("object",), doc="extra members of its /api/me answer", factory=dict
+    )
+    refresh_tokens: bool = _option(
+        False,
+        json=("boolean",),
+        doc="issue refresh tokens (RFC 6749 §6; off by default, §4.4.3 says SHOULD NOT)",
+    )
+    rotate_refresh_tokens: bool = _option(
+        False, json=("boolean",), doc="each refresh replaces the refresh token (old one dies)"
+    )
+    refresh_token_expires_in: int | None = _option(
+        None, json=("integer", "null"), doc="refresh token lifetime in seconds (null: none)"
     )
     jwks: Mapping[str, Any] | None = _option(
         None,
@@ -176,7 +195,40 @@ def client_problems(client: RegisteredClient) -> list[Problem]:
         problems.append(
             ("default_scopes", f"default_scopes {defaults} must be among scopes {client.scopes}")
         )
+    lifetime = client.refresh_token_expires_in
+    if lifetime is not None and (isinstance(lifetime, bool) or lifetime <= 0):
+        problems.append(
+            ("refresh_token_expires_in", f"refresh_token_expires_in must be > 0, got {lifetime}")
+        )
+    if (client.rotate_refresh_tokens or lifetime is not None) and not client.refresh_tokens:
+        problems.append(
+            ("refresh_tokens", "rotation and lifetime of refresh tokens need refresh_tokens=True")
+        )
     return problems
+
+
+@dataclass
+class IssuedRefreshToken:
+    """A refresh token (RFC 6749 §1.5): the grant it carries, never shown in ``repr``."""
+
+    value: str = field(repr=False)
+    client_id: str
+    scopes: tuple[str, ...]
+    audience: tuple[str, ...]
+    issued_at: float
+    expires_at: float | None = None
+    revoked: bool = False
+    # The access tokens of the same grant (RFC 7009 §2.1), shared along a rotation.
+    access_tokens: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """The refresh token's fingerprint, as shown in recordings."""
+        return fingerprint(self.value)
+
+    def is_active(self, now: float) -> bool:
+        """Neither revoked (or rotated out) nor expired at ``now``."""
+        return not self.revoked and (self.expires_at is None or now < self.expires_at)
 
 
 @dataclass
@@ -207,6 +259,7 @@ class IssuedToken:
 class Resource:
     """A protected API route: the bearer token it needs and what it answers.
 
+    ``placement`` is where it takes the token (``Authorization: Bearer`` by default).
     ``body`` is a JSON-ready value, or a callable taking the :class:`IssuedToken` and the
     :class:`RegisteredClient` and returning one; ``None`` answers with the caller's
     description (the "me" answer).
@@ -217,3 +270,4 @@ class Resource:
     methods: tuple[str, ...] = ("GET",)
     scopes: tuple[str, ...] = ()
     body: Any = None
+    placement: TokenPlacement = BEARER_HEADER

@@ -3,8 +3,8 @@
 One part of the provider's core, holding the tokens and the JWT signing keys; the issuer
 and lifetime come from the provider's :class:`~mock_provider.state.settings.Settings`.
 
-Layering: imports ``protocol``, ``state.clock``, ``state.keys``, ``state.records`` and
-``state.settings`` only.
+Layering: imports ``protocol``, ``state.clock``, ``state.keys``, ``state.records``,
+``state.refresh`` and ``state.settings`` only.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from mock_provider.protocol.rfc9068 import access_token_claims
 
 from .records import IssuedToken, RegisteredClient
+from .refresh import RefreshTokens
 
 if TYPE_CHECKING:
     from .clock import Clock
@@ -42,6 +43,7 @@ class TokenStore:
         self._lock = threading.RLock()
         self._tokens: dict[str, IssuedToken] = {}
         self._keys: SigningKeys | None = None
+        self.refresh_tokens = RefreshTokens(clock)
         self._purge_above = _PURGE_ABOVE
         self._last_purge = float("-inf")
 
@@ -127,11 +129,17 @@ class TokenStore:
             return list(self._tokens.values())
 
     def revoke(self, value: str) -> bool:
-        """Revoke one token; return whether it was known and active."""
+        """Revoke one token (or refresh token); return whether it was known and active."""
         with self._lock:
             token = self._tokens.get(value)
             if token is None or not token.is_active(self.clock.time()):
-                return False
+                grant = self.refresh_tokens.revoke(value)
+                # RFC 7009 §2.1: for a refresh token the server "SHOULD also invalidate all
+                # access tokens based on the same authorization grant".
+                for access in grant or ():
+                    if access in self._tokens:
+                        self._tokens[access].revoked = True
+                return grant is not None
             token.revoked = True
             return True
 
@@ -170,8 +178,8 @@ class TokenStore:
         return None
 
     def client_of(self, value: str) -> str | None:
-        """The client a token value was issued to, if it is known."""
-        token = self._tokens.get(value)
+        """The client a token (or refresh token) value was issued to, if it is known."""
+        token = self._tokens.get(value) or self.refresh_tokens.find(value)
         return token.client_id if token is not None else None
 
     def rotate_signing_key(self) -> None:
@@ -182,3 +190,4 @@ class TokenStore:
         """Forget every token (what a reset does; there is nothing else to restore)."""
         with self._lock:
             self._tokens.clear()
+        self.refresh_tokens.clear()

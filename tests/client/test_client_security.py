@@ -166,3 +166,45 @@ def test_pytest_output_never_shows_the_secret_or_token(
     assert "client_secret=fp:" in output  # the client's repr, as a local, shows a fingerprint
     assert secret not in output
     assert token not in output
+
+
+def test_exception_messages_scrub_an_encoded_echo_of_the_secret() -> None:
+    import base64
+    from urllib.parse import quote_plus
+
+    secret = "s3cr+t/v@lue"
+    basic = base64.b64encode(f"id:{quote_plus(secret)}".encode()).decode()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        echoed = f"got {quote_plus(secret)} in {request.headers['authorization']}"
+        return httpx.Response(401, json={"error": "invalid_client", "error_description": echoed})
+
+    auth = ClientCredentials("https://as.test/t", "id", secret)
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as http,
+        pytest.raises(TokenEndpointError) as caught,
+    ):
+        auth.fetch_token(http)
+    shown = fingerprint(secret)
+    assert caught.value.error_description == f"got {shown} in Basic {shown}"
+    assert quote_plus(secret) not in str(caught.value)
+    assert basic not in str(caught.value)
+
+
+def test_a_revocation_error_code_echoing_the_token_is_scrubbed() -> None:
+    from pytest_oauthcc.errors import RevocationError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/t":
+            return httpx.Response(200, json={"access_token": "tok-echoed-123", "expires_in": 60})
+        return httpx.Response(400, json={"error": "bad token tok-echoed-123"})
+
+    auth = ClientCredentials(
+        "https://as.test/t", "id", "secret-1", revocation_url="https://as.test/r"
+    )
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
+        auth.fetch_token(http)
+        with pytest.raises(RevocationError) as caught:
+            auth.revoke(http)
+    assert "tok-echoed-123" not in str(caught.value)
+    assert caught.value.error == f"bad token {fingerprint('tok-echoed-123')}"

@@ -39,6 +39,9 @@ def test_examples_cover_the_documented_provider_behaviours() -> None:
     assert any(c.environments for c in configs)
     assert any(c.token.token_format == "jwt" for c in configs)
     assert any(c.token.expires_in_path is None for c in configs)
+    placements = {(c.token_placement.token_header, c.token_placement.token_prefix) for c in configs}
+    assert ("Authorization", "Zoho-oauthtoken ") in placements  # a prefix API
+    assert ("X-Auth-Token", "") in placements  # a custom-header API
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
@@ -304,3 +307,80 @@ def test_a_refused_revocation_fails_only_the_revoke_step(tmp_path: Path) -> None
     assert [s.step for s in result.steps if s.status == "fail"] == ["revoke"]
     assert "503" in result["revoke"].reason
     assert any("/oauth/revoke" in line and "-> 503" in line for line in result["revoke"].transcript)
+
+
+DATA_CENTRES = """\
+version: 1
+name: Zoho Style
+fields:
+  - {key: client_id, label: Client ID, required: true}
+  - {key: client_secret, label: Client Secret, secret: true, required: true}
+  - {key: data_center, label: Data centre, options: [us, eu], default: us}
+environment_field: data_center
+environments:
+  us: {accounts: "https://accounts.zoho.com", api: "https://www.zohoapis.com"}
+  eu: {accounts: "https://accounts.zoho.eu", api: "https://www.zohoapis.eu"}
+token: {url: "{{ env.accounts }}/oauth/v2/token"}
+test: {url: "{{ env.api }}/crm/v2/users/me"}
+label: "Zoho {{ fields.data_center }}"
+allowed_domains: [accounts.zoho.com, accounts.zoho.eu, www.zohoapis.com, www.zohoapis.eu]
+unique_id: "{{ test.client_id }}"
+"""
+
+
+@pytest.mark.parametrize("centre", ["us", "eu"])
+def test_the_environment_selector_may_be_any_field(tmp_path: Path, centre: str) -> None:
+    path = tmp_path / "zoho.oauthcc.yaml"
+    path.write_text(DATA_CENTRES)
+    result = Connection.load(path, fields={"data_center": centre}).check()
+    assert result.passed, [str(s) for s in result.steps]
+    tld = "com" if centre == "us" else "eu"
+    assert result["token"].reason.startswith(f"POST https://accounts.zoho.{tld}/oauth/v2/token ")
+    assert result["label"].reason == f"renders 'Zoho {centre}'"
+
+
+def test_a_missing_selector_field_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "zoho.oauthcc.yaml"
+    path.write_text(DATA_CENTRES.replace("environment_field: data_center", "environment_field: dc"))
+    result = Connection.load(path).check()
+    assert (result["fields"].status, result["fields"].line) == ("fail", 8)
+    assert result["fields"].reason == (
+        "environments: environments need a field 'dc' whose options are eu, us; add it, or "
+        "name another field in environment_field"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "reason"),
+    [
+        (
+            "test--plain-http",
+            8,
+            "test.url: http://api.example.com/v1/me must use HTTPS (RFC 6749 §3.2)",
+        ),
+        (
+            "allowed_domains--public-suffix-wildcard",
+            11,
+            "allowed_domains[0]: '*.co.uk' is a wildcard over the public suffix 'co.uk', under "
+            "which anyone can register a domain; list the exact hosts, or *.<your domain>",
+        ),
+        (
+            "allowed_domains--reserved-name-wildcard",
+            10,
+            "allowed_domains[0]: '*.example' is a wildcard over 'example', a special-use name "
+            "(RFC 2606 §2, RFC 6761 §6) with no real hosts; list the real host names",
+        ),
+        (
+            "fields--environment-field-not-a-selector",
+            9,
+            "environments: field 'data_center' chooses the environment but has no options; "
+            "give it options: [eu, us]",
+        ),
+    ],
+)
+def test_new_broken_fixtures_name_the_line_and_what_to_do(
+    name: str, line: int, reason: str
+) -> None:
+    result = Connection.load(HERE / "broken" / f"{name}.oauthcc.yaml").check()
+    step = result[name.split("--")[0]]
+    assert (step.status, step.line, step.reason) == ("fail", line, reason)

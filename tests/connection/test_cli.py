@@ -27,7 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_examples_pass_with_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(EXAMPLES))
     assert code == 0
-    assert out.splitlines()[-1].startswith("6 connection(s): 6 passed, 0 failed, 0 invalid")
+    assert out.splitlines()[-1].startswith("8 connection(s): 8 passed, 0 failed, 0 invalid")
     assert "\033[" not in out  # not a terminal: no colour
     assert "PASS ServiceX  (" in out
 
@@ -70,16 +70,21 @@ def test_invalid_configs_exit_2_and_list_every_problem(
     code, out, _ = run(capsys, str(INVALID / "three-problems.oauthcc.yaml"), str(EXAMPLES))
     assert code == 2
     assert f"INVALID {INVALID / 'three-problems.oauthcc.yaml'}\n" in out
-    assert "  line 6: tokn: unknown key; did you mean 'token'?\n" in out
-    assert "  line 1: token: is required but missing\n" in out
-    assert "7 connection(s): 6 passed, 0 failed, 1 invalid" in out
+    assert "  line 6, column 1: tokn: unknown key; did you mean 'token'?\n" in out
+    assert "  line 1, column 1: token: is required but missing\n" in out
+    assert "9 connection(s): 8 passed, 0 failed, 1 invalid" in out
 
 
 def test_invalid_configs_in_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(INVALID / "bad-types.oauthcc.json"), "--format", "json")
     assert code == 2
     (error,) = json.loads(out)["errors"]
-    assert error["problems"][0] == {"line": 2, "key": "version", "message": "must be 1, got 2"}
+    assert error["problems"][0] == {
+        "line": 2,
+        "column": 3,
+        "key": "version",
+        "message": "must be 1, got 2",
+    }
 
 
 def test_no_connection_files_is_an_error(
@@ -141,3 +146,30 @@ def test_secrets_never_reach_the_output(
     for text in (out, err, out_json, out_bad, err_bad):
         assert "top-secret" not in text
     assert "invalid_client" in out_bad
+
+
+EVERY_PROBLEM = BROKEN / "fields--every-problem-shown.oauthcc.yaml"
+API_KEY = (
+    "fields[2].secret: field 'api_key' (API Key) looks like a credential; mark it secret: "
+    "true so it is masked and never logged"
+)
+PASSWORD = (
+    "fields[3].secret: field 'password' (Account password) looks like a credential; mark it "
+    "secret: true so it is masked and never logged"
+)
+
+
+def test_the_table_shows_every_problem_of_a_step(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, str(EVERY_PROBLEM))
+    assert code == 1
+    assert f"  fields            fail  {API_KEY} [line 7]\n" in out
+    assert f"                          {PASSWORD} [line 8]\n" in out
+    assert "more)" not in out
+
+
+def test_the_json_shows_every_problem_of_a_step(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, str(EVERY_PROBLEM), "--format", "json")
+    assert code == 1
+    fields = json.loads(out)["connections"][0]["steps"][0]
+    assert (fields["reason"], fields["line"]) == (API_KEY, 7)
+    assert fields["more"] == [{"reason": PASSWORD, "line": 8}]

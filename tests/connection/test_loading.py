@@ -39,7 +39,7 @@ def test_config_error_message_names_file_line_and_key() -> None:
     assert text.splitlines()[0] == (
         f"{INVALID / 'three-problems.oauthcc.yaml'}: invalid connection config (4 problems):"
     )
-    assert f"  {INVALID / 'three-problems.oauthcc.yaml'}:6: tokn: unknown key;" in text
+    assert f"  {INVALID / 'three-problems.oauthcc.yaml'}:6:1: tokn: unknown key;" in text
 
 
 def test_json_problems_carry_lines() -> None:
@@ -91,3 +91,58 @@ def test_directories_expand_to_connection_files_only(tmp_path: Path) -> None:
         (tmp_path / name).write_text("")
     found = [p.relative_to(tmp_path).as_posix() for p in find_connection_files([tmp_path])]
     assert found == ["a.oauthcc.yaml", "d.oauthcc.JSON", "sub/b.oauthcc.toml"]
+
+
+def _problems(name: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_config(INVALID / name)
+    return [str(p).removeprefix(str(INVALID / name)) for p in info.value.problems]
+
+
+def test_duplicate_yaml_keys_are_refused_naming_both_lines() -> None:
+    assert _problems("duplicate-keys.oauthcc.yaml") == [
+        ":9:3: token.client_auth: duplicate key 'client_auth', first written at line 8, "
+        "column 3; YAML and JSON parsers silently keep only the last: remove one",
+        ":14:1: label: duplicate key 'label', first written at line 11, column 1; YAML and "
+        "JSON parsers silently keep only the last: remove one",
+    ]
+
+
+def test_duplicate_json_keys_are_refused_naming_both_lines() -> None:
+    assert _problems("duplicate-keys.oauthcc.json") == [
+        ":5:66: fields[0].label: duplicate key 'label', first written at line 5, column 26; "
+        "YAML and JSON parsers silently keep only the last: remove one",
+        ":12:3: name: duplicate key 'name', first written at line 3, column 3; YAML and JSON "
+        "parsers silently keep only the last: remove one",
+    ]
+
+
+def test_duplicate_toml_keys_are_refused_by_the_parser_with_line_and_column() -> None:
+    (problem,) = _problems("duplicate-keys.oauthcc.toml")
+    assert problem.startswith(":3:")
+    assert "not valid TOML" in problem
+
+
+def test_an_empty_file_says_it_is_empty() -> None:
+    assert _problems("empty.oauthcc.yaml") == [
+        ":1:1: the file is empty; a connection config starts with 'version: 1'"
+    ]
+
+
+def test_a_quote_left_open_is_reported_where_it_opens() -> None:
+    assert _problems("unclosed-quote.oauthcc.yaml") == [
+        ":2:7: not valid YAML: found unexpected end of stream (the quoted scalar that starts "
+        "here is never closed)"
+    ]
+
+
+def test_json_syntax_errors_name_line_and_column() -> None:
+    assert _problems("missing-colon.oauthcc.json") == [
+        ":3:10: not valid JSON: Expecting ':' delimiter"
+    ]
+
+
+def test_every_schema_problem_names_line_and_column() -> None:
+    problems = _problems("three-problems.oauthcc.yaml")
+    assert problems[2] == ":6:1: tokn: unknown key; did you mean 'token'?"
+    assert all(p.split(":")[1].isdigit() and p.split(":")[2].isdigit() for p in problems)

@@ -332,3 +332,47 @@ def test_a_secret_field_has_no_value_in_the_file() -> None:
         "(secrets stay out of repositories)",
     ) in found
     assert "hunter2" not in str(found)
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        pytest.param("*.com", "the public suffix 'com'", id="icann-tld"),
+        pytest.param("*.co.uk", "the public suffix 'co.uk'", id="icann-second-level"),
+        pytest.param("*.github.io", "the public suffix 'github.io'", id="private-section"),
+        pytest.param("*.CO.UK.", "the public suffix 'co.uk'", id="case-and-root-dot"),
+        pytest.param("*.nosuchtld", "the public suffix 'nosuchtld'", id="unknown-tld"),
+        pytest.param("*.example", "'example', a special-use name", id="rfc2606-example"),
+        pytest.param("*.test", "'test', a special-use name", id="rfc6761-test"),
+        pytest.param("*.invalid", "'invalid', a special-use name", id="rfc6761-invalid"),
+        pytest.param("*.localhost", "'localhost', a special-use name", id="rfc6761-localhost"),
+    ],
+)
+def test_a_wildcard_over_a_public_suffix_is_refused(entry: str, why: str) -> None:
+    domains = [entry, *BASE["allowed_domains"]]
+    (finding,) = findings(allowed_domains=domains)
+    step, status, reason = finding
+    assert (step, status) == ("allowed_domains", "fail")
+    assert reason.startswith(f"allowed_domains[0]: {entry!r} is a wildcard over {why}")
+
+
+@pytest.mark.parametrize(
+    "entry", ["*.servicex.com", "*.example.com", "*.example.co.uk", "*.zohoapis.eu"]
+)
+def test_a_wildcard_over_an_organisations_domain_is_allowed(entry: str) -> None:
+    domains = [entry, *BASE["allowed_domains"]]
+    assert findings(allowed_domains=domains) == []
+
+
+def test_the_public_suffix_list_is_bundled_not_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from pytest_oauthcc.connection.rules import suffixes
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the Public Suffix List must not be fetched")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    suffixes._suffixes.cache_clear()
+    assert suffixes.public_suffix_problem("*.co.uk") is not None

@@ -12,7 +12,7 @@ from mock_provider.scenario import ScenarioError, load_scenario
 
 from .conftest import NOW
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "mock_provider" / "scenarios"
 SHIPPED = sorted(p for p in SCENARIOS.iterdir() if p.suffix in {".yaml", ".yml", ".json"})
 TOKEN = {"grant_type": "client_credentials"}
 DEMO = ("demo-client", "demo-secret")
@@ -94,7 +94,8 @@ BROKEN = [
         [
             "{f}:4: key 'clients[0].scope': unknown client field; valid fields: client_id, "
             "client_secret, scopes, default_scopes, auth_methods, grant_types, expires_in, "
-            "audiences, me, jwks, jwks_uri",
+            "audiences, me, refresh_tokens, rotate_refresh_tokens, refresh_token_expires_in, "
+            "jwks, jwks_uri",
             "{f}:6: key 'quirks.expires_in_as': expires_in_as must be one of string, float, "
             "zero, missing, got 'hex'",
             "{f}:9: key 'faults[0].status': expected integer but got str '503'",

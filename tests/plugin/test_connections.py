@@ -105,7 +105,7 @@ def test_an_invalid_file_is_one_failing_item_and_never_stops_the_run(pytester: p
             "broken.oauthcc.yaml::config FAILED*",
             "*_ invalid config: broken.oauthcc.yaml _*",
             "*broken.oauthcc.yaml: invalid connection config (7 problems):",
-            '  *broken.oauthcc.yaml:4: token.client_auth: must be one of "basic", "body"; '
+            '  *broken.oauthcc.yaml:4:3: token.client_auth: must be one of "basic", "body"; '
             'got "sideways"',
             "*- oauthcc connections -*",
             "connection           fields  token  *",
@@ -183,3 +183,28 @@ def test_the_options_are_registered(pytester: pytest.Pytester):
         ]
     )
     result.stdout.fnmatch_lines(["  oauthcc_files (args):*glob patterns of connection files*"])
+
+
+def test_a_failed_step_shows_every_problem_with_its_line(pytester: pytest.Pytester):
+    broken = Path(__file__).parents[1] / "connection" / "broken"
+    text = (broken / "fields--every-problem-shown.oauthcc.yaml").read_text(encoding="utf-8")
+    pytester.makefile(".oauthcc.yaml", every=text)
+    result = pytester.runpytest("every.oauthcc.yaml::fields")
+    result.assert_outcomes(failed=1)
+    lines = result.stdout.lines
+    first = lines.index(
+        "Broken fields: fields[2].secret: field 'api_key' (API Key) looks like a credential; "
+        "mark it secret: true so it is masked and never logged"
+    )
+    also = lines.index(
+        "also: fields[3].secret: field 'password' (Account password) looks like a credential; "
+        "mark it secret: true so it is masked and never logged"
+    )
+    assert first < also
+    assert lines[first + 2 : first + 3] == ["every.oauthcc.yaml:7"]
+    assert (
+        '>    7 |   - {key: api_key, label: API Key, help: "Settings > API"}' in lines[first:also]
+    )
+    assert lines[also + 1 : also + 2] == ["every.oauthcc.yaml:8"]
+    assert ">    8 |   - {key: password, label: Account password}" in lines[also:]
+    assert "more)" not in result.stdout.str()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,13 @@ def test_misusing_the_marker_fails_with_the_reason(pytester: pytest.Pytester):
         [
             "oauthcc_connection needs a connection file: mark the test with "
             "@pytest.mark.oauthcc('path/to/app.oauthcc.yaml')",
-            "E   TypeError: oauthcc() got an unexpected keyword argument 'feilds'",
+            "E   TypeError: oauthcc() got an unexpected keyword argument 'feilds'"
+            # Python 3.13 suggests the close name in its own TypeError.
+            + (". Did you mean 'fields'?" if sys.version_info >= (3, 13) else ""),
             "E   pytest_oauthcc.connection.errors.ConfigError: *servicex.oauthcc.yaml: invalid "
             "connection config (1 problem):",
-            "E     *servicex.oauthcc.yaml:5: fields: no field 'colour' to set (fields: client_id, "
-            "client_secret, environment)",
+            "E     *servicex.oauthcc.yaml:5:1: fields: no field 'colour' to set (fields: "
+            "client_id, client_secret, environment)",
         ]
     )
 

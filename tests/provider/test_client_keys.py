@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from mock_provider import ManualClock, MockProvider, cli
+from mock_provider.cli import command
 from mock_provider.scenario import load_scenario
 from tests.assertions import (
     CLIENT_ID,
@@ -248,12 +249,12 @@ def test_serve_client_jwks_option(tmp_path: Path) -> None:
             f"svc={keys}",
         ]
     )
-    provider = cli.build_provider(args)
+    provider = command.build_provider(args)
     assert provider.clients["app"].auth_methods[-1] == "private_key_jwt"
     assert provider.clients["app"].scopes == ("read",)
     assert provider.clients["svc"].auth_methods == ("private_key_jwt",)
     out = io.StringIO()
-    cli._print_banner(provider, provider.serve(), None, None, args, out)  # type: ignore[arg-type]
+    command._print_banner(provider, provider.serve(), None, None, args, out)  # type: ignore[arg-type]
     assert "  client svc scopes: (none) keys: 1 (private_key_jwt)" in out.getvalue()
     assert jwks["keys"][0]["n"][:40] not in out.getvalue()
     with pytest.raises(SystemExit):

@@ -73,6 +73,14 @@ class ClientCredentials(httpx.Auth):
         cache: a :class:`TokenCache` to share tokens between identically configured clients.
         allow_insecure_http: allow plain HTTP to non-loopback hosts (private test networks).
         flight_timeout: the longest a caller waits for another caller's token fetch.
+        expires_in_path: dotted path of the lifetime in the response (``data.ttl``) when
+            it is not ``expires_in`` next to the token.
+        token_header, token_prefix: the header API requests carry the token in, and what
+            precedes it (``Authorization: Bearer <token>`` by default, RFC 6750 §2.1);
+            e.g. ``token_prefix="Zoho-oauthtoken "`` or ``token_header="X-Auth-Token",
+            token_prefix=""``.
+        token_query: send the token as this query parameter instead (RFC 6750 §2.3, which
+            the RFC discourages: URLs are logged); not with ``token_header``/``token_prefix``.
 
     The checked arguments are :attr:`settings` (a frozen :class:`ClientSettings`).
 
@@ -110,6 +118,10 @@ class ClientCredentials(httpx.Auth):
         cache: TokenCache | None = None,
         allow_insecure_http: bool = False,
         flight_timeout: float = 120.0,
+        expires_in_path: str | None = None,
+        token_header: str = "Authorization",
+        token_prefix: str = "Bearer ",
+        token_query: str | None = None,
     ) -> None:
         self.settings = ClientSettings.build(
             token_url,
@@ -137,6 +149,10 @@ class ClientCredentials(httpx.Auth):
             cache=cache,
             allow_insecure_http=allow_insecure_http,
             flight_timeout=flight_timeout,
+            expires_in_path=expires_in_path,
+            token_header=token_header,
+            token_prefix=token_prefix,
+            token_query=token_query,
         )
         self._counters = Counters()
         self._flows = TokenFlows(self.settings, self._counters)

@@ -4,7 +4,7 @@
 ``_ensure`` gets a token through the cache and single flight; ``_fetch`` makes the token
 request with retries; ``revoke_flow`` revokes. All of them read one :class:`ClientSettings`.
 
-Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`mock_provider.protocol` and the
+Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`pytest_oauthcc.scrub` and the
 client's lower modules (settings, stats, hosts, token_request, token, lifetime,
 single_flight, drive); :mod:`.credentials` is the only module above it.
 """
@@ -16,7 +16,6 @@ import re
 
 import httpx
 
-from mock_provider.protocol import fingerprint
 from pytest_oauthcc.errors import (
     ClientConfigurationError,
     ClientCredentialsError,
@@ -24,10 +23,12 @@ from pytest_oauthcc.errors import (
     TokenEndpointUnavailableError,
     TokenRequestError,
 )
+from pytest_oauthcc.scrub import Scrubber
 
 from .drive import Flow, Sleep, Wait
 from .hosts import check_destination
 from .lifetime import cache_entry
+from .placement import attach, carried
 from .settings import ClientSettings
 from .single_flight import Abandoned, CachedToken, Flight
 from .stats import Counters
@@ -60,7 +61,7 @@ class TokenFlows:
         # looking replayable afterwards when a real network send would have consumed it.
         replayable = _replayable(request)
         token = yield from self._ensure()
-        request.headers["Authorization"] = f"Bearer {token.value}"
+        attach(settings.placement, request, token.value)
         response = yield request
         assert response is not None
         if not self._signals_expiry(response, token):
@@ -75,7 +76,7 @@ class TokenFlows:
         self.counters.count("retries_401")
         logger.debug("token %s refused by the API; fetching a new one", token.fingerprint)
         token = yield from self._ensure()
-        request.headers["Authorization"] = f"Bearer {token.value}"
+        attach(self.settings.placement, request, token.value)
         yield request  # a second refusal goes back to the caller as is
 
     def token_value(self) -> Flow[str]:
@@ -140,6 +141,7 @@ class TokenFlows:
                 parsed = parse_token_response(
                     response,
                     token_path=self.settings.token_path,
+                    expires_in_path=self.settings.expires_in_path,
                     expires_in_unit=self.settings.expires_in_unit,
                     wall_now=self.settings.wall(),
                 )
@@ -163,7 +165,7 @@ class TokenFlows:
             else:
                 return token
             failure.attempts = attempts
-            _redact(self.settings.client_secret, failure, previous)
+            _redact(self.settings, failure, previous)
             delay = self.settings.retry.next_delay(
                 attempts=attempts, waited=waited, retry_after=failure.retry_after
             )
@@ -207,6 +209,12 @@ class TokenFlows:
             logger.debug("token %s revoked", cached.fingerprint)
             return True
         error = _error_code(response)
+        if error is not None:
+            # The code is the provider's text: it could echo the token or the secret.
+            scrub = Scrubber()
+            scrub.add_secret(self.settings.client_secret, client_id=self.settings.client_id)
+            scrub.add_token(cached.value)
+            error = scrub(error)
         raise RevocationError(
             f"the revocation endpoint answered HTTP {response.status_code}"
             + (f" error={error}" if error else "")
@@ -221,8 +229,7 @@ class TokenFlows:
         if expired_if is None and (response.status_code != 401 or on_401 == "never"):
             return False
         # After a cross-origin redirect httpx strips the token, so that answer says nothing.
-        sent = response.request.headers.get("Authorization")
-        if sent != f"Bearer {token.value}":
+        if carried(self.settings.placement, response.request) != token.value:
             return False
         if response.status_code == 401 and on_401 != "never":
             if on_401 == "any":
@@ -250,18 +257,15 @@ def _error_code(response: httpx.Response) -> str | None:
     return error if isinstance(error, str) else None
 
 
-def _redact(secret: str, error: TokenRequestError, previous: CachedToken | None) -> None:
-    # A provider may echo what it was sent (an error_description quoting the secret);
-    # the message and description never carry it, nor a token, only fingerprints.
-    known = [secret] + ([previous.value] if previous is not None else [])
-    # A value this short cannot be told apart from ordinary words in the message.
-    known = [value for value in known if len(value) >= 4]
-
-    def scrub(text: str) -> str:
-        for value in known:
-            text = text.replace(value, fingerprint(value))
-        return text
-
+def _redact(
+    settings: ClientSettings, error: TokenRequestError, previous: CachedToken | None
+) -> None:
+    # A provider may echo what it was sent (an error_description quoting the secret, URL
+    # encoded or as the Basic credentials); the message and description never carry it, nor
+    # a token, only fingerprints.
+    scrub = Scrubber()
+    scrub.add_secret(settings.client_secret, client_id=settings.client_id)
+    scrub.add_token(previous.value if previous is not None else None)
     error.args = tuple(scrub(a) if isinstance(a, str) else a for a in error.args)
     description = getattr(error, "error_description", None)
     if isinstance(description, str):

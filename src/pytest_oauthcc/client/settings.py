@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
+from mock_provider.protocol import CLIENT_SECRET_BASIC, TokenPlacement, fingerprint
 
 from .checks import (
     check_credentials,
@@ -31,6 +31,7 @@ from .checks import (
 )
 from .drive import anyio_sleep
 from .hosts import HostRules
+from .placement import check_placement
 from .retry import RetryPolicy
 from .single_flight import TokenCache
 
@@ -72,6 +73,8 @@ class ClientSettings:
     default_expires_in: float
     expires_in_unit: float
     token_path: str
+    expires_in_path: str | None
+    placement: TokenPlacement
     clock: SupportsTime | None
     retry: RetryPolicy
     on_401: str
@@ -113,6 +116,10 @@ class ClientSettings:
         cache: TokenCache | None = None,
         allow_insecure_http: bool = False,
         flight_timeout: float = 120.0,
+        expires_in_path: str | None = None,
+        token_header: str = "Authorization",
+        token_prefix: str = "Bearer ",
+        token_query: str | None = None,
     ) -> ClientSettings:
         """Check the client's arguments and return them as settings.
 
@@ -139,6 +146,14 @@ class ClientSettings:
             on_401=on_401,
             token_path=token_path,
         )
+        if expires_in_path is not None:
+            check_lifetimes(
+                default_expires_in=default_expires_in,
+                expires_in_unit=expires_in_unit,
+                on_401=on_401,
+                token_path=expires_in_path,
+            )
+        placement = check_placement(token_header, token_prefix, token_query)
         return cls(
             token_url=url,
             client_id=client_id,
@@ -155,6 +170,8 @@ class ClientSettings:
             default_expires_in=float(default_expires_in),
             expires_in_unit=0.001 if expires_in_unit == "ms" else 1.0,
             token_path=token_path,
+            expires_in_path=expires_in_path,
+            placement=placement,
             clock=clock,
             retry=retry if retry is not None else RetryPolicy(),
             on_401=on_401,

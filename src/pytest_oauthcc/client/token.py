@@ -175,6 +175,7 @@ def parse_token_response(
     token_path: str = "access_token",
     expires_in_unit: float = 1.0,
     wall_now: float,
+    expires_in_path: str | None = None,
 ) -> TokenResponse:
     """Parse a token endpoint answer whose body has been read.
 
@@ -184,6 +185,8 @@ def parse_token_response(
             ``token_type``, ``expires_in``, ``expires_at`` and ``scope`` are read next to it.
         expires_in_unit: seconds per ``expires_in`` unit (0.001 for providers in ms).
         wall_now: the wall clock now, to judge a ``Retry-After`` HTTP date.
+        expires_in_path: dotted path of the lifetime from the top of the body, for
+            providers that keep it elsewhere (``data.ttl``); ``None``: next to the token.
 
     Raises:
         TokenEndpointError: a §5.2 error body (with any status, 200 included).
@@ -221,12 +224,22 @@ def parse_token_response(
     return TokenResponse(
         access_token=token,
         token_type=_token_type(container.get("token_type")),
-        lifetime=_lifetime(container.get("expires_in"), expires_in_unit),
+        lifetime=_lifetime(
+            container.get("expires_in") if expires_in_path is None else _at(body, expires_in_path),
+            expires_in_unit,
+        ),
         expires_at=_optional_expires_at(container),
         scope=tuple(container["scope"].split())
         if isinstance(container.get("scope"), str)
         else None,
     )
+
+
+def _at(body: Mapping[str, Any], path: str) -> Any:
+    node: Any = body
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node
 
 
 def _token_type(value: Any) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from pytest_oauthcc.scrub import Scrubber
+
 from .config.model import ConnectionConfig, load_config
 from .config.values import env_var_name, read_env_file, resolve_values
 from .errors import ConfigError, ConfigProblem
@@ -46,6 +48,7 @@ class Connection:
                         config.document.line(("fields",)),
                         "fields",
                         f"no field {name!r} to set (fields: {known})",
+                        config.document.column(("fields",)),
                     )
                     for name in unknown
                 ],
@@ -100,20 +103,37 @@ class Connection:
         Raises:
             ConfigError: if ``env_file`` cannot be read.
         """
-        from .steps.run import run_steps
+        from .steps.run import SENDING_STEPS, run_steps
 
         sources: dict[str, str] = {}
         if live:
             sources.update(read_env_file(env_file) if env_file is not None else {})
             sources.update(os.environ if environ is None else environ)
         values, missing = resolve_values(self.config, self._given, live=live, sources=sources)
+        # Everything the result says passes through one scrubber, which learns each secret
+        # here and each token and assertion as the steps see them: a provider that echoes
+        # one (in an error, a header or a 200 body) cannot make the checker print it.
+        scrub = Scrubber()
+        for spec in self.config.fields:
+            if spec.secret:
+                scrub.add_secret(values.get(spec.key))
         findings = static_findings(self.config, values)
         if missing:
             names = ", ".join(self.env_var(k) for k in missing)
             findings.append(
                 Finding("fields", "fail", f"required fields have no value; set {names}")
             )
-        dynamic = run_steps(self.config, values, live=live, transport=transport)
+        # Docs: "Checked before any request is sent": a step a static rule failed sends nothing.
+        withheld = {f.step for f in findings if f.status == "fail" and f.step in SENDING_STEPS}
+        try:
+            dynamic = run_steps(
+                self.config, values, live=live, transport=transport, scrub=scrub, withheld=withheld
+            )
+        except Exception as exc:
+            # A checker bug still surfaces with its traceback, but its message (which may
+            # quote what a provider sent) is scrubbed like every result.
+            exc.args = tuple(scrub(a) if isinstance(a, str) else a for a in exc.args)
+            raise
         return CheckResult(
             self.path,
             self.name,
@@ -121,7 +141,7 @@ class Connection:
                 _merge(step, [f for f in findings if f.step == step], dynamic[step])
                 for step in STEPS
             ),
-        )
+        ).scrubbed(scrub)
 
     def __repr__(self) -> str:
         return f"Connection(name={self.name!r}, path={self.path!r})"
@@ -135,7 +155,7 @@ def _merge(step: str, findings: list[Finding], observed: StepResult) -> StepResu
     static = worst([f.status for f in findings])
     if worst([static, observed.status]) != static:
         return observed
-    same = [f for f in findings if f.status == static]
-    more = f" (+{len(same) - 1} more)" if len(same) > 1 else ""
+    first, *rest = [f for f in findings if f.status == static]
     transcript = observed.transcript if observed.status == "fail" else ()
-    return StepResult(step, static, same[0].reason + more, transcript, same[0].line)
+    more = tuple((f.reason, f.line) for f in rest)
+    return StepResult(step, static, first.reason, transcript, first.line, more)

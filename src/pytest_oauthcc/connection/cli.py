@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .config.schema import schema_json
-from .errors import ConfigError
+from .errors import ConfigError, ConfigProblem
 from .results import STEPS, CheckResult
 
 __all__ = ["add_check_arguments", "add_schema_arguments", "check", "schema"]
@@ -127,13 +127,19 @@ def _as_json(results: list[CheckResult | ConfigError]) -> dict[str, object]:
             {
                 "path": r.path,
                 "problems": [
-                    {"line": p.line, "key": p.key, "message": p.message} for p in r.problems
+                    {"line": p.line, "column": p.column, "key": p.key, "message": p.message}
+                    for p in r.problems
                 ],
             }
             for r in results
             if isinstance(r, ConfigError)
         ],
     }
+
+
+def _where(problem: ConfigProblem) -> str:
+    column = f", column {problem.column}" if problem.column else ""
+    return f"line {problem.line}{column}"
 
 
 def render_table(results: list[CheckResult | ConfigError], *, colour: bool = False) -> str:
@@ -148,7 +154,7 @@ def render_table(results: list[CheckResult | ConfigError], *, colour: bool = Fal
         if isinstance(result, ConfigError):
             lines += [
                 paint("fail", "INVALID") + f" {result.path}",
-                *(f"  line {p.line}: {p.key or '(file)'}: {p.message}" for p in result.problems),
+                *(f"  {_where(p)}: {p.key or '(file)'}: {p.message}" for p in result.problems),
                 "",
             ]
             continue
@@ -162,6 +168,10 @@ def render_table(results: list[CheckResult | ConfigError], *, colour: bool = Fal
                 f"  {step.step:<{width}}  {paint(step.status, f'{step.status:<4}')}  "
                 f"{step.reason}{where}"
             )
+            lines += [
+                f"  {'':<{width}}  {'':<4}  {reason}" + (f" [line {line}]" if line else "")
+                for reason, line in step.more
+            ]
             lines += [f"      {entry}" for entry in step.transcript]
         lines.append("")
     checked = [r for r in results if isinstance(r, CheckResult)]

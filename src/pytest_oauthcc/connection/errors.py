@@ -21,15 +21,17 @@ class ConfigProblem:
         line: the 1-based line of the offending key (or of its closest parent).
         key: the dotted key path, e.g. ``token.client_auth`` or ``fields[1].label``.
         message: what is wrong and how to fix it (never a secret value).
+        column: the 1-based column of the key (or of the parse error), when known.
     """
 
     path: str
     line: int
     key: str
     message: str
+    column: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}"
+        where = f"{self.path}:{self.line}" + (f":{self.column}" if self.column else "")
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 

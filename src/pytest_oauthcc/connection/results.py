@@ -5,7 +5,8 @@ Layering: a leaf of ``connection/``: the standard library only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["STATUSES", "STEPS", "CheckResult", "StepResult", "worst"]
@@ -40,6 +41,8 @@ class StepResult:
         reason: one line a connector author understands (never a secret).
         transcript: on failure, the HTTP exchange, redacted (one line per request).
         line: the config line the reason is about, when it is about one.
+        more: every further problem of the same severity, ``(reason, line)`` each: all of
+            them are shown, so a connector author fixes them in one pass.
     """
 
     step: str
@@ -47,12 +50,28 @@ class StepResult:
     reason: str
     transcript: tuple[str, ...] = ()
     line: int | None = None
+    more: tuple[tuple[str, int | None], ...] = ()
+
+    def scrubbed(self, scrub: Callable[[str], str]) -> StepResult:
+        """A copy with ``scrub`` applied to the reason and every transcript line."""
+        return replace(
+            self,
+            reason=scrub(self.reason),
+            transcript=tuple(map(scrub, self.transcript)),
+            more=tuple((scrub(reason), line) for reason, line in self.more),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        """``{"step", "status", "reason"}`` plus ``transcript`` and ``line`` when present."""
+        """``{"step", "status", "reason"}`` plus ``line``, ``more`` (``[{"reason", "line"}]``)
+        and ``transcript`` when present."""
         out: dict[str, Any] = {"step": self.step, "status": self.status, "reason": self.reason}
         if self.line is not None:
             out["line"] = self.line
+        if self.more:
+            out["more"] = [
+                {"reason": reason, **({"line": line} if line is not None else {})}
+                for reason, line in self.more
+            ]
         if self.transcript:
             out["transcript"] = list(self.transcript)
         return out
@@ -76,6 +95,10 @@ class CheckResult:
             if result.step == step:
                 return result
         raise KeyError(f"no step {step!r}; steps are {', '.join(STEPS)}")
+
+    def scrubbed(self, scrub: Callable[[str], str]) -> CheckResult:
+        """A copy with ``scrub`` applied to every step's text."""
+        return replace(self, steps=tuple(s.scrubbed(scrub) for s in self.steps))
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape ``oauthcc check --format json`` prints for one connection."""

@@ -137,6 +137,11 @@ class ConnectionStep(pytest.Item):
         if result.line is not None:
             lines += ["", f"{_relative(self.parent)}:{result.line}"]
             lines += excerpt(self.parent.connection.path, result.line)
+        for reason, line in result.more:
+            lines += ["", f"also: {reason}"]
+            if line is not None:
+                lines += [f"{_relative(self.parent)}:{line}"]
+                lines += excerpt(self.parent.connection.path, line)
         if result.transcript:
             lines += ["", "HTTP transcript (redacted):"]
             lines += [f"  {entry}" for entry in result.transcript]

@@ -6,7 +6,8 @@ switched on and off. A broken config is a valid one with exactly one thing chang
 with the step that must catch it; the breakages are the mistakes connector authors make.
 
 Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
-(the connection format only inside runnable examples).
+(the connection format only inside runnable examples, and the scope rule a valid config
+must pass, imported when a scope is drawn so there is one definition of it).
 """
 
 from __future__ import annotations
@@ -30,8 +31,17 @@ _LABEL = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
 _NAME = st.text(string.ascii_letters + string.digits + " -", min_size=1, max_size=24).filter(
     lambda s: bool(s.strip())
 )
-# Scopes whose text cannot be read as a {{ placeholder }}.
-_CONFIG_SCOPES = scope_sets(elements=scopes().filter(lambda s: "{{" not in s), max_size=3)
+
+
+def _config_scope(scope: str) -> bool:
+    """Text that cannot be read as a {{ placeholder }}, and no wildcard or all-powerful
+    scope (which fails the least-privilege rule)."""
+    from pytest_oauthcc.connection.rules.scopes import all_powerful
+
+    return "{{" not in scope and all_powerful(scope) is None
+
+
+_CONFIG_SCOPES = scope_sets(elements=scopes().filter(_config_scope), max_size=3)
 
 
 @st.composite

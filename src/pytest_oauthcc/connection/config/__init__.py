@@ -1,5 +1,5 @@
 """The connection file format: loading (YAML, JSON, TOML with line numbers), the schema, the
-typed model, ``${VAR}`` placeholders, field values and the generated reference.
+typed model, ``{{ namespace.path }}`` placeholders, field values and the generated reference.
 
 Layering: the bottom of :mod:`pytest_oauthcc.connection`; imports only
 :mod:`pytest_oauthcc.connection.errors`, the standard library, PyYAML and

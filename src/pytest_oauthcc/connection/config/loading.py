@@ -1,7 +1,8 @@
 """Reading connection files (YAML, JSON, TOML) into plain data plus a key -> line map.
 
-Line numbers come from the parser where it offers them (PyYAML node marks) and from a
-small line scanner for TOML, so every config error can name the line of its key.
+Lines and columns come from the parser where it offers them (PyYAML node marks) and from a
+small line scanner for TOML, so every config error can name the line and column of its key.
+Duplicate keys, which YAML and JSON parsers accept silently (the last wins), are refused.
 
 Layering: the bottom of ``connection/``: imports the standard library, PyYAML,
 :mod:`pytest_oauthcc.connection.errors` and :mod:`mock_provider.protocol` only; never
@@ -20,6 +21,8 @@ from typing import Any
 import yaml
 
 from pytest_oauthcc.connection.errors import ConfigError, ConfigProblem
+
+from .duplicates import Duplicate, json_duplicates, yaml_duplicates
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,23 +66,32 @@ def dotted(key: KeyPath) -> str:
 
 @dataclass
 class Document:
-    """A parsed connection file: its data and where each key is."""
+    """A parsed connection file: its data and where each key is (line, and column)."""
 
     path: str
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    columns: dict[KeyPath, int] = field(default_factory=dict)
+
+    def _located(self, key: KeyPath) -> KeyPath | None:
+        for end in range(len(key), -1, -1):
+            if key[:end] in self.lines:
+                return key[:end]
+        return None
 
     def line(self, key: KeyPath) -> int:
         """The line of ``key``, or of its closest parent that has one (1 at worst)."""
-        for end in range(len(key), 0, -1):
-            found = self.lines.get(key[:end])
-            if found is not None:
-                return found
-        return 1
+        found = self._located(key)
+        return self.lines[found] if found is not None else 1
+
+    def column(self, key: KeyPath) -> int | None:
+        """The column of ``key`` (or of the parent :meth:`line` names), when known."""
+        found = self._located(key)
+        return self.columns.get(found) if found is not None else None
 
     def problem(self, key: KeyPath, message: str) -> ConfigProblem:
         """A :class:`ConfigProblem` at ``key`` of this file."""
-        return ConfigProblem(self.path, self.line(key), dotted(key), message)
+        return ConfigProblem(self.path, self.line(key), dotted(key), message, self.column(key))
 
 
 def load_document(path: str | Path) -> Document:
@@ -95,6 +107,11 @@ def load_document(path: str | Path) -> Document:
         problem = ConfigProblem(name, 1, "", f"cannot read the file: {exc}")
         raise ConfigError(name, [problem]) from None
     lower = name.lower()
+    if not _meaningful(text):
+        problem = ConfigProblem(
+            name, 1, "", "the file is empty; a connection config starts with 'version: 1'", 1
+        )
+        raise ConfigError(name, [problem])
     try:
         if lower.endswith(".json"):
             doc = _load_json(name, text)
@@ -115,6 +132,25 @@ def load_document(path: str | Path) -> Document:
 
 # A connection config nests a handful of levels; mock answers a few more.
 MAX_DEPTH = 64
+
+
+def _meaningful(text: str) -> bool:
+    """Whether ``text`` has anything but blank lines and ``#`` comments."""
+    return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
+
+
+def _duplicate_problems(name: str, found: list[Duplicate]) -> list[ConfigProblem]:
+    return [
+        ConfigProblem(
+            name,
+            d.again[0],
+            dotted(d.key),
+            f"duplicate key {d.key[-1]!r}, first written at line {d.first[0]}, column "
+            f"{d.first[1]}; YAML and JSON parsers silently keep only the last: remove one",
+            d.again[1],
+        )
+        for d in found
+    ]
 
 
 def _shape_problems(doc: Document) -> list[ConfigProblem]:
@@ -159,43 +195,84 @@ def _load_yaml(name: str, text: str) -> Document:
     try:
         node, data = _compose(text, construct=True)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        why = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(name, [ConfigProblem(name, line, "", f"not valid YAML: {why}")]) from None
-    lines: dict[KeyPath, int] = {}
+        raise ConfigError(name, [_yaml_problem(name, text, exc)]) from None
+    duplicates = yaml_duplicates(node)
+    if duplicates:
+        raise ConfigError(name, _duplicate_problems(name, duplicates))
+    if data is None:
+        problem = ConfigProblem(
+            name, 1, "", "the file has no data; a connection config starts with 'version: 1'", 1
+        )
+        raise ConfigError(name, [problem])
+    doc = Document(name, data)
     if node is not None:
-        _node_lines(node, (), lines)
-    return Document(name, data, lines)
+        _node_lines(node, (), doc)
+    return doc
 
 
-def _node_lines(node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int]) -> None:
-    lines.setdefault(key, node.start_mark.line + 1)
+def _yaml_problem(name: str, text: str, exc: yaml.YAMLError) -> ConfigProblem:
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    why = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return ConfigProblem(name, 1, "", f"not valid YAML: {why}", 1)
+    # A construct left open (a quote, a bracket) is only noticed at the end of the file, a
+    # line or more after the mistake: the mistake is where the construct starts.
+    if mark.index >= len(text.rstrip()) and context is not None:
+        return ConfigProblem(
+            name,
+            context.line + 1,
+            "",
+            f"not valid YAML: {why} (the {_construct(exc)} that starts here is never closed)",
+            context.column + 1,
+        )
+    if context is not None:
+        why += (
+            f" (in the {_construct(exc)} at line {context.line + 1}, column {context.column + 1})"
+        )
+    return ConfigProblem(name, mark.line + 1, "", f"not valid YAML: {why}", mark.column + 1)
+
+
+def _construct(exc: yaml.YAMLError) -> str:
+    """``'while parsing a flow sequence'`` -> ``'flow sequence'``."""
+    words = str(getattr(exc, "context", "") or "construct").split()
+    while words and words[0] in ("while", "parsing", "scanning", "a", "an"):
+        words.pop(0)
+    return " ".join(words) or "construct"
+
+
+def _node_lines(node: yaml.Node, key: KeyPath, doc: Document) -> None:
+    doc.lines.setdefault(key, node.start_mark.line + 1)
+    doc.columns.setdefault(key, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             child = (*key, str(key_node.value))
-            lines[child] = key_node.start_mark.line + 1
-            _node_lines(value_node, child, lines)
+            doc.lines[child] = key_node.start_mark.line + 1
+            doc.columns[child] = key_node.start_mark.column + 1
+            _node_lines(value_node, child, doc)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _node_lines(item, (*key, index), lines)
+            _node_lines(item, (*key, index), doc)
 
 
 def _load_json(name: str, text: str) -> Document:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        problem = ConfigProblem(name, exc.lineno, "", f"not valid JSON: {exc.msg}")
+        problem = ConfigProblem(name, exc.lineno, "", f"not valid JSON: {exc.msg}", exc.colno)
         raise ConfigError(name, [problem]) from None
-    lines: dict[KeyPath, int] = {}
+    duplicates = json_duplicates(text)
+    if duplicates:
+        raise ConfigError(name, _duplicate_problems(name, duplicates))
+    doc = Document(name, data)
     # JSON is (for line-finding purposes) YAML flow syntax, so PyYAML's marks locate keys.
     try:
         node, _ = _compose(text, construct=False)
     except yaml.YAMLError:  # e.g. a tab PyYAML dislikes: keep going without line numbers
         node = None
     if node is not None:
-        _node_lines(node, (), lines)
-    return Document(name, data, lines)
+        _node_lines(node, (), doc)
+    return doc
 
 
 _TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -213,10 +290,12 @@ def _load_toml(name: str, text: str) -> Document:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else 1
-        raise ConfigError(name, [ConfigProblem(name, line, "", f"not valid TOML: {exc}")]) from None
-    lines: dict[KeyPath, int] = {}
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        problem = ConfigProblem(name, line, "", f"not valid TOML: {exc}", column)
+        raise ConfigError(name, [problem]) from None
+    doc = Document(name, data)
+    lines, columns = doc.lines, doc.columns
     table: KeyPath = ()
     arrays: dict[KeyPath, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -229,8 +308,11 @@ def _load_toml(name: str, text: str) -> Document:
                 key = (*key, arrays[key])
             table = key
             lines.setdefault(table, number)
+            columns.setdefault(table, len(raw) - len(raw.lstrip()) + 1)
             continue
         assignment = _KEY.match(raw)
         if assignment:
-            lines.setdefault((*table, *_toml_key(assignment.group(1))), number)
-    return Document(name, data, lines)
+            key = (*table, *_toml_key(assignment.group(1)))
+            lines.setdefault(key, number)
+            columns.setdefault(key, assignment.start(1) + 1)
+    return doc

@@ -24,6 +24,7 @@ from .schema import validate
 __all__ = [
     "ConnectionConfig",
     "FieldSpec",
+    "PlacementSpec",
     "RefreshSpec",
     "RequestDefaults",
     "RevokeSpec",
@@ -86,6 +87,31 @@ class RevokeSpec:
 
 
 @dataclass(frozen=True)
+class PlacementSpec:
+    """Where API calls carry the token: ``header`` + ``prefix``, or the ``query`` parameter
+    (the arguments of ``ClientCredentials`` and of the mock's resource)."""
+
+    token_header: str = "Authorization"
+    token_prefix: str = "Bearer "
+    token_query: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PlacementSpec:
+        """From a ``token_placement`` object (the defaults depend on ``in`` and ``name``)."""
+        if data.get("in", "header") == "query":
+            return cls(token_query=data.get("name", "access_token"))
+        name = data.get("name", "Authorization")
+        default_prefix = "Bearer " if name.lower() == "authorization" else ""
+        return cls(token_header=name, token_prefix=data.get("prefix", default_prefix))
+
+    def options(self) -> dict[str, Any]:
+        """As keyword arguments of ``ClientCredentials`` / ``MockProvider.add_resource``."""
+        if self.token_query is not None:
+            return {"token_query": self.token_query}
+        return {"token_header": self.token_header, "token_prefix": self.token_prefix}
+
+
+@dataclass(frozen=True)
 class TestSpec:
     """Step 5: the Test (Me) API."""
 
@@ -93,6 +119,7 @@ class TestSpec:
 
     url: str
     method: str = "GET"
+    scopes: tuple[str, ...] = ()
     status: tuple[int, ...] = (200,)
     body_has: tuple[str, ...] = ()
 
@@ -119,9 +146,12 @@ class ConnectionConfig:
     document: Document = field(repr=False)
     description: str = ""
     environments: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    environment_field: str = "environment"
     refresh: RefreshSpec | None = None
     revoke: RevokeSpec | None = None
     request_defaults: RequestDefaults = field(default_factory=RequestDefaults)
+    token_placement: PlacementSpec = field(default_factory=PlacementSpec)
+    calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     mock_test_response: Any = None
     mock_token_response: Mapping[str, Any] = field(default_factory=dict)
 
@@ -207,6 +237,7 @@ def _build(doc: Document) -> ConnectionConfig:
             for f in data["fields"]
         ),
         environments={k: dict(v) for k, v in data.get("environments", {}).items()},
+        environment_field=data.get("environment_field", "environment"),
         token=TokenSpec(
             url=tok["url"],
             client_auth=tok.get("client_auth", "basic"),
@@ -225,6 +256,7 @@ def _build(doc: Document) -> ConnectionConfig:
         test=TestSpec(
             url=test["url"],
             method=test.get("method", "GET"),
+            scopes=tuple(test.get("scopes", ())),
             status=tuple(expect.get("status", (200,))),
             body_has=tuple(expect.get("body_has", ())),
         ),
@@ -234,6 +266,8 @@ def _build(doc: Document) -> ConnectionConfig:
         request_defaults=RequestDefaults(
             query=dict(defaults.get("query", {})), headers=dict(defaults.get("headers", {}))
         ),
+        token_placement=PlacementSpec.from_data(data.get("token_placement", {})),
+        calls={c["name"]: tuple(c["scopes"]) for c in data.get("calls", ())},
         mock_test_response=data.get("mock", {}).get("test_response"),
         mock_token_response=dict(data.get("mock", {}).get("token_response", {})),
         document=doc,

@@ -90,7 +90,14 @@ SCHEMA: dict[str, Any] = {
             "minProperties": 1,
             "additionalProperties": _STRING_MAP,
             "description": "Named sets of values ({{ env.NAME }}), chosen by the field "
-            "`environment`; every environment name must be one of its options.",
+            "`environment_field` names; every environment name must be one of its options.",
+        },
+        "environment_field": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_]*$",
+            "default": "environment",
+            "description": "The key of the field that chooses the environment (a selector "
+            "with one option per environment), e.g. `data_center`.",
         },
         "token": {
             **_URL_OBJECT,
@@ -172,18 +179,27 @@ SCHEMA: dict[str, Any] = {
         "token_placement": {
             "type": "object",
             "additionalProperties": False,
-            "description": "Where API calls carry the token (RFC 6750 §2.1).",
+            "description": "Where API calls carry the token: a header (RFC 6750 §2.1 "
+            "`Authorization: Bearer` by default) or, discouraged, the query (§2.3).",
             "properties": {
-                "in": {"const": "header", "default": "header", "description": "RFC 6750 §2.1."},
+                "in": {
+                    "enum": ["header", "query"],
+                    "default": "header",
+                    "description": "header, or query (RFC 6750 §2.3: warns, URLs are logged).",
+                },
                 "name": {
-                    "const": "Authorization",
+                    "type": "string",
+                    "pattern": "^[!#-'*+.0-9A-Z^-z|~-]+$",
                     "default": "Authorization",
-                    "description": "The header name.",
+                    "description": "The header (X-Auth-Token, ...), or the query parameter "
+                    "(default access_token).",
                 },
                 "prefix": {
-                    "const": "Bearer ",
+                    "type": "string",
+                    "pattern": "^[ -~]*$",
                     "default": "Bearer ",
-                    "description": "Before the token.",
+                    "description": "Before the token in the header (Zoho-oauthtoken , "
+                    "token ); default Bearer for Authorization, nothing for other headers.",
                 },
             },
         },
@@ -197,6 +213,13 @@ SCHEMA: dict[str, Any] = {
                     "description": "The HTTP method of the Test API.",
                 },
                 "url": _TEMPLATE,
+                "scopes": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},
+                    "description": "Scopes the Test API needs (the mock then requires exactly "
+                    "these: 403 insufficient_scope otherwise); token.scopes beyond what the "
+                    "declared calls need warn.",
+                },
                 "expect": {
                     "description": "What a working token gets back.",
                     "type": "object",
@@ -216,6 +239,28 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
             },
+        },
+        "calls": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "scopes"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": "What the call does (List orders, ...).",
+                    },
+                    "scopes": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},
+                        "description": "The scopes it needs.",
+                    },
+                },
+            },
+            "description": "Other API calls the connection makes, with the scopes each needs: "
+            "with test.scopes, what justifies token.scopes (least privilege).",
         },
         "label": {**_TEMPLATE, "description": "Step 6: the connection label (<= 512 chars)."},
         "allowed_domains": {
@@ -253,8 +298,10 @@ SCHEMA: dict[str, Any] = {
 STEP_OF_KEY = {
     "fields": "fields",
     "environments": "fields",
+    "environment_field": "fields",
     "token": "token",
     "token_placement": "test",
+    "calls": "token",
     "refresh": "refresh",
     "revoke": "revoke",
     "test": "test",

@@ -51,7 +51,7 @@ def read_env_file(path: str | Path) -> dict[str, str]:
         line = line.removeprefix("export ").strip()
         key, sep, value = line.partition("=")
         if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key.strip()):
-            problems.append(ConfigProblem(name, number, "", "expected KEY=VALUE"))
+            problems.append(ConfigProblem(name, number, "", "expected KEY=VALUE", 1))
             continue
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":

@@ -16,6 +16,7 @@ from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.config.placeholders import PlaceholderError, render
 
 from .findings import Finding, at
+from .suffixes import public_suffix_problem
 
 __all__ = [
     "domain_allowed",
@@ -98,7 +99,8 @@ def url_rules(config: ConnectionConfig, values: Mapping[str, str]) -> Iterator[F
 
 
 def domain_list_rules(config: ConnectionConfig) -> Iterator[Finding]:
-    """Each allowed_domains entry is a host or ``*.domain``; a bare ``*`` is refused."""
+    """Each allowed_domains entry is a host or ``*.domain``; a bare ``*`` and a wildcard over a
+    public suffix (``*.com``, ``*.co.uk``) or a special-use name (``*.example``) are refused."""
     for index, entry in enumerate(config.allowed_domains):
         key: KeyPath = ("allowed_domains", index)
         if entry == "*" or (entry.startswith("*") and not entry.startswith("*.")):
@@ -115,3 +117,6 @@ def domain_list_rules(config: ConnectionConfig) -> Iterator[Finding]:
                 "fail",
                 f"{entry!r} must be a host name (no scheme, port, path or inner '*')",
             )
+        elif (problem := public_suffix_problem(entry)) is not None:
+            # A wildcard over a public suffix allows every domain registered under it.
+            yield at(config, key, "fail", problem)

@@ -22,31 +22,31 @@ from pytest_oauthcc.connection.config.placeholders import (
     lookup,
 )
 
+from .credential_text import credential_value_kind, names_a_credential
+from .credentials import CREDENTIALS, credential_rules
 from .domains import (
     domain_list_rules,
     url_rules,
 )
 from .findings import Finding, at
+from .scopes import scope_rules
 
 __all__ = ["static_findings"]
 
-# Words that make a field look like a credential (key or label).
-_SECRET_WORDS = re.compile(
-    r"secret|passw(or)?d|passphrase|token|credential|private|api[\s_-]?key|(^|[\s_-])key$",
-    re.IGNORECASE,
-)
 # Names providers or connector authors invent for the scope parameter; RFC 6749 §3.3 names
 # it ``scope`` and nothing else.
 _NONSTANDARD_SCOPE = {"scopes", "scp", "scope[]", "permissions", "roles"}
 # Parameters the grant itself sends; repeating them in extra_params duplicates credentials.
 _GRANT_PARAMS = {"grant_type", "client_id", "client_secret", "client_assertion"}
 _TOKEN_MEMBERS = {"access_token", "refresh_token", "id_token"}
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _NAMESPACES_FOR = {  # which placeholder namespaces each top-level key may use
     "label": ("fields", "env", "test", "token"),
     "unique_id": ("fields", "env", "test", "token"),
     "environments": ("fields",),
 }
 _DEFAULT_NAMESPACES = ("fields", "env")
+_CREDENTIAL_KEYS = {("token", c.key) for row in CREDENTIALS.values() for c in row}
 
 
 def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list[Finding]:
@@ -58,6 +58,9 @@ def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list
         *domain_list_rules(config),
         *url_rules(config, values),
         *_test_rules(config),
+        *_request_default_rules(config),
+        *_placement_rules(config),
+        *scope_rules(config),
     ]
 
 
@@ -70,9 +73,8 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
     for index, spec in enumerate(config.fields):
         key: KeyPath = ("fields", index)
         # A credential shown in clear text ends up in screenshots, logs and support tickets.
-        if spec.key in client_id_fields:
-            continue
-        if not spec.secret and (_SECRET_WORDS.search(spec.key) or _SECRET_WORDS.search(spec.label)):
+        looks_secret = names_a_credential(spec.key) or names_a_credential(spec.label)
+        if not spec.secret and looks_secret and spec.key not in client_id_fields:
             yield at(
                 config,
                 (*key, "secret"),
@@ -95,47 +97,29 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
                 "fail",
                 f"default {spec.default!r} is not one of the options {', '.join(spec.options)}",
             )
-    for needed in ("client_id", "client_secret"):
-        template = getattr(config.token, needed)
-        refs = [p for p in find_placeholders(template) if p.namespace == "fields"]
-        if needed == "client_secret" and not refs:
-            # Secrets stay out of repositories: the file names a field, the value comes
-            # from the user (or OAUTHCC_<NAME>_<FIELD> in CI).
-            yield at(
-                config,
-                ("token", "client_secret"),
-                "fail",
-                "must be a {{ fields.KEY }} reference to a secret field, never a value "
-                "written in the file",
-            )
-        for ref in refs:
-            source = config.field(ref.path[0])
-            if source is not None and not source.required and source.default is None:
-                yield at(
-                    config,
-                    ("fields",),
-                    "fail",
-                    f"field {source.key!r} feeds token.{needed}; mark it required: true",
-                )
-            if needed == "client_secret" and source is not None and not source.secret:
-                yield at(
-                    config,
-                    ("fields",),
-                    "fail",
-                    f"field {source.key!r} holds the client secret; mark it secret: true",
-                )
+    yield from credential_rules(config)
     if config.environments:
-        # The environment field is the selector: each option must name an environment and
-        # each environment must be selectable, or a user can pick a dead choice.
-        selector = config.field("environment")
+        # The selector field (`environment_field`, default `environment`) chooses: each
+        # option must name an environment and each environment must be selectable, or a
+        # user can pick a dead choice.
+        name = config.environment_field
+        selector = config.field(name)
         names = set(config.environments)
-        if selector is None or not selector.options:
+        if selector is None:
             yield at(
                 config,
                 ("environments",),
                 "fail",
-                "environments need a field 'environment' whose options are "
-                f"{', '.join(sorted(names))}",
+                f"environments need a field {name!r} whose options are "
+                f"{', '.join(sorted(names))}; add it, or name another field in environment_field",
+            )
+        elif not selector.options:
+            yield at(
+                config,
+                ("environments",),
+                "fail",
+                f"field {name!r} chooses the environment but has no options; give it "
+                f"options: [{', '.join(sorted(names))}]",
             )
         elif set(selector.options) != names:
             yield at(
@@ -143,7 +127,7 @@ def _field_rules(config: ConnectionConfig) -> Iterator[Finding]:
                 ("environments",),
                 "fail",
                 f"environment names {', '.join(sorted(names))} do not match the options "
-                f"of field 'environment' ({', '.join(selector.options)})",
+                f"of field {name!r} ({', '.join(selector.options)})",
             )
 
 
@@ -156,7 +140,7 @@ def _reference_rules(config: ConnectionConfig) -> Iterator[Finding]:
         if top in ("fields", "name", "description", "allowed_domains", "version"):
             continue
         allowed = _NAMESPACES_FOR.get(top, _DEFAULT_NAMESPACES)
-        is_credential = key in (("token", "client_id"), ("token", "client_secret"))
+        is_credential = key in _CREDENTIAL_KEYS
         for ref in find_placeholders(template):
             yield from _check_reference(config, key, ref, allowed, common_env)
             # Secrets and tokens travel only in the token request (and the Authorization
@@ -197,6 +181,8 @@ def _check_reference(
             f"{', '.join(allowed)}",
         )
     elif ref.namespace == "fields" and config.field(ref.path[0]) is None:
+        if key in _CREDENTIAL_KEYS:
+            return  # the fields step names the field to add (rules.credentials)
         known = ", ".join(f.key for f in config.fields)
         yield at(
             config,
@@ -271,3 +257,64 @@ def _test_rules(config: ConnectionConfig) -> Iterator[Finding]:
             "fail",
             f"expected statuses must be 2xx, got {', '.join(map(str, bad))}",
         )
+
+
+def _request_default_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    # Defaults go on every API call, in clear, into every log and proxy on the way: a
+    # credential there is a leaked credential. The token (token_placement) is the API's
+    # credential; a secret the user gives belongs in a secret field, sent only to get it.
+    defaults = config.request_defaults
+    for where, items in (("query", defaults.query), ("headers", defaults.headers)):
+        for name, template in items.items():
+            key: KeyPath = ("request_defaults", where, name)
+            literal = _PLACEHOLDER.sub(" ", template).split()
+            kind = next(filter(None, map(credential_value_kind, literal)), None)
+            if names_a_credential(name):
+                yield at(
+                    config,
+                    key,
+                    "fail",
+                    f"{name!r} names a credential; request defaults are sent in clear with "
+                    "every call, so remove it (the access token is the API credential)",
+                )
+            elif kind is not None:
+                yield at(
+                    config,
+                    key,
+                    "fail",
+                    f"the value looks like {kind} written in the file; remove it (secrets "
+                    "stay out of repositories and out of request defaults)",
+                )
+
+
+def _placement_rules(config: ConnectionConfig) -> Iterator[Finding]:
+    data = config.document.data.get("token_placement", {})
+    if data.get("in") != "query":
+        name = config.token_placement.token_header.lower()
+        clash = [h for h in config.request_defaults.headers if h.lower() == name]
+        if clash:
+            # A default under the token's header would overwrite the token, or the token it.
+            yield at(
+                config,
+                ("request_defaults", "headers", clash[0]),
+                "fail",
+                f"{clash[0]} carries the token (token_placement); remove it from the defaults",
+            )
+        return
+    if "prefix" in data:
+        yield at(
+            config,
+            ("token_placement", "prefix"),
+            "fail",
+            "a prefix applies to a header only; remove it, or use in: header",
+        )
+    # RFC 6750 §2.3: the query method "SHOULD NOT be used unless it is impossible to
+    # transport the access token in the "Authorization" request header field"; URLs are
+    # kept in server logs, proxies and browser history.
+    yield at(
+        config,
+        ("token_placement", "in"),
+        "warn",
+        "the token in the URL ends up in server and proxy logs (RFC 6750 §2.3 discourages "
+        "it); use in: header if the API accepts one",
+    )

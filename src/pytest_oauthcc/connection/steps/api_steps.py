@@ -16,10 +16,15 @@ from pytest_oauthcc.client import ClientCredentials
 from pytest_oauthcc.connection.config.placeholders import (
     Placeholder,
     PlaceholderError,
+    find_placeholders,
     lookup,
     render,
 )
 from pytest_oauthcc.connection.results import StepResult
+from pytest_oauthcc.connection.rules.credential_text import (
+    credential_value_kind,
+    names_a_credential,
+)
 from pytest_oauthcc.errors import OAuthccError
 
 from .guard import DomainRefused
@@ -95,7 +100,9 @@ def _names(session: Session) -> dict[str, Any]:
 
 def check_label(session: Session, test: StepResult) -> StepResult:
     """Step 6: the label renders, non-empty and at most 512 characters."""
-    if test.status == "fail" and "{{ test." in session.config.label.replace("{{test.", "{{ test."):
+    if test.status in ("fail", "skip") and "{{ test." in session.config.label.replace(
+        "{{test.", "{{ test."
+    ):
         return StepResult("label", "skip", "skipped: the label uses the Test API answer")
     try:
         label = render(session.config.label, _names(session)).strip()
@@ -114,8 +121,9 @@ def check_unique_id(
     session: Session, cc: ClientCredentials, http: httpx.Client, results: dict[str, StepResult]
 ) -> StepResult:
     """Step 8: the id is a non-empty scalar, the same across two token issuances."""
-    if results["test"].status == "fail":
-        return StepResult("unique_id", "skip", "skipped: the test step failed")
+    if results["test"].status in ("fail", "skip"):
+        why = "failed" if results["test"].status == "fail" else "was not sent"
+        return StepResult("unique_id", "skip", f"skipped: the test step {why}")
     try:
         first = render(session.config.unique_id, _names(session)).strip()
     except PlaceholderError as exc:
@@ -130,14 +138,19 @@ def check_unique_id(
         session.mock.clock.advance(1)
     cc.invalidate()
     response, body = call_test(session, http)
-    if session.current_token(cc) == before or not session.since(start, "token"):
-        return session.failed("unique_id", "invalidate() did not lead to a new token", start)
+    if not session.since(start, "token"):
+        return session.failed(
+            "unique_id", "invalidate() did not lead to a second token request", start
+        )
     if response.status_code not in session.config.test.status:
         return session.failed(
             "unique_id", f"with a second token the Test API answered {response.status_code}", start
         )
     session.test_body = body
-    second = render(session.config.unique_id, _names(session)).strip()
+    try:
+        second = render(session.config.unique_id, _names(session)).strip()
+    except PlaceholderError as exc:
+        return session.failed("unique_id", f"after a second token request: {exc}", start)
     if second != first:
         return session.failed(
             "unique_id",
@@ -145,7 +158,22 @@ def check_unique_id(
             f"{second!r}; use an id of the account, not of the token",
             start,
         )
-    return StepResult("unique_id", "pass", f"{first!r}, the same across two tokens")
+    if session.current_token(cc) != before:
+        return StepResult("unique_id", "pass", f"{first!r}, the same across two tokens")
+    # A sticky provider hands back its still-valid token to a second request (many do):
+    # the id was stable across two token requests, but an id taken from the token answer
+    # cannot be told apart from an id of the token itself.
+    sticky = "the provider handed back the same still-valid token (a sticky provider)"
+    if "token" in {p.namespace for p in find_placeholders(session.config.unique_id)}:
+        return StepResult(
+            "unique_id",
+            "warn",
+            f"{first!r} both times, but {sticky}, so an id from the token answer is not "
+            "proven stable; prefer an id from the Test API",
+        )
+    return StepResult(
+        "unique_id", "pass", f"{first!r}, the same across two token requests; {sticky}"
+    )
 
 
 def check_request_defaults(session: Session) -> StepResult:
@@ -153,12 +181,19 @@ def check_request_defaults(session: Session) -> StepResult:
     defaults = session.config.request_defaults
     if not defaults.query and not defaults.headers:
         return StepResult("request_defaults", "skip", "none configured")
-    query = {k: render(v, session.context) for k, v in defaults.query.items()}
-    headers = {k.lower(): render(v, session.context) for k, v in defaults.headers.items()}
+    watched = session.guard.defaults
     api = [e for e in session.guard.entries if e.endpoint == "test"]
+    if not api:
+        return StepResult(
+            "request_defaults", "skip", "skipped: no API call went out (the test step failed)"
+        )
     for exchange in api:
-        missing = [f"{k}={v}" for k, v in query.items() if exchange.query.get(k) != v]
-        missing += [f"{k}: {v}" for k, v in headers.items() if exchange.headers.get(k) != v]
+        missing = [
+            _shown(kind, name, value)
+            for kind in ("query", "headers")
+            for name, value in watched[kind].items()
+            if not exchange.defaults.get(f"{kind}:{name}")
+        ]
         if missing:
             return session.failed(
                 "request_defaults",
@@ -168,11 +203,11 @@ def check_request_defaults(session: Session) -> StepResult:
     for exchange in session.guard.entries:
         if exchange.endpoint not in ("token", "refresh", "revoke"):
             continue
-        leaked = [k for k in query if k in exchange.query or k in exchange.form]
+        leaked = [k for k in watched["query"] if k in exchange.query or k in exchange.form]
         leaked += [
             k
-            for k, v in headers.items()
-            if k not in _GENERIC_HEADERS and exchange.headers.get(k) == v
+            for k in watched["headers"]
+            if k not in _GENERIC_HEADERS and exchange.defaults.get(f"headers:{k}")
         ]
         if leaked:
             return session.failed(
@@ -184,9 +219,16 @@ def check_request_defaults(session: Session) -> StepResult:
     return StepResult(
         "request_defaults",
         "pass",
-        f"{', '.join([*query, *defaults.headers])} "
+        f"{', '.join([*defaults.query, *defaults.headers])} "
         f"on all {len(api)} API call(s), on no token request",
     )
+
+
+def _shown(kind: str, name: str, value: str) -> str:
+    """``name=value`` / ``name: value``, the value hidden when it may be a credential."""
+    if names_a_credential(name) or credential_value_kind(value) is not None:
+        value = "<redacted>"
+    return f"{name}={value}" if kind == "query" else f"{name}: {value}"
 
 
 # Headers any HTTP client may send on its own; seeing them on a token request is not a leak.
@@ -245,7 +287,7 @@ def check_revoke(session: Session, cc: ClientCredentials, http: httpx.Client) ->
         after = plain.request(
             session.config.test.method,
             session.urls["test"],
-            headers={"Authorization": f"Bearer {token}"},
+            **session.carrying(token),
         )
     if after.status_code != 401:
         return session.failed(

@@ -20,8 +20,10 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import httpx
 
 from mock_provider.protocol import redact_form, redact_headers, redact_query
+from pytest_oauthcc.connection.config.model import PlacementSpec
 from pytest_oauthcc.connection.rules.domains import domain_allowed
 from pytest_oauthcc.errors import OAuthccError
+from pytest_oauthcc.scrub import Scrubber
 
 __all__ = ["DomainRefused", "GuardedTransport", "TranscriptEntry"]
 
@@ -45,6 +47,9 @@ class TranscriptEntry:
     form: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     answer: dict[str, Any] = field(default_factory=dict)
+    # The watched request defaults it carried ("query:NAME", "headers:name") -> whether with
+    # exactly the configured value: judged on what was sent, never on the redacted record.
+    defaults: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def __str__(self) -> str:
         parts = [f"{self.method} {self.url}"]
@@ -58,7 +63,9 @@ class TranscriptEntry:
         return " ".join(parts)
 
 
-def _describe_error(response: httpx.Response) -> str | None:
+def _describe_error(response: httpx.Response, scrub: Scrubber) -> str | None:
+    # Scrubbed before it is shortened: a cut through an echoed secret would leave a piece
+    # of it that no longer matches the whole.
     if response.status_code < 400:
         return None
     challenge = response.headers.get("www-authenticate")
@@ -70,8 +77,16 @@ def _describe_error(response: httpx.Response) -> str | None:
         text = str(body["error"])
         if body.get("error_description"):
             text += f": {body['error_description']}"
-        return text[:300]
-    return f"www-authenticate: {challenge[:200]}" if challenge else None
+        return scrub(text)[:300]
+    return f"www-authenticate: {scrub(challenge)[:200]}" if challenge else None
+
+
+def _at(answer: dict[str, Any], path: str) -> Any:
+    """The value at dotted ``path`` of ``answer``, or ``None``."""
+    value: Any = answer
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _without(answer: dict[str, Any], token_path: str) -> dict[str, Any]:
@@ -98,6 +113,11 @@ class GuardedTransport(httpx.BaseTransport):
         endpoints: rendered URL (without query) -> step name, to label the record.
         token_path: dotted path of the token in token answers (kept out of the record).
         also_allow: exact hosts let through besides ``allowed_domains``.
+        placement: where API calls carry the token (redacted in the record).
+        defaults: the rendered request defaults to watch (``{"query": {...}, "headers":
+            {...}}``); each entry says which of them the request carried, and whether as is.
+        scrub: learns every token, refresh token and assertion that passes (the record
+            keeps only fingerprints; the scrubber catches a provider echoing one).
     """
 
     def __init__(
@@ -108,8 +128,21 @@ class GuardedTransport(httpx.BaseTransport):
         *,
         token_path: str = "access_token",
         also_allow: tuple[str, ...] = (),
+        defaults: Mapping[str, Mapping[str, str]] | None = None,
+        placement: PlacementSpec | None = None,
+        scrub: Scrubber | None = None,
     ) -> None:
         self.inner = inner
+        self.scrub = scrub if scrub is not None else Scrubber()
+        # Where API calls carry the token, so a custom header or parameter is never recorded.
+        self.token_headers = (
+            [placement.token_header] if placement and not placement.token_query else []
+        )
+        self.token_params = [placement.token_query] if placement and placement.token_query else []
+        self.defaults = {
+            "query": dict((defaults or {}).get("query", {})),
+            "headers": {k.lower(): v for k, v in (defaults or {}).get("headers", {}).items()},
+        }
         self.also_allow = frozenset(h.lower() for h in also_allow)
         self.token_path = token_path
         self.allowed_domains = allowed_domains
@@ -132,8 +165,14 @@ class GuardedTransport(httpx.BaseTransport):
             )
         body = request.read()
         form: dict[str, str] = {}
+        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            self.scrub.add_token(credentials.strip())
         if "application/x-www-form-urlencoded" in request.headers.get("content-type", ""):
-            form = redact_form(dict(parse_qsl(body.decode("utf-8", "replace"))))
+            sent = dict(parse_qsl(body.decode("utf-8", "replace")))
+            for name in ("client_assertion", "assertion", "token", "refresh_token"):
+                self.scrub.add_token(sent.get(name))
+            form = redact_form(sent)
         response = self.inner.handle_request(request)
         response.read()
         url = str(request.url.copy_with(query=None))
@@ -145,6 +184,12 @@ class GuardedTransport(httpx.BaseTransport):
             except ValueError:
                 parsed = {}
             if isinstance(parsed, dict):
+                for credential in (
+                    _at(parsed, self.token_path),
+                    *map(parsed.get, _CREDENTIAL_MEMBERS),
+                ):
+                    if isinstance(credential, str):
+                        self.scrub.add_token(credential)
                 answer = _without(parsed, self.token_path)
                 if isinstance(parsed.get("refresh_token"), str):
                     # Kept for the refresh step only; never recorded or shown.
@@ -155,14 +200,31 @@ class GuardedTransport(httpx.BaseTransport):
                 method=request.method,
                 url=url,
                 status=response.status_code,
-                query=redact_query(request.url.query.decode()) if request.url.query else {},
-                headers=redact_headers(list(request.headers.multi_items())),
+                query=(
+                    redact_query(request.url.query.decode(), self.token_params)
+                    if request.url.query
+                    else {}
+                ),
+                headers=redact_headers(request.headers.multi_items(), self.token_headers),
                 form=form,
-                error=_describe_error(response),
+                error=_describe_error(response, self.scrub),
                 answer=answer,
+                defaults=self._carried(request),
             )
         )
         return response
+
+    def _carried(self, request: httpx.Request) -> dict[str, bool]:
+        query = dict(parse_qsl(request.url.query.decode(), keep_blank_values=True))
+        out = {f"query:{k}": query[k] == v for k, v in self.defaults["query"].items() if k in query}
+        out.update(
+            {
+                f"headers:{k}": request.headers[k] == v
+                for k, v in self.defaults["headers"].items()
+                if k in request.headers
+            }
+        )
+        return out
 
     def transcript(self, start: int = 0) -> tuple[str, ...]:
         """The exchanges since index ``start``, one redacted line each."""

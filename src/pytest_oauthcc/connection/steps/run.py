@@ -11,13 +11,14 @@ Layering: imports ``config/``, ``rules/``, the results, the reference client and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import httpx
 
 from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.results import STEPS, StepResult
 from pytest_oauthcc.errors import ClientConfigurationError, OAuthccError
+from pytest_oauthcc.scrub import Scrubber
 
 from .api_steps import (
     check_allowed_domains,
@@ -30,7 +31,11 @@ from .api_steps import (
 from .session import RenderFailed, Session, open_session
 from .token_steps import check_refresh, check_renewal, check_token, check_wrong_secret
 
-__all__ = ["run_steps"]
+__all__ = ["SENDING_STEPS", "run_steps"]
+
+# The steps that send requests of their own. A static failure of one of them means its
+# request is wrong (plain HTTP, a bad parameter, ...): it is not sent, not even to the mock.
+SENDING_STEPS = ("token", "refresh", "revoke", "test")
 
 
 def run_steps(
@@ -39,14 +44,26 @@ def run_steps(
     *,
     live: bool,
     transport: httpx.BaseTransport | None,
+    scrub: Scrubber | None = None,
+    withheld: Collection[str] = (),
 ) -> dict[str, StepResult]:
-    """Run every dynamic step; return one result per step name."""
+    """Run every dynamic step; return one result per step name.
+
+    ``scrub`` learns the client secret and every token and assertion the steps see; the
+    caller applies it to whatever it shows. The steps in ``withheld`` (of
+    :data:`SENDING_STEPS`, failed by a static rule) send nothing: each is reported
+    skipped, and so is every step that needs its answer.
+    """
     results: dict[str, StepResult] = {}
     try:
-        session = open_session(config, values, live=live, transport=transport)
+        session = open_session(
+            config, values, live=live, transport=transport, scrub=scrub or Scrubber()
+        )
     except RenderFailed as exc:
         return _all_blocked(exc.step, str(exc), values)
     try:
+        for step in withheld:
+            results[step] = StepResult(step, "skip", "not sent: its static rule failed")
         return _run(session, results, values, config)
     finally:
         session.close()
@@ -70,13 +87,15 @@ def _run(
         )
         return _after_token_failure(session, results)
     with session.http(cc) as http:
-        results["token"] = check_token(session, cc, http)
-        if results["token"].status == "fail":
+        if "token" not in results:
+            results["token"] = check_token(session, cc, http)
+        if results["token"].status in ("fail", "skip"):
             return _after_token_failure(session, results)
-        _guarded(results, "test", lambda: check_test(session, http))
+        if "test" not in results:
+            _guarded(results, "test", lambda: check_test(session, http))
         _guarded(results, "label", lambda: check_label(session, results["test"]))
         _guarded(results, "unique_id", lambda: check_unique_id(session, cc, http, results))
-        if results["test"].status != "fail":
+        if results["test"].status not in ("fail", "skip"):
             _guarded(
                 results,
                 "token",
@@ -86,10 +105,12 @@ def _run(
                     check_wrong_secret(session),
                 ),
             )
-        _guarded(results, "refresh", lambda: check_refresh(session))
+        if "refresh" not in results:
+            _guarded(results, "refresh", lambda: check_refresh(session))
         _guarded(results, "request_defaults", lambda: check_request_defaults(session))
         results["allowed_domains"] = check_allowed_domains(session, http)
-        _guarded(results, "revoke", lambda: check_revoke(session, cc, http))
+        if "revoke" not in results:
+            _guarded(results, "revoke", lambda: check_revoke(session, cc, http))
     return results
 
 

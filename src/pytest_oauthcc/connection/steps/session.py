@@ -23,6 +23,7 @@ from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.config.placeholders import PlaceholderError, render
 from pytest_oauthcc.connection.results import StepResult
 from pytest_oauthcc.connection.rules.domains import environment_contexts
+from pytest_oauthcc.scrub import Scrubber
 
 from .guard import GuardedTransport, TranscriptEntry
 from .mock import MockSetup, build_mock
@@ -87,10 +88,19 @@ class Session:
             renew_before=token.renew_before,
             default_expires_in=token.default_expires_in,
             token_path=token.access_token_path,
+            expires_in_path=token.expires_in_path,
             clock=clock,
             sleep=_advancing(clock) if clock is not None else None,
             allow_insecure_http=self.mock is not None,
+            **self.config.token_placement.options(),
         )
+
+    def carrying(self, token: str) -> dict[str, Any]:
+        """``httpx`` request arguments that carry ``token`` where the API takes it."""
+        placement = self.config.token_placement
+        if placement.token_query is not None:
+            return {"params": {placement.token_query: token}}
+        return {"headers": {placement.token_header: f"{placement.token_prefix}{token}"}}
 
     def fetch(self, cc: ClientCredentials, http: httpx.Client) -> str:
         """A token from ``cc`` (cached if valid). Never print it: it is a credential."""
@@ -144,6 +154,7 @@ def open_session(
     *,
     live: bool,
     transport: httpx.BaseTransport | None,
+    scrub: Scrubber | None = None,
 ) -> Session:
     """Render what the steps need and set up the HTTP layer (and the mock).
 
@@ -151,7 +162,7 @@ def open_session(
         RenderFailed: naming the step whose value does not render.
     """
     contexts = dict(environment_contexts(config, values))
-    selected = values.get("environment") if config.environments else None
+    selected = values.get(config.environment_field) if config.environments else None
     if config.environments and selected not in contexts:
         raise RenderFailed(
             "fields", f"environment {selected!r} is not one of {', '.join(config.environments)}"
@@ -166,8 +177,12 @@ def open_session(
     if config.revoke is not None:
         urls["revoke"] = _render("revoke", config.revoke.url, context)
     extra = {k: _render("token", v, context) for k, v in config.token.extra_params.items()}
-    client_id = _render("token", config.token.client_id, context)
-    client_secret = _render("token", config.token.client_secret, context)
+    # A credential renders from the field the user fills in: when it does not, the field is
+    # what is wrong (the fields step names it), not the token request.
+    client_id = _render("fields", config.token.client_id, context)
+    client_secret = _render("fields", config.token.client_secret, context)
+    scrub = scrub if scrub is not None else Scrubber()
+    scrub.add_secret(client_secret, client_id=client_id)
     for template in (
         *config.request_defaults.query.values(),
         *config.request_defaults.headers.values(),
@@ -199,6 +214,12 @@ def open_session(
         endpoints,
         token_path=config.token.access_token_path,
         also_allow=hosts,
+        placement=config.token_placement,
+        defaults={
+            "query": {k: render(v, context) for k, v in config.request_defaults.query.items()},
+            "headers": {k: render(v, context) for k, v in config.request_defaults.headers.items()},
+        },
+        scrub=scrub,
     )
     return Session(
         config,

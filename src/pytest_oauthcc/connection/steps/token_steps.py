@@ -15,6 +15,7 @@ from pytest_oauthcc.connection.results import StepResult
 from pytest_oauthcc.errors import OAuthccError
 
 from .guard import DomainRefused, TranscriptEntry
+from .mock import lookup_path
 from .session import Session
 
 __all__ = ["check_refresh", "check_renewal", "check_token", "check_wrong_secret"]
@@ -54,6 +55,17 @@ def shape_problem(session: Session, sent: TranscriptEntry) -> str | None:
     return None
 
 
+def answered_lifetime(session: Session) -> float | None:
+    """The lifetime the token answer stated where the config says it is, in seconds."""
+    path = session.config.token.expires_in_path
+    value = lookup_path(session.token_answer, path) if path is not None else None
+    try:
+        seconds = float(value) if value is not None and not isinstance(value, bool) else None
+    except ValueError:
+        return None
+    return None if seconds is None or seconds <= 0 else seconds
+
+
 def check_token(session: Session, cc: ClientCredentials, http: httpx.Client) -> StepResult:
     """Step 2: one token request of exactly the declared shape, and a token back."""
     start = len(session.guard.entries)
@@ -72,11 +84,12 @@ def check_token(session: Session, cc: ClientCredentials, http: httpx.Client) -> 
         if seen.auth_method != session.config.token.auth_method or seen.status != 200:
             return session.failed("token", f"the provider saw {seen}", start)
     session.token_answer = sent[0].answer
-    lifetime = sent[0].answer.get("expires_in")
+    path = session.config.token.expires_in_path
+    lifetime = answered_lifetime(session)
     note = (
-        f"expires_in {lifetime}s"
+        f"{path} {lifetime:g}s"
         if lifetime is not None
-        else f"no expires_in, assuming {session.config.token.default_expires_in}s"
+        else f"no {path or 'expires_in'}, assuming {session.config.token.default_expires_in}s"
     )
     return StepResult(
         "token",
@@ -92,7 +105,7 @@ def check_renewal(session: Session, cc: ClientCredentials, http: httpx.Client) -
     from .api_steps import call_test
 
     token = session.config.token
-    lifetime = int(session.token_answer.get("expires_in") or token.default_expires_in)
+    lifetime = int(answered_lifetime(session) or token.default_expires_in)
     # The reference client renews at most half a lifetime early, whatever renew_before says.
     early = min(token.renew_before, lifetime // 2)
     start = len(session.guard.entries)
@@ -157,13 +170,6 @@ def check_refresh(session: Session) -> StepResult:
             "not configured (client credentials needs no refresh token: RFC 6749 §4.4.3)",
         )
     if spec.grant_type == "refresh_token":
-        if session.mock is not None:
-            return StepResult(
-                "refresh",
-                "warn",
-                "not exercised: the mock follows RFC 6749 §4.4.3 and issues no refresh "
-                "token; check with --live",
-            )
         return _refresh_with_token(session)
     from .api_steps import call_test
 
@@ -187,7 +193,8 @@ def check_refresh(session: Session) -> StepResult:
 
 
 def _refresh_with_token(session: Session) -> StepResult:
-    """Live ``grant_type=refresh_token`` (RFC 6749 §6) with the check's own refresh token."""
+    """``grant_type=refresh_token`` (RFC 6749 §6) with the check's own refresh token (the mock
+    issues them when the config declares this grant)."""
     from urllib.parse import quote_plus
 
     from pytest_oauthcc.connection.config.placeholders import Placeholder, PlaceholderError, lookup
@@ -224,7 +231,7 @@ def _refresh_with_token(session: Session) -> StepResult:
             test = http.request(
                 session.config.test.method,
                 session.urls["test"],
-                headers={"Authorization": f"Bearer {token}"},
+                **session.carrying(token),
             )
         except (httpx.HTTPError, DomainRefused, ValueError) as exc:
             return session.failed("refresh", f"refresh failed: {exc}", start)

@@ -7,60 +7,76 @@ and the facade (``provider``); the server it runs comes from ``MockProvider.serv
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import secrets
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .protocol.loopback import is_loopback
-from .provider import MockProvider
-from .scenario import Scenario, ScenarioError, load_scenario
-from .state.clock import SystemClock
+from mock_provider.bundled import bundled_scenarios
+from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.loopback import is_loopback
+from mock_provider.provider import MockProvider
+from mock_provider.scenario import Scenario, ScenarioError, ScenarioNotFound, load_scenario
+from mock_provider.state.clock import SystemClock
+
+from . import startup
+from .clients import ClientOption, parse_client
+from .keys import add_client_keys, parse_client_jwks
 
 if TYPE_CHECKING:
-    from .transport.server import ProviderServer
+    from mock_provider.transport.server import ProviderServer
 
-__all__ = ["DEMO_CLIENT", "add_serve_arguments", "demo", "main", "run_serve", "serve"]
+__all__ = [
+    "DEMO_CLIENT",
+    "VersionAction",
+    "add_serve_arguments",
+    "demo",
+    "distribution_version",
+    "main",
+    "run_serve",
+    "serve",
+]
 
 DEMO_CLIENT = ("demo-client", "demo-secret", ("read", "write"))
 
 
-def parse_client(value: str) -> tuple[str, str, tuple[str, ...]]:
-    """Parse ``ID:SECRET[:SCOPE,SCOPE...]`` (the secret may not contain ``:``)."""
-    parts = value.split(":")
-    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-        raise argparse.ArgumentTypeError(
-            f"expected ID:SECRET or ID:SECRET:SCOPE,SCOPE... but got {len(parts)} part(s)"
-        )
-    scopes = tuple(s for s in parts[2].split(",") if s) if len(parts) == 3 else ()
-    return parts[0], parts[1], scopes
+def distribution_version() -> str:
+    """The installed pytest-oauthcc version (``--version``), from the package metadata."""
+    from importlib.metadata import PackageNotFoundError, version
 
-
-def parse_client_jwks(value: str) -> tuple[str, dict[str, Any]]:
-    """Parse ``ID=PATH``: the client and the JWK Set (JSON, public keys) in the file."""
-    client_id, sep, path = value.partition("=")
-    if not sep or not client_id or not path:
-        raise argparse.ArgumentTypeError(f"expected ID=PATH (a JWK Set file), got {value!r}")
     try:
-        jwks = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        # The file's text may be a private key by mistake: only the error's kind is shown.
-        raise argparse.ArgumentTypeError(
-            f"cannot read a JSON JWK Set from {path}: {type(exc).__name__}"
-        ) from None
-    if not isinstance(jwks, dict):
-        raise argparse.ArgumentTypeError(f"{path} must hold a JWK Set object")
-    return client_id, jwks
+        return version("pytest-oauthcc")
+    except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
+        return "0+unknown"
+
+
+class VersionAction(argparse.Action):
+    """``--version``: print ``PROG VERSION`` and exit. The metadata is read only then, not
+    each time the parser is built (it costs a scan of sys.path)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the installed version and exit")
+        super().__init__(option_strings, argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"{parser.prog} {distribution_version()}", flush=True)  # stdout, as argparse's
+        parser.exit()
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``serve`` options to ``parser``."""
+    """Add the ``serve`` options to ``parser``, and the bundled scenarios to its help."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    names = "\n".join(f"  {name}" for name in bundled_scenarios())
+    parser.epilog = f"bundled scenarios (--scenario NAME):\n{names}"
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
     parser.add_argument(
@@ -68,8 +84,17 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         type=parse_client,
         default=[],
-        metavar="ID:SECRET[:SCOPES]",
-        help="register a client (repeatable); scopes comma-separated",
+        metavar="CLIENT",
+        help="register a client (repeatable): ID:SECRET[:SCOPE,SCOPE...], or JSON "
+        '\'{"client_id": ID, "client_secret": S, "scopes": [...]}\' for any secret, with '
+        '"client_secret_env": VAR or "client_secret_file": PATH instead of client_secret to '
+        "keep it out of shell history",
+    )
+    parser.add_argument(
+        "--hide-secrets",
+        action="store_true",
+        help="do not print client secrets in the start-up banner (secrets read from an "
+        "environment variable or a file are never printed)",
     )
     parser.add_argument(
         "--client-jwks",
@@ -97,9 +122,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA")
     parser.add_argument(
         "--scenario",
-        metavar="FILE",
+        metavar="FILE|NAME",
         default=None,
-        help="a YAML or JSON scenario: clients, settings, quirks and a fault script",
+        help="a YAML or JSON scenario file (clients, settings, quirks and a fault script), "
+        "or the name of a bundled one (listed below)",
     )
     parser.add_argument(
         "--no-control",
@@ -133,26 +159,13 @@ def build_provider(args: argparse.Namespace, scenario: Scenario | None = None) -
     provider = MockProvider(settings.pop("issuer", None), clock=SystemClock(), **settings)
     if scenario is not None:
         scenario.apply(provider)
-    clients = args.client or ([] if scenario is not None and provider.clients else [DEMO_CLIENT])
-    for client_id, secret, scopes in clients:
-        provider.add_client(client_id, secret, scopes=scopes)
+    demo = [ClientOption(*DEMO_CLIENT)]
+    clients = args.client or ([] if scenario is not None and provider.clients else demo)
+    for client in clients:
+        provider.add_client(client.client_id, client.client_secret, scopes=client.scopes)
     for client_id, jwks in getattr(args, "client_jwks", None) or []:
-        _add_client_keys(provider, client_id, jwks)
+        add_client_keys(provider, client_id, jwks)
     return provider
-
-
-def _add_client_keys(provider: MockProvider, client_id: str, jwks: dict[str, Any]) -> None:
-    """Register ``jwks`` for ``client_id``, keeping a registered client's other options."""
-    known = provider.client(client_id)
-    options: dict[str, Any] = {}
-    if known is not None:
-        chosen = {f.name for f in dataclasses.fields(known) if f.init}
-        options = {name: getattr(known, name) for name in chosen}
-        # Its defaults were computed without keys: recompute them with the keys.
-        del options["auth_methods"], options["keys"], options["remote_keys"]
-        del options["client_id"]
-    secret = options.pop("client_secret", None)
-    provider.add_client(client_id, secret, **{**options, "jwks": jwks})
 
 
 def serve(
@@ -164,8 +177,10 @@ def serve(
 ) -> int:
     """Run the provider until Ctrl-C (or ``stop`` is set); return the exit status.
 
-    A ``--scenario`` file is loaded first: a broken one is reported (every problem, as
-    ``FILE:LINE: key 'path': message``) on stderr and the server never starts (status 2).
+    A ``--scenario`` (a file, or a bundled name) is loaded first: a broken one is reported
+    (every problem, as ``FILE:LINE: key 'path': message``) on stderr and the server never
+    starts (status 2). Any other start-up problem (a missing one, a port in use or out of
+    range, a missing extra) is one ``error:`` line on stderr, status 2.
     ``started`` is called with the running server (for tests and embedding).
     """
     out = out or sys.stdout
@@ -173,10 +188,22 @@ def serve(
     if getattr(args, "scenario", None):
         try:
             scenario = load_scenario(args.scenario)
+        except ScenarioNotFound as exc:
+            return _refuse(str(exc))
         except ScenarioError as exc:
             print(f"error: the scenario cannot be loaded:\n{exc}", file=sys.stderr, flush=True)
             return 2
+    problem = startup.port_problem(args.port)
+    if problem is None and args.tls:
+        problem = startup.missing_extra("tls", "--tls")
+    if problem is not None:
+        return _refuse(problem)
     provider = build_provider(args, scenario)
+    if provider.token_format == "jwt":
+        given = getattr(args, "token_format", None) == "jwt"
+        needed_by = "--token-format jwt" if given else "the scenario's token_format jwt"
+        if (problem := startup.missing_extra("jwt", needed_by)) is not None:
+            return _refuse(problem)
     token = None
     if not getattr(args, "no_control", False):
         token = control_token(args.host, getattr(args, "control_token", None))
@@ -186,13 +213,23 @@ def serve(
         # The server threads start while Ctrl-C is held, so they inherit a mask that
         # blocks SIGINT and the kernel delivers it to the main thread only.
         with _ctrl_c_held():
-            server = running.enter_context(provider.serve(args.host, args.port, tls=args.tls))
+            try:
+                server = running.enter_context(provider.serve(args.host, args.port, tls=args.tls))
+            except OSError as exc:
+                return _refuse(startup.bind_problem(args.host, args.port, exc))
+            except MockProviderError as exc:  # what the server itself refuses (an extra)
+                return _refuse(str(exc))
             _print_banner(provider, server, scenario, token, args, out)
         if started is not None:
             started(server)
         while not stop.wait(0.5):
             pass
     return 0
+
+
+def _refuse(problem: str) -> int:
+    print(f"error: {problem}", file=sys.stderr, flush=True)
+    return 2
 
 
 #: The contract's name for :func:`serve` (``oauthcc serve`` runs it).
@@ -210,13 +247,24 @@ def _print_banner(
     print(f"Serving mock OAuth provider at {provider.url}", file=out, flush=True)
     if scenario is not None:
         print(f"  scenario       {scenario.path}", file=out)
+    sources = {option.client_id: option.secret_source for option in args.client}
     for client in provider.clients.values():
         # The operator chose these credentials (or they are the documented demo pair):
-        # printing them is what makes the server usable, like a dev server's login.
+        # printing them is what makes the server usable, like a dev server's login. One
+        # read from a variable or a file was kept out of sight on purpose, so it stays so.
         scopes = " ".join(client.scopes) or "(none)"
-        shown = client.client_id + (f":{client.client_secret}" if client.client_secret else "")
+        source = sources.get(client.client_id)
+        if client.client_secret is None:
+            credentials = client.client_id
+        elif source:
+            credentials = f"{client.client_id} (secret from {source})"
+        elif getattr(args, "hide_secrets", False):
+            credentials = f"{client.client_id} (secret hidden)"
+        else:
+            credentials = f"{client.client_id}:{client.client_secret}"
+        # A key is never printed: only how many the client registered.
         keys = f" keys: {len(client.keys)} (private_key_jwt)" if client.keys else ""
-        print(f"  client {shown} scopes: {scopes}{keys}", file=out, flush=True)
+        print(f"  client {credentials} scopes: {scopes}{keys}", file=out, flush=True)
     print(f"  token endpoint {provider.token_url}", file=out)
     print(f"  metadata       {provider.metadata_url}", file=out)
     if server.ca_path:
@@ -308,6 +356,7 @@ def demo(*, out: TextIO | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m mock_provider``."""
     parser = argparse.ArgumentParser(prog="python -m mock_provider")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
     sub.add_parser("demo", help="serve, fetch a token, call the me API, revoke, and exit")
