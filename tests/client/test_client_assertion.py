@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from mock_provider.protocol.rfc7523 import JWT_BEARER, JtiStore
-from pytest_oauthcc.errors import ClientConfigurationError
-from tests.assertion_builder import (
+from pytest_oauthcc.client.assertion import (
     CLIENT_ASSERTION_TYPE,
     private_key_signer,
     secret_signer,
 )
+from pytest_oauthcc.errors import ClientConfigurationError
 from tests.assertions import (
     CLIENT_ID,
     NOW,
