@@ -135,13 +135,26 @@ class Authlib(Contender):
             "grant_type": "client_credentials",
         }
 
+    def _transport(self, client_class: type, *, asynchronous: bool) -> Any:
+        # Authlib >= 1.7 builds its clients on httpx2 whenever httpx2 is importable; an httpx2
+        # client refuses httpx transports, so it gets the provider's httpx2 transports.
+        if issubclass(client_class, (httpx.Client, httpx.AsyncClient)):
+            return self.provider.async_transport() if asynchronous else self.provider.transport()
+        from mock_provider.transport import httpx2 as on_httpx2
+
+        transport = (
+            on_httpx2.AsyncProviderTransport if asynchronous else on_httpx2.ProviderTransport
+        )
+        return transport(self.provider)
+
     def sync_client(self) -> httpx.Client:
         """An OAuth2Client with a first token fetched."""
         with warnings.catch_warnings(record=True):  # authlib re-enables its own warning
             warnings.simplefilter("ignore")
             from authlib.integrations.httpx_client import OAuth2Client
 
-        client = OAuth2Client(transport=self.provider.transport(), **self._kwargs())
+        transport = self._transport(OAuth2Client, asynchronous=False)
+        client = OAuth2Client(transport=transport, **self._kwargs())
         client.fetch_token()
         self.clients.append(client)
         return client  # type: ignore[no-any-return]
@@ -152,7 +165,8 @@ class Authlib(Contender):
             warnings.simplefilter("ignore")
             from authlib.integrations.httpx_client import AsyncOAuth2Client
 
-        client = AsyncOAuth2Client(transport=self.provider.async_transport(), **self._kwargs())
+        transport = self._transport(AsyncOAuth2Client, asynchronous=True)
+        client = AsyncOAuth2Client(transport=transport, **self._kwargs())
         client.token = {"access_token": "x", "token_type": "Bearer", "expires_at": 1}
         self.clients.append(client)
         return client  # type: ignore[no-any-return]

@@ -187,6 +187,8 @@ def measure_fixtures(settings: Settings) -> list[Row]:
         compared = httpx_mock and kind not in ("pytest-httpx", "floor")
         r = paired_ratio(values, httpx_mock) if compared and httpx_mock else None
         is_target = kind == "oauth_provider"
+        # Issue 14: oauth_server within 2x of pytest-httpx.
+        server_target = kind == "oauth_server" and r is not None
         rows.append(
             Row(
                 "3",
@@ -197,11 +199,34 @@ def measure_fixtures(settings: Settings) -> list[Row]:
                 baseline="pytest-httpx hand-written answer" if r is not None else "",
                 baseline_value=median(httpx_mock) if r is not None and httpx_mock else None,
                 ratio=r,
-                target="< 1 ms and <= 1.5x" if is_target else "",
-                met=(value < 1e-3 and r is not None and r <= 1.5) if is_target else None,
+                target="< 1 ms and <= 1.5x" if is_target else "<= 2x" if server_target else "",
+                met=(value < 1e-3 and r is not None and r <= 1.5)
+                if is_target
+                else (r is not None and r <= 2.0)
+                if server_target
+                else None,
                 note=f"first test +{first[kind] * 1e3:.0f} ms (one-time imports); "
                 f"plain pytest {plain * 1e3:.2f} ms per test",
                 samples=values,
+            )
+        )
+    if "floor" in overhead and "oauth_provider" in overhead:
+        # Issue 14: the fixture within 1.5x of the least a fixture answering httpx can cost.
+        r = paired_ratio(overhead["oauth_provider"], overhead["floor"])
+        rows.append(
+            Row(
+                "3",
+                f"fixture overhead per test ({count} tests of each kind, one token each)",
+                "oauth_provider (against the floor)",
+                median(overhead["oauth_provider"]),
+                "s",
+                baseline="floor: empty yield fixture + httpx.MockTransport",
+                baseline_value=median(overhead["floor"]),
+                ratio=r,
+                target="<= 1.5x",
+                met=r is not None and r <= 1.5,
+                note="issue 14's target",
+                samples=overhead["oauth_provider"],
             )
         )
     return rows

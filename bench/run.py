@@ -30,8 +30,10 @@ def part_runners(settings: Settings) -> dict[str, Callable[[], list[Row]]]:
 
     def part1() -> list[Row]:
         import provider
+        import stacks
 
-        return provider.measure_round_trip(settings)[0]
+        # httpx's rows, then requests', httpx2's and aiohttp's, each against its own floor.
+        return provider.measure_round_trip(settings)[0] + stacks.measure_stacks(settings)
 
     def part2() -> list[Row]:
         import servers

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .cli import add_serve_arguments, run_serve
+from .cli import VersionAction, add_serve_arguments, run_serve
 from .faults.fault import Fault
 from .faults.quirks import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks, validate_quirks
 from .faults.shaping import shape_token_response
@@ -32,7 +32,9 @@ from .provider import DEFAULT_ISSUER, IssuedToken, MockProvider, RegisteredClien
 from .state.clock import Clock, ManualClock, SystemClock
 from .state.keys import process_key
 from .state.log import RecordedRequest
+from .state.process_clock import ProcessClock, ProcessClockError
 from .transport.inprocess import AsyncProviderTransport, ProviderTransport
+from .transport.routing import register as register_in_process
 from .transport.server import ProviderServer
 
 try:
@@ -57,6 +59,8 @@ __all__ = [
     "MockProvider",
     "MockProviderError",
     "OAuthError",
+    "ProcessClock",
+    "ProcessClockError",
     "ProviderServer",
     "ProviderTransport",
     "Quirks",
@@ -67,6 +71,7 @@ __all__ = [
     "Response",
     "Served",
     "SystemClock",
+    "VersionAction",
     "__version__",
     "add_serve_arguments",
     "fingerprint",
@@ -75,6 +80,7 @@ __all__ = [
     "redact_form",
     "redact_headers",
     "redact_query",
+    "register_in_process",
     "run_serve",
     "shape_token_response",
     "validate_quirks",

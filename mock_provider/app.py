@@ -46,9 +46,11 @@ def handle(core: ProviderCore, request: Request) -> Response:
         # Control requests script the provider; they are not what the client under test
         # sent, so they stay out of the request log.
         return handle_control(core, request)
-    name = core.routes().get(request.path)
+    name = core.endpoint_at(request.path)
     ex = RequestFacts(request, Params())
     error: str | None = None
+    # Taken before the fault fires: a clear from then on cuts its delay short.
+    waker = core.scripting.faults.waker()
     fault = core.take_fault(name, request)
     try:
         ex.query = parse_query(request)
@@ -81,7 +83,7 @@ def handle(core: ProviderCore, request: Request) -> Response:
             NO_STORE,
         )
     if fault is not None:
-        response = apply_fault(fault, response, core.scripting.faults)
+        response = apply_fault(fault, response, core.scripting.faults, waker)
     if request.method == "HEAD":
         # RFC 9110 §9.3.2: HEAD answers with the GET header fields, Content-Length included.
         if response.header("Content-Length") is None:

@@ -31,7 +31,9 @@ from .urls import ProviderURLs
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Unpack
 
+    from .faults.keywords import FaultOptions, QuirkOptions
     from .transport.server import ProviderServer
 
 __all__ = ["DEFAULT_ISSUER", "IssuedToken", "MockProvider", "RegisteredClient", "Resource"]
@@ -271,7 +273,7 @@ class MockProvider(ProviderURLs):
         """The queued faults (``pending``, ``fired``, ``unfired()``)."""
         return self.core.scripting.faults
 
-    def add_fault(self, endpoint: str, **options: Any) -> Fault:
+    def add_fault(self, endpoint: str, **options: Unpack[FaultOptions]) -> Fault:
         """Queue a scripted failure for ``endpoint`` (``token``, ``revoke``, ``introspect``,
         ``me``, ``metadata``, ``jwks`` or a resource's name) and return it. ``options`` are
         the fields of :class:`~mock_provider.Fault` (``times``, ``every``, ``client_id``,
@@ -294,7 +296,7 @@ class MockProvider(ProviderURLs):
         """The per-client quirks, by client_id."""
         return self.core.scripting.client_quirks
 
-    def set_quirks(self, *, client_id: str | None = None, **quirks: Any) -> Quirks:
+    def set_quirks(self, *, client_id: str | None = None, **quirks: Unpack[QuirkOptions]) -> Quirks:
         """Switch on token-response quirks (:class:`~mock_provider.Quirks`), provider-wide
         or for one client; return them. Calls accumulate; a client's own quirks win.
         Raises ``TypeError`` for an unknown quirk name, ``ValueError`` for a bad value."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Callable
 from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote_plus
@@ -133,14 +134,20 @@ def _malformed(fault: Fault, endpoint: str, described: str) -> Response:
     return Response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")], body)
 
 
-def apply_fault(fault: Fault, response: Response | None, queue: FaultQueue) -> FaultResponse:
+def apply_fault(
+    fault: Fault,
+    response: Response | None,
+    queue: FaultQueue,
+    waker: threading.Event | None = None,
+) -> FaultResponse:
     """Add the fault's headers, ``Retry-After``, delay and drop to ``response``.
 
     ``response`` is ``None`` for a dropped connection (nothing is answered); ``queue`` is the
-    answering provider's fault queue, whose clearing cuts the delay short.
+    answering provider's fault queue, whose clearing cuts the delay short; ``waker`` is its
+    :meth:`~FaultQueue.waker` taken before the fault fired.
     """
     if fault.drop or response is None:
-        return FaultResponse(0, [], b"", delay=fault.delay, drop=True, queue=queue)
+        return FaultResponse(0, [], b"", delay=fault.delay, drop=True, queue=queue, waker=waker)
     extra = dict(fault.headers)
     if fault.retry_after is not None:
         # RFC 9110 §10.2.3: Retry-After = HTTP-date / delay-seconds.
@@ -148,7 +155,12 @@ def apply_fault(fault: Fault, response: Response | None, queue: FaultQueue) -> F
     replaced = {name.lower() for name in extra}
     headers = [(k, v) for k, v in response.headers if k.lower() not in replaced]
     return FaultResponse(
-        response.status, [*headers, *extra.items()], response.body, delay=fault.delay, queue=queue
+        response.status,
+        [*headers, *extra.items()],
+        response.body,
+        delay=fault.delay,
+        queue=queue,
+        waker=waker,
     )
 
 

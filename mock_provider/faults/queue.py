@@ -2,9 +2,12 @@
 
 Faults are consumed in the order they were added, so a test that queues "503, 503, then
 OK" sees exactly that. A delayed answer is a :class:`FaultResponse` carrying the queue of
-the provider that answered; the socket server and both in-process transports wait it out
-with :meth:`FaultQueue.wait` (a thread) or :meth:`FaultQueue.wait_async` (an event loop),
-and :meth:`FaultQueue.clear` cuts every such wait short.
+the provider that answered; the socket server and every in-process transport (httpx, httpx2,
+requests, aiohttp) wait it out with :meth:`FaultResponse.wait` (a thread) or
+:meth:`FaultResponse.wait_async` (an event loop), and :meth:`FaultQueue.clear` cuts every
+such wait short: also one that has not started yet, because the response holds the event
+that was current *before* its fault fired (a clear between the firing and the wait would
+otherwise have nothing to wake, and the wait would run its whole delay).
 
 Layering: imports ``protocol`` and ``faults.fault`` only.
 """
@@ -93,23 +96,30 @@ class FaultQueue:
                     return fault
         return None
 
-    def wait(self, seconds: float) -> bool:
-        """Block this thread ``seconds``, or until :meth:`clear`; return whether cleared."""
+    def waker(self) -> threading.Event:
+        """The event the next :meth:`clear` sets; take it before :meth:`take`, so that a
+        clear at any moment after the fault fired cuts its wait short."""
+        # No lock: reading the attribute is atomic, and clear() swaps it under the lock
+        # *before* emptying the queue, so an event read before a clear is the one it sets.
+        return self._wake
+
+    def wait(self, seconds: float, waker: threading.Event | None = None) -> bool:
+        """Block this thread ``seconds``, or until :meth:`clear`; return whether cleared.
+
+        ``waker`` is an event from :meth:`waker` taken earlier (default: the current one).
+        """
         if seconds <= 0:
             return False
-        with self._lock:
-            wake = self._wake
-        return wake.wait(seconds)
+        return (waker or self.waker()).wait(seconds)
 
-    async def wait_async(self, seconds: float) -> bool:
+    async def wait_async(self, seconds: float, waker: threading.Event | None = None) -> bool:
         """:meth:`wait` for an event loop (asyncio or trio): the blocking wait runs in a
         worker thread, so the loop stays free and nothing polls."""
         if seconds <= 0:
             return False
         import anyio.to_thread
 
-        with self._lock:
-            wake = self._wake  # taken now, so a clear() from here on wakes this wait
+        wake = waker or self.waker()  # taken now at the latest: a later clear() wakes it
         return await anyio.to_thread.run_sync(wake.wait, seconds, abandon_on_cancel=True)
 
     def __len__(self) -> int:
@@ -126,11 +136,22 @@ class FaultResponse(Response):
 
     ``queue`` is the fault queue of the provider that answered: clearing its faults cuts the
     delay short, even when a socket server has moved on to another provider meanwhile.
+    ``waker`` is that queue's :meth:`~FaultQueue.waker` taken before the fault fired.
     """
 
     delay: float = 0.0
     drop: bool = False
     queue: FaultQueue = field(default_factory=FaultQueue, repr=False, compare=False)
+    waker: threading.Event | None = field(default=None, repr=False, compare=False)
+
+    def wait(self, seconds: float) -> bool:
+        """Wait ``seconds`` in this thread, cut short by a clear of the queue since the
+        fault fired; return whether it was cut short."""
+        return self.queue.wait(seconds, self.waker)
+
+    async def wait_async(self, seconds: float) -> bool:
+        """:meth:`wait` without blocking the event loop."""
+        return await self.queue.wait_async(seconds, self.waker)
 
     def wait_for(self, limit: float | None) -> tuple[float, bool]:
         """How long to wait given a read timeout ``limit``, and whether that times out."""
@@ -145,6 +166,6 @@ def carry_out(response: Response) -> None:
         ConnectionDropped: for ``drop=True``; the socket server resets the connection.
     """
     if isinstance(response, FaultResponse):
-        response.queue.wait(response.delay)
+        response.wait(response.delay)
         if response.drop:
             raise ConnectionDropped("a scripted fault dropped the connection")

@@ -17,11 +17,15 @@ from .quirks import Quirks
 
 __all__ = ["shape_token_response"]
 
+_CONFORMANT = Quirks()
+
 
 def shape_token_response(
     quirks: Quirks, body: dict[str, Any], *, expires_at: float, headers: Mapping[str, str]
 ) -> Response:
     """Turn a conformant RFC 6749 §5.1 token response ``body`` into the quirky one."""
+    if quirks == _CONFORMANT:  # most requests: nothing to shape
+        return Response.json(200, body, list(headers.items()))
     shaped = dict(body)
     if quirks.claimed_expires_in is not None:
         expires_at += quirks.claimed_expires_in - body.get("expires_in", 0)

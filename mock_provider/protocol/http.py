@@ -17,6 +17,9 @@ from typing import Any, Protocol
 
 __all__ = ["Headers", "Request", "Response", "Served"]
 
+# One encoder for every JSON answer: json.dumps builds a new one per call when given options.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
 
 class Headers:
     """Case-insensitive, multi-valued request headers (names as sent are kept for display)."""
@@ -87,7 +90,7 @@ class Response:
         return cls(
             status,
             [("Content-Type", "application/json"), *pairs],
-            json.dumps(payload, separators=(",", ":")).encode(),
+            _COMPACT.encode(payload).encode(),
         )
 
     def header(self, name: str) -> str | None:

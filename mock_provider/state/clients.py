@@ -27,6 +27,8 @@ class ClientRegistry:
         self._lock = threading.Lock()
         self._clients: dict[str, RegisteredClient] = {}
         self._resources: dict[str, Resource] = {}
+        # Bumped on every change to the resources, so a table built from them can be kept.
+        self.resources_version = 0
 
     def add_client(
         self, client_id: str, client_secret: str | None, jwks_transport: Any = None, **options: Any
@@ -107,6 +109,7 @@ class ClientRegistry:
         )
         with self._lock:
             self._resources[name] = resource
+            self.resources_version += 1
         return resource
 
     def resource(self, name: str) -> Resource:

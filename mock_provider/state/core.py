@@ -71,17 +71,37 @@ class ProviderCore:
         # RFC 7523 §3 item 7: spent client-assertion jti values, aged by the provider clock.
         self.jti_store = JtiStore(clock.time)
         self.control: ControlSettings | None = None
+        self._routes: tuple[tuple[object, ...], dict[str, str]] | None = None
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
-        base = urlsplit(self.settings.url).path.rstrip("/")
-        table = {base + path: name for name, path in self.settings.paths.items()}
+        # Read on every request: rebuilt only when the issuer, the endpoint paths or the
+        # resources changed (the issuer changes once, when a server binds its URL).
+        settings = self.settings
+        key = (settings.url, tuple(settings.paths.items()), self.registry.resources_version)
+        cached = self._routes
+        if cached is not None and cached[0] == key:
+            return dict(cached[1])
+        base = urlsplit(settings.url).path.rstrip("/")
+        table = {base + path: name for name, path in settings.paths.items()}
         resources = self.registry.resources.values()
         table.update({base + r.path: r.name for r in resources})
-        table[self.settings.metadata_path] = "metadata"
-        table[oidc_discovery.openid_configuration_path(self.settings.url)] = "openid_configuration"
+        table[settings.metadata_path] = "metadata"
+        table[oidc_discovery.openid_configuration_path(settings.url)] = "openid_configuration"
         table.update({self.resource_metadata_path(r): "resource_metadata" for r in resources})
-        return table
+        self._routes = (key, table)
+        return dict(table)
+
+    def endpoint_at(self, path: str) -> str | None:
+        """The endpoint name served at ``path`` (as requested on the wire), or ``None``."""
+        settings = self.settings
+        cached = self._routes
+        key = (settings.url, tuple(settings.paths.items()), self.registry.resources_version)
+        if cached is None or cached[0] != key:
+            self.routes()
+            cached = self._routes
+            assert cached is not None
+        return cached[1].get(path)
 
     def resource_metadata_path(self, resource: Resource) -> str:
         """The RFC 9728 §3.1 path of ``resource``'s metadata (inserted form)."""

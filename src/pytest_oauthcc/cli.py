@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
 
-from mock_provider import add_serve_arguments, run_serve
+from mock_provider import VersionAction, add_serve_arguments, run_serve
 
 from .connection import cli as connection_cli
 
@@ -22,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oauthcc", description="Mock OAuth 2.0 client-credentials provider and checker."
     )
-    parser.add_argument("--version", action=_Version)
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="run the mock provider"))
     connection_cli.add_check_arguments(
@@ -32,30 +31,6 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser("schema", help="print the JSON Schema of connection files")
     )
     return parser
-
-
-class _Version(argparse.Action):
-    # --version reads the distribution's metadata (what pip installed) only when asked:
-    # the lookup scans sys.path, a cost every `oauthcc check` would otherwise pay.
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        kwargs.setdefault("help", "show the installed version and exit")
-        super().__init__(option_strings, argparse.SUPPRESS, nargs=0, **kwargs)
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: str | Sequence[Any] | None,
-        option_string: str | None = None,
-    ) -> None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            found = version("pytest-oauthcc")
-        except PackageNotFoundError:  # pragma: no cover - only from an uninstalled tree
-            found = "0+unknown"
-        print(f"{parser.prog} {found}", flush=True)  # on stdout, as argparse's own
-        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

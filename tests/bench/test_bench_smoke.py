@@ -65,6 +65,8 @@ def test_smoke_run_measures_every_part_and_writes_json(tmp_path: Path) -> None:
         assert row["value"] is not None or row["note"].startswith("not available: ")
     measured = {(row["part"], row["subject"]) for row in data["rows"] if row["value"] is not None}
     assert ("1", "oauth_provider transport") in measured
+    for stack in ("requests", "httpx2", "aiohttp"):  # bench/stacks.py's rows, in part 1
+        assert ("1", f"provider via the {stack} hook") in measured
     assert ("2", "pytest-oauthcc provider.serve() (thread)") in measured
     assert "| part | measurement | subject |" in result.stdout
 

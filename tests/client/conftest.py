@@ -1,7 +1,9 @@
-"""Fixtures for the reference client's tests: one provider, one clock, four ways to reach it.
+"""Fixtures for the reference client's tests: one provider, one clock, four ways to reach it,
+on both httpx stacks.
 
-``world`` runs a test against the mock provider in-process (sync and async httpx clients)
-and over a loopback socket (sync and async). Time is a ``ManualClock`` shared by the provider
+``world`` runs a test against the mock provider in-process (sync and async clients) and over a
+loopback socket (sync and async), each with httpx and with httpx2 (the same
+``ClientCredentials`` is their ``auth=``). Time is a ``ManualClock`` shared by the provider
 and the client; retry sleeps advance it instead of sleeping.
 """
 
@@ -13,9 +15,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 
 from mock_provider import ManualClock, MockProvider
+from mock_provider.transport import httpx2 as httpx2_transport
 from pytest_oauthcc import ClientCredentials
 
 START = 1_800_000_000.0
@@ -41,11 +45,13 @@ class FakeSleeper:
 
 
 class World:
-    """A provider plus a way to make requests in one mode (sync/async, in-process/socket)."""
+    """A provider plus a way to make requests in one mode (sync/async, in-process/socket) on
+    one stack (``http`` is the module: httpx or httpx2)."""
 
-    def __init__(self, provider: MockProvider, mode: str) -> None:
+    def __init__(self, provider: MockProvider, mode: str, stack: str = "httpx") -> None:
         self.provider = provider
         self.mode = mode
+        self.http: Any = httpx2 if stack == "httpx2" else httpx
         clock = provider.clock
         assert isinstance(clock, ManualClock)
         self.clock = clock
@@ -65,16 +71,30 @@ class World:
         secret = options.pop("client_secret", SECRET)
         return ClientCredentials(self.provider.token_url, client_id, secret, **options)
 
+    def transport(self) -> Any:
+        """An in-process sync transport of this world's stack."""
+        if self.http is httpx2:
+            return httpx2_transport.ProviderTransport(self.provider)
+        return self.provider.transport()
+
+    def async_transport(self) -> Any:
+        """An in-process async transport of this world's stack."""
+        if self.http is httpx2:
+            return httpx2_transport.AsyncProviderTransport(self.provider)
+        return self.provider.async_transport()
+
     def _sync_client(self, auth: ClientCredentials | None) -> httpx.Client:
         if self.mode.startswith("socket"):
-            return httpx.Client(auth=auth, verify=SSL_CONTEXT)
-        return httpx.Client(auth=auth, transport=self.provider.transport(), verify=SSL_CONTEXT)
+            return self.http.Client(auth=auth, verify=SSL_CONTEXT)  # type: ignore[no-any-return]
+        return self.http.Client(  # type: ignore[no-any-return]
+            auth=auth, transport=self.transport(), verify=SSL_CONTEXT
+        )
 
     def _async_client(self, auth: ClientCredentials | None) -> httpx.AsyncClient:
         if self.mode.startswith("socket"):
-            return httpx.AsyncClient(auth=auth, verify=SSL_CONTEXT)
-        return httpx.AsyncClient(
-            auth=auth, transport=self.provider.async_transport(), verify=SSL_CONTEXT
+            return self.http.AsyncClient(auth=auth, verify=SSL_CONTEXT)  # type: ignore[no-any-return]
+        return self.http.AsyncClient(  # type: ignore[no-any-return]
+            auth=auth, transport=self.async_transport(), verify=SSL_CONTEXT
         )
 
     def _run(self, auth: ClientCredentials | None, call: Callable[[Any], Any]) -> Any:
@@ -122,17 +142,34 @@ def provider() -> MockProvider:
     return new_provider()
 
 
-@pytest.fixture(params=["sync", "async", "socket-sync", "socket-async"])
+STACKS = ("httpx", "httpx2")
+
+
+@pytest.fixture(
+    params=[
+        pytest.param((mode, stack), id=mode if stack == "httpx" else f"{mode}-{stack}")
+        for stack in STACKS
+        for mode in ("sync", "async", "socket-sync", "socket-async")
+    ]
+)
 def world(request: pytest.FixtureRequest) -> Iterator[World]:
+    mode, stack = request.param
     provider = new_provider()
-    if request.param.startswith("socket"):
+    if mode.startswith("socket"):
         with provider.serve():
-            yield World(provider, request.param)
+            yield World(provider, mode, stack)
     else:
-        yield World(provider, request.param)
+        yield World(provider, mode, stack)
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(
+    params=[
+        pytest.param((mode, stack), id=mode if stack == "httpx" else f"{mode}-{stack}")
+        for stack in STACKS
+        for mode in ("sync", "async")
+    ]
+)
 def local(request: pytest.FixtureRequest) -> World:
     """Like ``world`` but in-process only (for behaviours the transport cannot change)."""
-    return World(new_provider(), request.param)
+    mode, stack = request.param
+    return World(new_provider(), mode, stack)

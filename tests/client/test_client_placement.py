@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_provider import MockProvider
+from mock_provider import MockProvider, fingerprint
 from pytest_oauthcc import ClientConfigurationError, ClientCredentials, DisallowedHostError
 
 PLACEMENTS = [
@@ -90,3 +90,28 @@ def test_a_placement_that_cannot_work_is_refused(options: dict[str, Any], messag
     with pytest.raises(ClientConfigurationError) as excinfo:
         ClientCredentials("https://auth.example.com/token", "app", "secret", **options)
     assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize("options", PLACEMENTS)
+def test_the_token_goes_where_the_api_takes_it_on_httpx2(options: dict[str, Any]) -> None:
+    httpx2 = pytest.importorskip("httpx2")
+    from mock_provider.transport.httpx2 import ProviderTransport
+
+    provider, cc = _setup(options)
+    with httpx2.Client(transport=ProviderTransport(provider), auth=cc) as http:
+        response = http.get(provider.resource_url("orders"))
+        provider.revoke_all()  # the 401 recovery re-attaches a new token in the same place
+        renewed = http.get(provider.resource_url("orders"))
+    assert (response.status_code, response.json()) == (200, {"orders": [1]})
+    assert renewed.status_code == 200
+    assert provider.count_token_requests() == 2
+    sent = renewed.request
+    if "token_query" in options:
+        assert "authorization" not in sent.headers
+        token = sent.url.params["access_token"]
+    else:
+        header = options.get("token_header", "Authorization")
+        prefix = options.get("token_prefix", "Bearer ")
+        assert sent.headers[header].startswith(prefix)
+        token = sent.headers[header][len(prefix) :]
+    assert provider.requests[-1].token == fingerprint(token)  # the renewed token, recorded

@@ -162,11 +162,11 @@ def test_network_errors_past_the_budget_raise_a_typed_error(local: World) -> Non
 def test_network_error_inside_an_httpx_request_propagates_and_is_not_cached(
     world: World,
 ) -> None:
-    """httpx does not hand transport errors to an auth flow; the caller sees httpx's own
-    error, and the next request starts afresh."""
+    """httpx (and httpx2) do not hand transport errors to an auth flow; the caller sees the
+    stack's own error, and the next request starts afresh."""
     world.provider.add_fault("token", times=1, drop=True)
     auth = world.make()
-    with pytest.raises(httpx.TransportError):
+    with pytest.raises(world.http.TransportError):
         world.get(auth)
     assert world.get(auth).status_code == 200
 

@@ -10,13 +10,13 @@ import asyncio
 import threading
 
 import httpx
+import httpx2
 import pytest
 
-from mock_provider import MockProvider
 from pytest_oauthcc import TokenEndpointError, TokenRequestError
 from pytest_oauthcc.client.single_flight import Flight
 
-from .conftest import SSL_CONTEXT, World, new_provider
+from .conftest import SSL_CONTEXT, STACKS, World, new_provider
 
 
 class Waiters:
@@ -54,10 +54,11 @@ def waiters(monkeypatch: pytest.MonkeyPatch) -> Waiters:
 
 
 class GatedTransport(httpx.BaseTransport):
-    """The provider's transport, holding token requests until every waiter has arrived."""
+    """A world's in-process transport (httpx's or httpx2's), holding token requests until
+    every waiter has arrived."""
 
-    def __init__(self, provider: MockProvider, waiters: Waiters) -> None:
-        self.inner = provider.transport()
+    def __init__(self, world: World, waiters: Waiters) -> None:
+        self.inner = world.transport()
         self.waiters = waiters
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -67,8 +68,8 @@ class GatedTransport(httpx.BaseTransport):
 
 
 class AsyncGatedTransport(httpx.AsyncBaseTransport):
-    def __init__(self, provider: MockProvider, waiters: Waiters) -> None:
-        self.inner = provider.async_transport()
+    def __init__(self, world: World, waiters: Waiters) -> None:
+        self.inner = world.async_transport()
         self.waiters = waiters
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -92,8 +93,8 @@ def storm_threads(world: World, waiters: Waiters, threads: int, **fault: object)
     waiters.target = threads - 1
     results: list[object] = [None] * threads
     start = threading.Barrier(threads)
-    http = httpx.Client(
-        auth=auth, transport=GatedTransport(world.provider, waiters), verify=SSL_CONTEXT
+    http = world.http.Client(
+        auth=auth, transport=GatedTransport(world, waiters), verify=SSL_CONTEXT
     )
 
     def run(i: int) -> None:
@@ -113,14 +114,14 @@ def storm_threads(world: World, waiters: Waiters, threads: int, **fault: object)
     return results
 
 
-@pytest.fixture
-def sync_world() -> World:
-    return World(new_provider(), "sync")
+@pytest.fixture(params=STACKS)
+def sync_world(request: pytest.FixtureRequest) -> World:
+    return World(new_provider(), "sync", request.param)
 
 
-@pytest.fixture
-def async_world() -> World:
-    return World(new_provider(), "async")
+@pytest.fixture(params=STACKS)
+def async_world(request: pytest.FixtureRequest) -> World:
+    return World(new_provider(), "async", request.param)
 
 
 def test_refresh_storm_200_threads_one_token_request(sync_world: World, waiters: Waiters) -> None:
@@ -140,8 +141,10 @@ def test_refresh_storm_2000_tasks_one_token_request(async_world: World, waiters:
     waiters.target = 1999
 
     async def main() -> list[int]:
-        transport = AsyncGatedTransport(local.provider, waiters)
-        async with httpx.AsyncClient(auth=auth, transport=transport, verify=SSL_CONTEXT) as http:
+        transport = AsyncGatedTransport(local, waiters)
+        async with local.http.AsyncClient(
+            auth=auth, transport=transport, verify=SSL_CONTEXT
+        ) as http:
             responses = await asyncio.gather(
                 *(http.get(local.provider.me_url) for _ in range(2000))
             )
@@ -220,7 +223,7 @@ def test_waiters_retry_when_the_leader_meets_a_network_error(
     results = storm_threads(sync_world, waiters, 10, drop=True)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1
-    assert isinstance(errors[0], httpx.TransportError)
+    assert isinstance(errors[0], sync_world.http.TransportError)
     assert results.count(200) == 9
     assert [r.status for r in sync_world.provider.token_requests] == [0, 200]
 
@@ -276,16 +279,18 @@ def test_a_cancelled_leader_task_hands_over_to_a_waiter(
 
 
 def test_a_task_waits_on_a_fetch_led_by_a_thread(sync_world: World, waiters: Waiters) -> None:
-    """One client used from a worker thread (sync) and an event loop (async) at once: the
-    task waits on the thread's flight without blocking its loop, and shares its token."""
+    """One client used from a worker thread (sync) and an event loop (async) at once, the
+    task on the other httpx stack: it waits on the thread's flight without blocking its
+    loop, and shares its token."""
     provider = sync_world.provider
     auth = sync_world.make()
     waiters.target = 1
-    gated = GatedTransport(provider, waiters)
+    gated = GatedTransport(sync_world, waiters)
     outcome: list[int] = []
+    other = World(provider, "async", "httpx" if sync_world.http is httpx2 else "httpx2")
 
     def in_thread() -> None:
-        with httpx.Client(auth=auth, transport=gated, verify=SSL_CONTEXT) as http:
+        with sync_world.http.Client(auth=auth, transport=gated, verify=SSL_CONTEXT) as http:
             outcome.append(http.get(provider.me_url).status_code)
 
     async def main() -> int:
@@ -295,8 +300,10 @@ def test_a_task_waits_on_a_fetch_led_by_a_thread(sync_world: World, waiters: Wai
             if auth.stats.token_requests:
                 break
             await asyncio.sleep(0.001)
-        transport = provider.async_transport()
-        async with httpx.AsyncClient(auth=auth, transport=transport, verify=SSL_CONTEXT) as http:
+        transport = other.async_transport()
+        async with other.http.AsyncClient(
+            auth=auth, transport=transport, verify=SSL_CONTEXT
+        ) as http:
             status = (await http.get(provider.me_url)).status_code
         thread.join(30)
         return status

@@ -8,7 +8,7 @@ import threading
 import httpx
 import pytest
 
-from mock_provider import MockProvider
+from mock_provider import ManualClock, MockProvider
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, OTHER_ID, OTHER_SECRET, Reach
 
@@ -308,3 +308,29 @@ def test_faults_through_the_respx_route(provider: MockProvider) -> None:
         with pytest.raises(httpx.ReadError):
             http.post(provider.token_url, auth=(CLIENT_ID, CLIENT_SECRET), data=data)
         assert http.post(provider.token_url, auth=(CLIENT_ID, CLIENT_SECRET), data=data).is_success
+
+
+def test_a_clear_between_the_firing_and_the_wait_cuts_the_wait_short() -> None:
+    """The one delay mechanism holds the event of the fault's firing: a clear that comes
+    after the fault fired but before any transport started waiting still releases it."""
+    import time
+
+    import anyio
+
+    from mock_provider.faults import FaultResponse
+    from mock_provider.protocol import Request
+
+    provider = MockProvider(clock=ManualClock(1_700_000_000))
+    provider.add_fault("token", delay=30)
+    answer = provider.handle(Request("POST", "/oauth/token"))
+    assert isinstance(answer, FaultResponse)
+    provider.clear_faults()  # before the wait starts
+    started = time.monotonic()
+    assert answer.wait(30) is True
+    assert anyio.run(answer.wait_async, 30) is True
+    assert time.monotonic() - started < 5
+    # A later fault waits on the queue's new event: the old clear does not cut it short.
+    provider.add_fault("token", delay=0.01)
+    later = provider.handle(Request("POST", "/oauth/token"))
+    assert isinstance(later, FaultResponse)
+    assert later.wait(0.01) is False

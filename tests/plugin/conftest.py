@@ -8,6 +8,7 @@ import joserfc.errors
 import joserfc.jwk
 import joserfc.jwt
 import pytest
+import time_machine
 import yaml
 
 import pytest_oauthcc.client
@@ -27,6 +28,7 @@ PRELOADED = (
     joserfc.errors,
     joserfc.jwk,
     joserfc.jwt,
+    time_machine,
     yaml,
     pytest_oauthcc.plugin.providers,
     pytest_oauthcc.client,

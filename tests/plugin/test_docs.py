@@ -1,4 +1,5 @@
-"""The Fixtures and Markers pages and docs/examples/ run: every Python block is a test module."""
+"""The Fixtures, Markers and Testing-your-client pages and docs/examples/ run: every Python
+block is a test module."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def normalized(text: str) -> str:
     return " ".join(text.split()).replace("( ", "(")
 
 
-@pytest.mark.parametrize("page", ["fixtures.md", "markers.md"])
+@pytest.mark.parametrize("page", ["fixtures.md", "markers.md", "testing-your-client.md"])
 def test_every_python_block_of_the_page_passes(pytester: pytest.Pytester, page: str):
     modules = blocks(page, "python")
     assert modules

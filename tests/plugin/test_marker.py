@@ -6,7 +6,7 @@ import pytest
 
 VALID = (
     "valid options: clients, scopes, expires_in, token_format, issuer, quirks, faults, "
-    "clock_start, tls, assert_all_faults_fired, assert_all_requests_matched, "
+    "clock, clock_start, tls, assert_all_faults_fired, assert_all_requests_matched, "
     "assert_no_provider_errors"
 )
 
@@ -179,6 +179,7 @@ def test_a_typo_in_an_outer_marker_fails_too(pytester: pytest.Pytester):
 # (test id, marker arguments, the reason in the ValueError)
 INVALID_VALUES = [
     ("token_format", "token_format='jws'", "token_format must be 'opaque' or 'jwt', got 'jws'"),
+    ("clock", "clock='wall'", "clock must be 'manual' or 'process', got 'wall'"),
     ("expires_in", "expires_in='60'", "expires_in must be whole seconds, got '60'"),
     ("scopes", "scopes='read write'", "scopes must be a list of scope names, got 'read write'"),
     (
@@ -254,11 +255,11 @@ def test_markers_are_registered_with_their_signature(pytester: pytest.Pytester):
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.oauth_provider(*, clients=None, scopes=(), expires_in=3600, "
-            "token_format='opaque', issuer=None, quirks=None, faults=(), clock_start=None, "
-            "tls=False, assert_all_faults_fired=True, assert_all_requests_matched=True, "
-            "assert_no_provider_errors=True): configure the oauth_provider, oauth_server, "
-            "oauth_client and make_oauth_provider fixtures of a test, class or module "
-            "(closest wins).",
+            "token_format='opaque', issuer=None, quirks=None, faults=(), clock='manual', "
+            "clock_start=None, tls=False, assert_all_faults_fired=True, "
+            "assert_all_requests_matched=True, assert_no_provider_errors=True): configure the "
+            "oauth_provider, oauth_server, oauth_client and make_oauth_provider fixtures of a "
+            "test, class or module (closest wins).",
             "@pytest.mark.oauthcc(config, fields=None, live=False): bind a test to the "
             "connection file `config` (fixture oauthcc_connection).",
         ]

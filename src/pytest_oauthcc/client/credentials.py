@@ -1,8 +1,13 @@
-"""ClientCredentials: the reference OAuth 2.0 client-credentials client, as an ``httpx.Auth``.
+"""ClientCredentials: the reference OAuth 2.0 client-credentials client, as an ``httpx.Auth``
+(and an ``httpx2.Auth`` when httpx2 is installed).
 
-One implementation serves ``httpx.Client`` and ``httpx.AsyncClient``: the logic (:mod:`.flow`)
-is a generator that yields the token request (and retry sleeps, and waits on other callers'
-fetches) instead of doing I/O, and :mod:`.drive` carries those effects out in either mode.
+One implementation serves ``httpx.Client`` and ``httpx.AsyncClient``, and their httpx2 twins:
+the logic (:mod:`.flow`) is a generator that yields the token request (and retry sleeps, and
+waits on other callers' fetches) instead of doing I/O, and :mod:`.drive` carries those effects
+out in either mode. httpx2 accepts only ``httpx2.Auth`` instances as ``auth=``, so when httpx2
+is installed a ``ClientCredentials(...)`` is an instance of a subclass deriving from both
+``ClientCredentials`` and ``httpx2.Auth`` (made once, on first use): nothing is added but
+the second base, the flow is the same object's.
 
 Layering: the top of :mod:`pytest_oauthcc.client`; imports httpx, :mod:`mock_provider.protocol`
 and the client's own modules, never pytest, the plugin or the connection format.
@@ -31,6 +36,7 @@ from .flow import TokenFlows
 from .retry import RetryPolicy
 from .settings import ClientSettings, SupportsTime
 from .single_flight import TokenCache
+from .stacks import httpx2_installed, stack_of
 from .stats import ClientStats, Counters
 
 __all__ = ["ClientCredentials", "ClientSettings", "ClientStats", "RetryPolicy", "TokenCache"]
@@ -41,8 +47,9 @@ logger = logging.getLogger("pytest_oauthcc.client")
 class ClientCredentials(httpx.Auth):
     """An ``httpx.Auth`` that gets, caches, renews and attaches client-credentials tokens.
 
-    Use one instance with ``httpx.Client(auth=...)`` or ``httpx.AsyncClient(auth=...)``
-    (or both); it is safe to share between threads and asyncio tasks.
+    Use one instance with ``httpx.Client(auth=...)`` or ``httpx.AsyncClient(auth=...)``, and
+    their ``httpx2`` twins (or all of them: they share one token); it is safe to share
+    between threads and asyncio tasks.
 
     Args:
         token_url: the token endpoint; https, or http to a loopback host.
@@ -89,6 +96,11 @@ class ClientCredentials(httpx.Auth):
     """
 
     requires_response_body = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ClientCredentials:
+        # httpx2's clients check isinstance(auth, httpx2.Auth); see the module docstring.
+        made: ClientCredentials = super().__new__(_with_httpx2(cls) if httpx2_installed() else cls)
+        return made
 
     def __init__(
         self,
@@ -221,7 +233,7 @@ class ClientCredentials(httpx.Auth):
             TokenRequestError: (or a subclass) when no token could be obtained.
         """
         return run_sync(
-            self._flows.token_value(),
+            self._flows.token_value(stack_of(http)),
             http,
             sleep=self.settings.sleep,
             flight_timeout=self.settings.flight_timeout,
@@ -230,7 +242,7 @@ class ClientCredentials(httpx.Auth):
     async def afetch_token(self, http: httpx.AsyncClient) -> str:
         """:meth:`fetch_token` with an ``httpx.AsyncClient``."""
         return await run_async(
-            self._flows.token_value(),
+            self._flows.token_value(stack_of(http)),
             http,
             sleep=self.settings.async_sleep,
             flight_timeout=self.settings.flight_timeout,
@@ -247,7 +259,7 @@ class ClientCredentials(httpx.Auth):
                 dropped from the cache all the same.
         """
         return run_sync(
-            self._flows.revoke_flow(),
+            self._flows.revoke_flow(stack_of(http)),
             http,
             sleep=self.settings.sleep,
             flight_timeout=self.settings.flight_timeout,
@@ -256,7 +268,7 @@ class ClientCredentials(httpx.Auth):
     async def arevoke(self, http: httpx.AsyncClient) -> bool:
         """:meth:`revoke` with an ``httpx.AsyncClient``."""
         return await run_async(
-            self._flows.revoke_flow(),
+            self._flows.revoke_flow(stack_of(http)),
             http,
             sleep=self.settings.async_sleep,
             flight_timeout=self.settings.flight_timeout,
@@ -298,3 +310,22 @@ class ClientCredentials(httpx.Auth):
             f"auth_method={self.settings.auth_method!r}, "
             f"scopes={self.scopes!r}, token={self.token_fingerprint})"
         )
+
+
+_TWINS: dict[type[ClientCredentials], type[ClientCredentials]] = {}
+
+
+def _with_httpx2(cls: type[ClientCredentials]) -> type[ClientCredentials]:
+    """``cls`` deriving from ``httpx2.Auth`` too, under the same name (one per class)."""
+    import httpx2
+
+    # httpx2.Auth's methods take httpx2's classes: mypy sees no common subclass (same API).
+    httpx2_auth: Any = httpx2.Auth
+    if issubclass(cls, httpx2_auth):
+        return cls
+    twin = _TWINS.get(cls)
+    if twin is None:
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        # setdefault: two threads making the first instance at once agree on one class.
+        twin = _TWINS.setdefault(cls, type(cls.__name__, (cls, httpx2_auth), namespace))
+    return twin

@@ -1,4 +1,4 @@
-"""Running the client's one flow under ``httpx.Client`` or ``httpx.AsyncClient``.
+"""Running the client's one flow under an httpx or httpx2 ``Client`` or ``AsyncClient``.
 
 The client's logic is a plain generator that *yields effects* and does no I/O of its own:
 an ``httpx.Request`` to send, a :class:`Sleep` before a retry, a :class:`Wait` on another
@@ -21,6 +21,7 @@ from typing import TypeVar
 import httpx
 
 from .single_flight import Flight
+from .stacks import stack_of
 
 __all__ = [
     "Effect",
@@ -69,14 +70,14 @@ def auth_sync(
         effect = next(flow)
         while True:
             reply: httpx.Response | None = None
-            if isinstance(effect, httpx.Request):
+            if isinstance(effect, Sleep):
+                sleep(effect.seconds)
+            elif isinstance(effect, Wait):
+                effect.flight.wait(flight_timeout)
+            else:  # a request (httpx's or httpx2's)
                 reply = yield effect
                 if effect is not stream_request or read_stream:
                     reply.read()
-            elif isinstance(effect, Sleep):
-                sleep(effect.seconds)
-            else:
-                effect.flight.wait(flight_timeout)
             effect = flow.send(reply)
     except StopIteration:
         return
@@ -97,14 +98,14 @@ async def auth_async(
         effect = next(flow)
         while True:
             reply: httpx.Response | None = None
-            if isinstance(effect, httpx.Request):
+            if isinstance(effect, Sleep):
+                await sleep(effect.seconds)
+            elif isinstance(effect, Wait):
+                await effect.flight.wait_async(flight_timeout)
+            else:  # a request (httpx's or httpx2's)
                 reply = yield effect
                 if effect is not stream_request or read_stream:
                     await reply.aread()
-            elif isinstance(effect, Sleep):
-                await sleep(effect.seconds)
-            else:
-                await effect.flight.wait_async(flight_timeout)
             try:
                 effect = flow.send(reply)
             except StopIteration:
@@ -117,22 +118,23 @@ def run_sync(
     flow: Flow[T], http: httpx.Client, *, sleep: Callable[[float], None], flight_timeout: float
 ) -> T:
     """Run ``flow`` to completion, sending its requests with ``http`` (no auth)."""
+    transport_error = stack_of(http).TransportError
     try:
         effect = next(flow)
         while True:
-            if isinstance(effect, httpx.Request):
+            if isinstance(effect, Sleep):
+                sleep(effect.seconds)
+                effect = flow.send(None)
+            elif isinstance(effect, Wait):
+                effect.flight.wait(flight_timeout)
+                effect = flow.send(None)
+            else:
                 try:
                     response = http.send(effect, auth=None)
-                except httpx.TransportError as exc:
+                except transport_error as exc:
                     effect = flow.throw(exc)
                     continue
                 effect = flow.send(response)
-            elif isinstance(effect, Sleep):
-                sleep(effect.seconds)
-                effect = flow.send(None)
-            else:
-                effect.flight.wait(flight_timeout)
-                effect = flow.send(None)
     except StopIteration as done:
         result: T = done.value
         return result
@@ -148,22 +150,23 @@ async def run_async(
     flight_timeout: float,
 ) -> T:
     """:func:`run_sync` with an ``httpx.AsyncClient``."""
+    transport_error = stack_of(http).TransportError
     try:
         effect = next(flow)
         while True:
-            if isinstance(effect, httpx.Request):
+            if isinstance(effect, Sleep):
+                await sleep(effect.seconds)
+                effect = flow.send(None)
+            elif isinstance(effect, Wait):
+                await effect.flight.wait_async(flight_timeout)
+                effect = flow.send(None)
+            else:
                 try:
                     response = await http.send(effect, auth=None)
-                except httpx.TransportError as exc:
+                except transport_error as exc:
                     effect = flow.throw(exc)
                     continue
                 effect = flow.send(response)
-            elif isinstance(effect, Sleep):
-                await sleep(effect.seconds)
-                effect = flow.send(None)
-            else:
-                await effect.flight.wait_async(flight_timeout)
-                effect = flow.send(None)
     except StopIteration as done:
         result: T = done.value
         return result

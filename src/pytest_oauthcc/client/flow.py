@@ -5,8 +5,8 @@
 request with retries; ``revoke_flow`` revokes. All of them read one :class:`ClientSettings`.
 
 Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`pytest_oauthcc.scrub` and the
-client's lower modules (settings, stats, hosts, token_request, token, lifetime,
-single_flight, drive); :mod:`.credentials` is the only module above it.
+client's lower modules (settings, stats, hosts, token_request, token,
+single_flight, drive, stacks); :mod:`.credentials` is the only module above it.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from pytest_oauthcc.scrub import Scrubber
 
 from .drive import Flow, Sleep, Wait
 from .hosts import check_destination
-from .lifetime import cache_entry
 from .placement import attach, carried
 from .settings import ClientSettings
-from .single_flight import Abandoned, CachedToken, Flight
+from .single_flight import Abandoned, CachedToken, Flight, cache_entry
+from .stacks import HTTPX, HttpStack, stack_of
 from .stats import Counters
 from .token import parse_token_response
 from .token_request import client_request, token_request
@@ -59,8 +59,9 @@ class TokenFlows:
         )
         # Judged before sending: a transport may read a streaming body once, leaving it
         # looking replayable afterwards when a real network send would have consumed it.
-        replayable = _replayable(request)
-        token = yield from self._ensure()
+        stack = stack_of(request)
+        replayable = _replayable(request, stack)
+        token = yield from self._ensure(stack)
         attach(settings.placement, request, token.value)
         response = yield request
         assert response is not None
@@ -75,15 +76,15 @@ class TokenFlows:
         self.settings.cache.invalidate(self.settings.cache_key, token.value)
         self.counters.count("retries_401")
         logger.debug("token %s refused by the API; fetching a new one", token.fingerprint)
-        token = yield from self._ensure()
+        token = yield from self._ensure(stack)
         attach(self.settings.placement, request, token.value)
         yield request  # a second refusal goes back to the caller as is
 
-    def token_value(self) -> Flow[str]:
-        token = yield from self._ensure()
+    def token_value(self, stack: HttpStack = HTTPX) -> Flow[str]:
+        token = yield from self._ensure(stack)
         return token.value
 
-    def _ensure(self) -> Flow[CachedToken]:
+    def _ensure(self, stack: HttpStack) -> Flow[CachedToken]:
         for _ in range(_ROUNDS):
             claim = self.settings.cache.claim(self.settings.cache_key, self.settings.monotonic())
             if isinstance(claim, CachedToken):
@@ -97,7 +98,7 @@ class TokenFlows:
                     continue
             flight, previous = claim
             try:
-                token = yield from self._fetch(previous)
+                token = yield from self._fetch(previous, stack)
             except BaseException as exc:
                 self._share_failure(flight, exc)
                 raise
@@ -119,12 +120,12 @@ class TokenFlows:
         )
         self.settings.cache.crash(self.settings.cache_key, flight, shared, block_until)
 
-    def _fetch(self, previous: CachedToken | None) -> Flow[CachedToken]:
+    def _fetch(self, previous: CachedToken | None, stack: HttpStack) -> Flow[CachedToken]:
         if previous is not None:
             self.counters.count("renewals")
         attempts, waited = 0, 0.0
         while True:
-            request = token_request(self.settings)
+            request = token_request(self.settings, stack)
             sent, sent_wall = self.settings.monotonic(), self.settings.wall()
             attempts += 1
             self.counters.count("token_requests")
@@ -153,7 +154,7 @@ class TokenFlows:
                     default_expires_in=self.settings.default_expires_in,
                     previous=previous,
                 )
-            except httpx.TransportError as exc:
+            except stack.TransportError as exc:
                 failure = TokenEndpointUnavailableError(
                     f"the token endpoint {self.settings.token_url!s} could not be reached "
                     f"({type(exc).__name__})",
@@ -178,7 +179,7 @@ class TokenFlows:
             logger.debug("token request failed (%s); retrying in %.3gs", failure, delay)
             yield Sleep(delay)
 
-    def revoke_flow(self) -> Flow[bool]:
+    def revoke_flow(self, stack: HttpStack = HTTPX) -> Flow[bool]:
         if self.settings.revocation_url is None:
             raise ClientConfigurationError(
                 "revoke() needs the RFC 7009 endpoint: pass revocation_url= to ClientCredentials"
@@ -193,10 +194,11 @@ class TokenFlows:
             self.settings,
             self.settings.revocation_url,
             [("token", cached.value), ("token_type_hint", "access_token")],
+            stack,
         )
         try:
             response = yield request
-        except httpx.TransportError as exc:
+        except stack.TransportError as exc:
             raise RevocationError(
                 f"the revocation endpoint could not be reached ({type(exc).__name__}); "
                 f"token {cached.fingerprint} was dropped locally",
@@ -240,10 +242,10 @@ class TokenFlows:
         return expired_if is not None and bool(expired_if(response))
 
 
-def _replayable(request: httpx.Request) -> bool:
+def _replayable(request: httpx.Request, stack: HttpStack) -> bool:
     try:
         request.content  # noqa: B018 - raises RequestNotRead for a streaming body
-    except httpx.RequestNotRead:
+    except stack.RequestNotRead:
         return False
     return True
 

@@ -3,7 +3,8 @@
 Client authentication follows RFC 6749 §2.3.1 exactly (``client_secret_basic`` or
 ``client_secret_post``, exactly one per request, §2.3); the body is §4.4.2's form.
 
-Layering: imports httpx, :mod:`mock_provider.protocol` and :mod:`.settings` only.
+Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.settings` and :mod:`.stacks`
+only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import httpx
 from mock_provider.protocol import CLIENT_SECRET_BASIC
 
 from .settings import ClientSettings
+from .stacks import HTTPX, HttpStack
 
 __all__ = ["basic_authorization", "client_request", "form_body", "token_request"]
 
@@ -65,8 +67,8 @@ def form_body(
     return urlencode(pairs).encode("ascii")
 
 
-def token_request(settings: ClientSettings) -> httpx.Request:
-    """The §4.4.2 token request, authenticated as ``settings.auth_method`` says."""
+def token_request(settings: ClientSettings, stack: HttpStack = HTTPX) -> httpx.Request:
+    """The §4.4.2 token request of ``stack``, authenticated as ``settings.auth_method`` says."""
     post = settings.auth_method != CLIENT_SECRET_BASIC
     body = form_body(
         scopes=settings.scopes,
@@ -76,11 +78,14 @@ def token_request(settings: ClientSettings) -> httpx.Request:
         client_id=settings.client_id if post else None,
         client_secret=settings.client_secret if post else None,
     )
-    return _request(settings, settings.token_url, body, post)
+    return _request(settings, settings.token_url, body, post, stack)
 
 
 def client_request(
-    settings: ClientSettings, url: httpx.URL, pairs: list[tuple[str, str]]
+    settings: ClientSettings,
+    url: httpx.URL,
+    pairs: list[tuple[str, str]],
+    stack: HttpStack = HTTPX,
 ) -> httpx.Request:
     """A form POST of ``pairs`` to ``url`` carrying the client's authentication (RFC 7009)."""
     post = settings.auth_method != CLIENT_SECRET_BASIC
@@ -90,10 +95,12 @@ def client_request(
             ("client_id", settings.client_id),
             ("client_secret", settings.client_secret),
         ]
-    return _request(settings, url, urlencode(pairs).encode("ascii"), post)
+    return _request(settings, url, urlencode(pairs).encode("ascii"), post, stack)
 
 
-def _request(settings: ClientSettings, url: httpx.URL, body: bytes, post: bool) -> httpx.Request:
+def _request(
+    settings: ClientSettings, url: httpx.URL, body: bytes, post: bool, stack: HttpStack
+) -> httpx.Request:
     # §4.4.2: "application/x-www-form-urlencoded" with no charset parameter (strict
     # gateways refuse one); §2.3: exactly one client authentication method.
     headers = {
@@ -104,6 +111,10 @@ def _request(settings: ClientSettings, url: httpx.URL, body: bytes, post: bool) 
         headers["Authorization"] = basic_authorization(
             settings.client_id, settings.client_secret, form_encode=settings.basic_form_encode
         )
-    return httpx.Request(
+    if stack is HTTPX:
+        return httpx.Request(
+            "POST", url, headers=headers, content=body, extensions={"timeout": settings.timeout}
+        )
+    return stack.request(
         "POST", url, headers=headers, content=body, extensions={"timeout": settings.timeout}
     )

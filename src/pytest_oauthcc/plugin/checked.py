@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mock_provider import ManualClock, MockProvider, RecordedRequest
+from mock_provider import ManualClock, MockProvider, ProcessClock, RecordedRequest
 from pytest_oauthcc.errors import OAuthccError
 
 from .options import MARKER, ProviderOptions
@@ -125,12 +125,16 @@ def _count(items: list[Any], noun: str) -> str:
 def build_provider(options: ProviderOptions, *, issuer: str | None) -> CheckedProvider:
     """A provider configured as ``options`` say, with the demo client registered.
 
+    A process clock is not started here: the fixture that owns the provider starts it at
+    set-up and stops it at teardown.
+
     Raises:
         ValueError, TypeError: from the provider for an invalid client, fault or quirk.
     """
+    clock = ProcessClock if options.clock == "process" else ManualClock
     provider = CheckedProvider(
         issuer,
-        clock=ManualClock(options.clock_start),
+        clock=clock(options.clock_start),
         expires_in=options.expires_in,
         token_format=options.token_format,
     )

@@ -44,9 +44,10 @@ def _options(request: pytest.FixtureRequest) -> ProviderOptions:
 
 @pytest.fixture
 def oauth_provider(request: pytest.FixtureRequest) -> Iterator[CheckedProvider]:
-    """A fresh mock provider per test, answering every httpx request to its issuer host
-    in-process (sync and async, including clients the code under test creates). Configured
-    by ``@pytest.mark.oauth_provider(...)``; demo client ``demo-client`` / ``demo-secret``."""
+    """A fresh mock provider per test, answering every request to its issuer's origin
+    in-process on httpx, httpx2, requests and aiohttp (sync and async, including clients the
+    code under test creates). Configured by ``@pytest.mark.oauth_provider(...)``; demo
+    client ``demo-client`` / ``demo-secret``."""
     __tracebackhide__ = True
     from .providers import routed
 

@@ -19,6 +19,7 @@ __all__ = ["MARKER", "ProviderOptions", "marker_signature", "merge_markers"]
 
 MARKER = "oauth_provider"
 TOKEN_FORMATS = ("opaque", "jwt")
+CLOCKS = ("manual", "process")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,7 +40,12 @@ class ProviderOptions:
             name a ``client_id``), or a list of such dicts.
         faults: a list of dicts of :meth:`~mock_provider.MockProvider.add_fault` arguments,
             queued in order before the test starts.
-        clock_start: the provider's ``ManualClock`` start, in seconds since the epoch.
+        clock: ``"manual"`` (the provider's clock moves only when the test advances it) or
+            ``"process"``: ``clock.advance()`` also moves the wall clock the whole process
+            reads (``time.time()``, ``datetime.now()``), so third-party clients that judge
+            expiry themselves see it; the monotonic clock stays real. Needs time-machine
+            (``pip install 'pytest-oauthcc[clock]'``).
+        clock_start: the provider's clock start, in seconds since the epoch.
         tls: serve ``oauth_server`` over HTTPS with a throwaway CA (``ca_path``).
         assert_all_faults_fired: fail the test when a queued fault never fired.
         assert_all_requests_matched: fail the test when a request matched no endpoint.
@@ -54,6 +60,7 @@ class ProviderOptions:
     issuer: str | None = None
     quirks: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
     faults: Sequence[Mapping[str, Any]] = ()
+    clock: str = "manual"
     clock_start: float | None = None
     tls: bool = False
     assert_all_faults_fired: bool = True
@@ -64,6 +71,8 @@ class ProviderOptions:
         problems = []
         if self.token_format not in TOKEN_FORMATS:
             problems.append(f"token_format must be 'opaque' or 'jwt', got {self.token_format!r}")
+        if self.clock not in CLOCKS:
+            problems.append(f"clock must be 'manual' or 'process', got {self.clock!r}")
         if isinstance(self.expires_in, bool) or not isinstance(self.expires_in, int):
             problems.append(f"expires_in must be whole seconds, got {self.expires_in!r}")
         if isinstance(self.scopes, str):

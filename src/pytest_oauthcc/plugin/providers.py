@@ -16,10 +16,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mock_provider import DEFAULT_ISSUER, ManualClock
+from mock_provider import (
+    DEFAULT_ISSUER,
+    ManualClock,
+    ProcessClock,
+    ProcessClockError,
+    register_in_process,
+)
 
 from .checked import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, CheckedProvider, build_provider
-from .intercept import intercept
 from .options import MARKER, ProviderOptions
 from .servers import ServerPool
 
@@ -32,6 +37,38 @@ __all__ = ["PROVIDERS", "ProviderFactory", "problems", "reference_auth", "routed
 PROVIDERS = pytest.StashKey[list[tuple[CheckedProvider, ProviderOptions]]]()
 # The hosts answered in-process in this test: two providers on one host would shadow each other.
 _HOSTS = pytest.StashKey[set[str]]()
+# The provider whose clock the process wall clock follows in this test (clock="process").
+_PROCESS_CLOCK = pytest.StashKey[str]()
+
+
+def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack) -> None:
+    """Start a ``clock="process"`` provider's clock; ``stack`` stops it at teardown.
+
+    Fails the test (not an error in the plugin) when time-machine is missing, or when
+    another provider of the test already drives the wall clock.
+    """
+    __tracebackhide__ = True
+    clock = provider.clock
+    if not isinstance(clock, ProcessClock):
+        return
+    other = item.stash.get(_PROCESS_CLOCK, None)
+    if other is not None:
+        pytest.fail(
+            f'two providers of this test use clock="process" ({other} and {provider.url}); '
+            "the process has one wall clock: give the others clock='manual'",
+            pytrace=False,
+        )
+    try:
+        clock.start()
+    except ProcessClockError as exc:
+        missing = str(exc)
+    else:
+        missing = ""
+    if missing:  # failed outside the except block, so no exception chain is printed
+        pytest.fail(missing, pytrace=False)
+    item.stash[_PROCESS_CLOCK] = provider.url
+    stack.callback(item.stash.__delitem__, _PROCESS_CLOCK)
+    stack.callback(clock.stop)
 
 
 def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOptions) -> None:
@@ -56,8 +93,10 @@ def issuer_under(base: str, issuer: str | None) -> str | None:
 def routed(
     item: pytest.Item, options: ProviderOptions, *, issuer: str | None, stack: ExitStack
 ) -> CheckedProvider:
-    """A provider answering every httpx request to its issuer host in-process until
-    ``stack`` closes (requests to other hosts go where they would without it).
+    """A provider answering every request to its issuer's origin in-process until ``stack``
+    closes, on every HTTP stack the process uses (httpx, httpx2, requests, aiohttp: the
+    routing table of :func:`mock_provider.register_in_process`); requests to other hosts go
+    where they would without it.
 
     Raises:
         ValueError: if another provider of this test already answers that host.
@@ -73,9 +112,10 @@ def routed(
         )
     hosts.add(host)
     stack.callback(hosts.discard, host)
-    stack.callback(intercept(provider))
+    stack.callback(register_in_process(provider.url, provider))
     # Release any request still waiting on a scripted delay before the router stops.
     stack.callback(provider.clear_faults)
+    _start_clock(item, provider, stack)
     _track(item, provider, options)
     stack.callback(_untrack, item, provider)
     return provider
@@ -131,15 +171,17 @@ def served(
     issuer = issuer_under(pool.url(tls=options.tls), options.issuer or "/")
     provider = build_provider(options, issuer=issuer)
     provider.ca_path = pool.ca_path(tls=options.tls)
-    _track(item, provider, options)
-    pool.install(provider, tls=options.tls)
-    try:
-        yield provider
-    finally:
-        pool.uninstall(tls=options.tls)
-        # A request thread still waiting on a scripted delay must not outlive its test.
-        provider.clear_faults()
-        _untrack(item, provider)
+    with ExitStack() as stack:
+        _start_clock(item, provider, stack)
+        _track(item, provider, options)
+        pool.install(provider, tls=options.tls)
+        try:
+            yield provider
+        finally:
+            pool.uninstall(tls=options.tls)
+            # A request thread still waiting on a scripted delay must not outlive its test.
+            provider.clear_faults()
+            _untrack(item, provider)
 
 
 def reference_auth(provider: CheckedProvider) -> ClientCredentials:

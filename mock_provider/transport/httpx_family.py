@@ -1,0 +1,120 @@
+"""httpx and httpx2 answered in-process by one implementation.
+
+httpx2 is the maintained fork of httpx 0.28.1: the same API with its own classes (an httpx
+transport is refused by an httpx2 client and the other way round). So each stack has thin
+typed transport classes of its own (:mod:`.inprocess`, :mod:`.httpx2`), and everything they
+do - translate the request, ask the served object, wait out a scripted delay through
+:mod:`.fault_wait`, raise the stack's own exceptions, hook the default transports - is
+written once here, for the stack's module passed in (``httpx`` or ``httpx2``).
+
+Layering: imports ``protocol``, :mod:`.fault_wait` and :mod:`.routing`; never the stacks
+themselves (their module is an argument).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+from urllib.parse import unquote
+
+from mock_provider.protocol.http import Headers, Request, Response, Served
+
+from . import routing
+from .fault_wait import Outcome, async_wait_out, wait_out
+
+__all__ = ["answer", "answer_async", "install_hook", "to_provider_request"]
+
+
+def to_provider_request(request: Any, body: bytes) -> Request:
+    """Translate an ``httpx`` / ``httpx2`` request (whose body was read) to the provider's
+    model."""
+    url = request.url
+    return Request(
+        method=request.method,
+        path=unquote(url.raw_path.split(b"?", 1)[0].decode("ascii"), errors="replace"),
+        query=url.query.decode("ascii", "replace"),
+        headers=Headers(request.headers.multi_items()),
+        body=body,
+        scheme=url.scheme,
+        host=url.host,
+    )
+
+
+def _read_timeout(request: Any) -> float | None:
+    timeout = request.extensions.get("timeout", {}).get("read")
+    return float(timeout) if timeout is not None else None
+
+
+def _response(http: ModuleType, response: Response, request: Any, outcome: Outcome) -> Any:
+    # Both stacks apply timeouts in their network transports, so an in-process transport
+    # raises what they would: ReadTimeout past the read timeout, ReadError for a reset.
+    if outcome == "timeout":
+        raise http.ReadTimeout(
+            "timed out waiting for the mock provider (scripted delay)", request=request
+        )
+    if outcome == "drop":
+        raise http.ReadError(
+            "[Errno 104] Connection reset by peer (scripted drop)", request=request
+        )
+    return http.Response(
+        response.status, headers=response.headers, content=response.body, request=request
+    )
+
+
+def answer(http: ModuleType, target: Served, request: Any) -> Any:
+    """``target``'s answer to ``request`` as a response of the stack ``http``; a scripted
+    delay blocks this thread (cut short when the provider's faults are cleared)."""
+    response = target.handle(to_provider_request(request, request.read()))
+    return _response(http, response, request, wait_out(response, _read_timeout(request)))
+
+
+async def answer_async(http: ModuleType, target: Served, request: Any) -> Any:
+    """:func:`answer` for an async client: a delay never blocks the event loop."""
+    response = target.handle(to_provider_request(request, await request.aread()))
+    outcome = await async_wait_out(response, _read_timeout(request))
+    return _response(http, response, request, outcome)
+
+
+def _target(request: Any) -> routing.Target | None:
+    url = request.url
+    return routing.lookup(url.scheme, url.host, url.port)
+
+
+def install_hook(http: ModuleType) -> Callable[[], None]:
+    """Answer registered origins from the stack's default transports; return the undo.
+
+    It replaces the two network entry points, ``HTTPTransport.handle_request`` and
+    ``AsyncHTTPTransport.handle_async_request``: clients a library builds itself are reached;
+    explicit transports (``MockTransport``, respx, ASGI, WSGI) and every other origin are
+    left alone. The undo restores the stack's own methods unless something patched them
+    after this hook (then the hook stays, passing everything through once nothing is
+    registered).
+    """
+    sync_cls: Any = http.HTTPTransport
+    async_cls: Any = http.AsyncHTTPTransport
+    network_sync = sync_cls.handle_request
+    network_async = async_cls.handle_async_request
+
+    def handle_request(self: Any, request: Any) -> Any:
+        target = _target(request)
+        if target is None:
+            return network_sync(self, request)
+        return answer(http, target, request)
+
+    async def handle_async_request(self: Any, request: Any) -> Any:
+        target = _target(request)
+        if target is None:
+            return await network_async(self, request)
+        return await answer_async(http, target, request)
+
+    sync_cls.handle_request = handle_request
+    async_cls.handle_async_request = handle_async_request
+
+    def undo() -> None:
+        if sync_cls.handle_request is handle_request:
+            sync_cls.handle_request = network_sync
+        if async_cls.handle_async_request is handle_async_request:
+            async_cls.handle_async_request = network_async
+
+    return undo
