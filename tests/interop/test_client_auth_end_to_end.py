@@ -5,7 +5,7 @@ client-credentials providers with the "me" API as the MCP server.
 
 The clients read the wall clock, so each provider's manual clock starts at the wall clock's
 now (and stands still: well within the assertion skew). MSAL and the MCP SDK come with the
-``interop`` extra; their tests skip without it.
+``interop`` extra, part of ``test``; their cases skip without it.
 """
 
 from __future__ import annotations
