@@ -46,7 +46,7 @@ def handle(core: ProviderCore, request: Request) -> Response:
         # Control requests script the provider; they are not what the client under test
         # sent, so they stay out of the request log.
         return handle_control(core, request)
-    name = core.endpoint_at(request.path)
+    name = core.endpoint_name(request.path)
     ex = RequestFacts(request, Params())
     error: str | None = None
     # Taken before the fault fires: a clear from then on cuts its delay short.

@@ -1,10 +1,8 @@
 """MockProvider: the facade users hold, over the provider's core and the ways to reach it.
 
-The state lives in :mod:`mock_provider.state` (settings, clock, clients, tokens, request
-log) and :mod:`mock_provider.faults` (faults and quirks), held together by a
-:class:`~mock_provider.state.core.ProviderCore`; the HTTP behaviour is in
-:mod:`mock_provider.app` and :mod:`mock_provider.endpoints`. One provider can be reached
-in-process (httpx transports, respx) and on a socket at the same time.
+The state lives in :mod:`mock_provider.state` and :mod:`mock_provider.faults`, held together
+by a :class:`~mock_provider.state.core.ProviderCore`; the HTTP behaviour is in :mod:`.app`
+and :mod:`.endpoints`. One provider is reached in-process and on a socket at once.
 
 Layering: the top of the provider; the only module that reaches down into ``transport``.
 Nothing below imports it.
@@ -24,7 +22,7 @@ from .protocol.http import Request, Response
 from .state.clock import Clock, ManualClock
 from .state.core import ControlSettings, ProviderCore
 from .state.keys import SigningKeys
-from .state.log import RecordedRequest
+from .state.log import DEFAULT_MAX_REQUESTS, RecordedRequest
 from .state.records import IssuedRefreshToken, IssuedToken, RegisteredClient, Resource
 from .state.settings import DEFAULT_ISSUER, Settings, endpoint_path
 from .urls import ProviderURLs
@@ -43,8 +41,7 @@ class MockProvider(ProviderURLs):
     """A conformant mock OAuth 2.0 authorization server (client credentials) and API.
 
     Args:
-        issuer: the issuer URL; defaults to ``https://mock-oauth.test`` in-process and to
-            the server's own URL once :meth:`serve` starts a socket server.
+        issuer: the issuer URL; ``https://mock-oauth.test``, or the server's once served.
         clock: the provider clock; a fresh :class:`~mock_provider.ManualClock` by default.
         expires_in: default token lifetime in seconds.
         token_format: ``"opaque"`` or ``"jwt"`` (RFC 9068; needs the ``jwt`` extra).
@@ -55,9 +52,10 @@ class MockProvider(ProviderURLs):
         basic_form_encoded: decode HTTP Basic credentials form-urlencoded (RFC 6749
             §2.3.1); ``False`` models providers that expect them raw.
         control: serve the HTTP control API under ``/_mock/`` (see :meth:`enable_control`).
+        max_requests: how many requests the log keeps (the oldest are dropped, counted).
 
     Raises:
-        ValueError: for an invalid issuer, token format or lifetime.
+        ValueError: for an invalid issuer, token format, lifetime or ``max_requests``.
     """
 
     def __init__(
@@ -77,11 +75,13 @@ class MockProvider(ProviderURLs):
         me_scopes: Iterable[str] = (),
         basic_form_encoded: bool = True,
         control: bool = False,
+        max_requests: int = DEFAULT_MAX_REQUESTS,
     ) -> None:
         paths = {"token": token_path, "revoke": revocation_path, "introspect": introspection_path}
         paths |= {"jwks": jwks_path, "authorize": authorization_path}
         settings = Settings(issuer, expires_in, token_format, realm, basic_form_encoded, paths)
         self.core = ProviderCore(settings, clock if clock is not None else ManualClock())
+        self.core.request_log.max_requests = max_requests
         self.add_resource("me", me_path, scopes=me_scopes)
         if control:
             self.enable_control()
@@ -236,8 +236,7 @@ class MockProvider(ProviderURLs):
 
     def count_token_requests(self, client_id: str | None = None, scope: str | None = None) -> int:
         """How many token requests arrived, optionally from ``client_id`` / asking ``scope``."""
-        wanted = {"client_id": client_id, "scope": scope}
-        given = {k: v for k, v in wanted.items() if v is not None}
+        given = {k: v for k, v in (("client_id", client_id), ("scope", scope)) if v is not None}
         return len(self.core.request_log.find(endpoint="token", **given))
 
     def last_token_request(self) -> RecordedRequest:
@@ -315,11 +314,12 @@ class MockProvider(ProviderURLs):
         """The control API's settings, or ``None`` while it is off."""
         return self.core.control
 
-    def enable_control(self, token: str | None = None) -> None:
-        """Serve the HTTP control API under ``/_mock/`` (off by default); with ``token``,
-        control requests need ``Authorization: Bearer <token>``. The current clients, quirks
-        and queued faults become the state that ``POST /_mock/reset`` restores."""
-        self.core.enable_control(token)
+    def enable_control(
+        self, token: str | None = None, *, allowed_hosts: Iterable[str] = ()
+    ) -> None:
+        """Serve the control API under ``/_mock/`` (with ``token``: ``Authorization: Bearer``;
+        ``allowed_hosts``: more ``Host`` names, ``"*"`` any); a reset restores this state."""
+        self.core.enable_control(token, allowed_hosts)
 
     def disable_control(self) -> None:
         """Stop serving the control API; ``/_mock/`` paths answer 404 again."""
@@ -354,12 +354,13 @@ class MockProvider(ProviderURLs):
 
         return respx_router(self, self.url, assert_all_called=assert_all_called)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False) -> ProviderServer:
-        """A threaded loopback server for this provider; use as a context manager. The
-        provider adopts the server URL as its issuer unless one was given."""
+    def serve(self, host: str = "127.0.0.1", port: int = 0, **options: Any) -> ProviderServer:
+        """A threaded loopback server for this provider (a context manager); it becomes the
+        issuer unless one was given. ``options``: ``tls``, ``max_connections``,
+        ``request_timeout`` (see :class:`~mock_provider.ProviderServer`)."""
         from .transport.server import ProviderServer
 
-        return ProviderServer(self, host=host, port=port, tls=tls)
+        return ProviderServer(self, host=host, port=port, **options)
 
     def __repr__(self) -> str:
         return (

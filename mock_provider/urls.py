@@ -34,7 +34,7 @@ class ProviderURLs:
 
     def bind_url(self, url: str) -> None:
         """Adopt a server's URL as the issuer unless one was given (``Served``)."""
-        self.core.settings.bind_url(url)
+        self.core.bind_url(url)
 
     @property
     def token_url(self) -> str:

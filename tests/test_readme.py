@@ -65,16 +65,21 @@ def test_the_library_authors_example_passes(pytester: pytest.Pytester) -> None:
 
 def test_the_reproducers_control_api_call_is_accepted_as_curl_sends_it() -> None:
     curl = next(b for b in blocks("sh") if "/_mock/faults" in b)
-    body = shlex.split(curl.replace("\\\n", " "))[-1]
+    words = shlex.split(curl.replace("\\\n", " "))
+    body = words[-1]
+    # curl -d sends application/x-www-form-urlencoded unless told otherwise (-H), and a
+    # form-encoded control write is refused: it is what a web page can send without
+    # preflight (issue 16).
+    sent = [words[i + 1] for i, word in enumerate(words) if word == "-H"]
+    headers = dict(h.split(": ", 1) for h in sent) or {
+        "Content-Type": "application/x-www-form-urlencoded"
+    }
     provider = MockProvider(control=True)
     provider.add_client("demo-client", "demo-secret")
     with httpx.Client(transport=provider.transport(), base_url=provider.url) as http:
-        # curl -d sends application/x-www-form-urlencoded unless told otherwise.
-        queued = http.post(
-            "/_mock/faults",
-            content=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        assert http.post("/_mock/faults", content=body, headers=form).status_code == 415
+        queued = http.post("/_mock/faults", content=body, headers=headers)
         assert queued.status_code == 201, queued.text
         with pytest.raises(httpx.ReadError):
             http.post(

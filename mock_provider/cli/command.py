@@ -21,10 +21,12 @@ from mock_provider.protocol.loopback import is_loopback
 from mock_provider.provider import MockProvider
 from mock_provider.scenario import Scenario, ScenarioError, ScenarioNotFound, load_scenario
 from mock_provider.state.clock import SystemClock
+from mock_provider.state.log import DEFAULT_MAX_REQUESTS
 
 from . import startup
 from .clients import ClientOption, parse_client
 from .keys import add_client_keys, parse_client_jwks
+from .limits import add_limit_arguments, server_limits
 
 if TYPE_CHECKING:
     from mock_provider.transport.server import ProviderServer
@@ -139,6 +141,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="require 'Authorization: Bearer TOKEN' on the control API (generated and "
         "printed when --host is not a loopback address)",
     )
+    add_limit_arguments(parser)
 
 
 def control_token(host: str, given: str | None) -> str | None:
@@ -156,6 +159,7 @@ def build_provider(args: argparse.Namespace, scenario: Scenario | None = None) -
     for name in ("issuer", "expires_in", "token_format"):
         if getattr(args, name, None) is not None:
             settings[name] = getattr(args, name)
+    settings["max_requests"] = getattr(args, "max_requests", DEFAULT_MAX_REQUESTS)
     provider = MockProvider(settings.pop("issuer", None), clock=SystemClock(), **settings)
     if scenario is not None:
         scenario.apply(provider)
@@ -207,14 +211,15 @@ def serve(
     token = None
     if not getattr(args, "no_control", False):
         token = control_token(args.host, getattr(args, "control_token", None))
-        provider.enable_control(token)
+        provider.enable_control(token, allowed_hosts=getattr(args, "allowed_host", ()))
     stop = stop or threading.Event()
     with _stop_on_ctrl_c(out), ExitStack() as running:
         # The server threads start while Ctrl-C is held, so they inherit a mask that
         # blocks SIGINT and the kernel delivers it to the main thread only.
         with _ctrl_c_held():
             try:
-                server = running.enter_context(provider.serve(args.host, args.port, tls=args.tls))
+                served = provider.serve(args.host, args.port, tls=args.tls, **server_limits(args))
+                server = running.enter_context(served)
             except OSError as exc:
                 return _refuse(startup.bind_problem(args.host, args.port, exc))
             except MockProviderError as exc:  # what the server itself refuses (an extra)

@@ -13,20 +13,26 @@ Layering: imports ``protocol``, ``state`` and ``control.routes``; types against
 from __future__ import annotations
 
 import hmac
+import logging
 
 from mock_provider.protocol.http import Request, Response
 from mock_provider.state.core import ProviderCore
 
+from .browser import check_browser_safety
 from .openapi import CONTROL_PREFIX
-from .routes import ROUTES, ControlError
+from .routes import ROUTES, ControlError, WithHeaders
 
 __all__ = ["handle_control"]
 
+log = logging.getLogger("mock_provider")
+
 
 def handle_control(core: ProviderCore, request: Request) -> Response:
-    """Answer one request under ``/_mock/`` (the caller checked the prefix)."""
+    """Answer one request under ``/_mock/`` (the caller checked the prefix): a refusal is
+    JSON ``{"error", "message"}``, and so is a bug (``server_error``, logged)."""
     settings = core.control
     try:
+        check_browser_safety(core, request)
         if settings is not None and settings.token is not None:
             _authorize(request, settings.token)
         route = request.path[len(CONTROL_PREFIX) :].strip("/")
@@ -52,7 +58,15 @@ def handle_control(core: ProviderCore, request: Request) -> Response:
         status, payload = handler(core, request, rest)
     except ControlError as exc:
         return Response.json(exc.status, {"error": exc.error, "message": exc.message}, exc.headers)
-    return Response.json(status, payload, {"Cache-Control": "no-store"})
+    except Exception:
+        # A bug must not become a dropped connection; logged without the request (secrets).
+        log.error("mock provider control API failed on %s", request.method, exc_info=True)
+        message = "the mock provider failed unexpectedly; see its log"
+        return Response.json(500, {"error": "server_error", "message": message})
+    headers = {"Cache-Control": "no-store"}
+    if isinstance(payload, WithHeaders):
+        payload, headers = payload.payload, headers | payload.headers
+    return Response.json(status, payload, headers)
 
 
 def _authorize(request: Request, token: str) -> None:

@@ -126,7 +126,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "/_mock/requests": {
             "get": {
                 **_op(
-                    "Recorded requests, oldest first, secrets redacted",
+                    "Recorded requests, oldest first, secrets redacted; header fields "
+                    "X-Mock-Dropped (how many the bounded log dropped) and X-Mock-Max-Requests",
                     _json("the request log", {"type": "array", "items": _RECORDED}),
                 ),
                 "parameters": [
@@ -139,6 +140,15 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     for name in CONTROL_FILTERS
                 ],
             },
+            "post": _op(
+                "Set how many requests the log keeps (the oldest are dropped)",
+                _json("max_requests and dropped"),
+                {
+                    "type": "object",
+                    "properties": {"max_requests": {"type": "integer", "minimum": 1}},
+                    "required": ["max_requests"],
+                },
+            ),
             "delete": _op("Forget the recorded requests", _json("cleared")),
         },
         "/_mock/revoke-all": {"post": _op("Revoke every token", _json("how many"))},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,10 +27,15 @@ from mock_provider.state.records import CLIENT_OPTIONS, RegisteredClient
 
 from .openapi import CONTROL_PREFIX, QUIRK_REQUEST, openapi_document
 
-__all__ = ["ROUTES", "ControlError", "client_json"]
+__all__ = ["ROUTES", "ControlError", "WithHeaders", "client_json"]
 
 _ADVANCE = {"advance": Option("advance", ("number",), "seconds to move", required=True)}
 _TOKEN = {"token": Option("token", ("string",), "the token", required=True)}
+_LOG = {
+    "max_requests": Option(
+        "max_requests", ("integer",), "how many requests the log keeps", required=True
+    )
+}
 
 
 class ControlError(Exception):
@@ -38,6 +44,14 @@ class ControlError(Exception):
     def __init__(self, status: int, error: str, message: str, **headers: str) -> None:
         super().__init__(message)
         self.status, self.error, self.message, self.headers = status, error, message, headers
+
+
+@dataclass(frozen=True)
+class WithHeaders:
+    """A handler's payload with header fields of its own answer."""
+
+    payload: Any
+    headers: dict[str, str]
 
 
 def _json_body(request: Request, *, default: Any = None) -> Any:
@@ -226,10 +240,28 @@ def _get_requests(core: ProviderCore, request: Request, _: str) -> tuple[int, An
             f"unknown filter(s) {', '.join(unknown)}; filters: {', '.join(CONTROL_FILTERS)}",
         )
     if "status" in filters:
-        if not filters["status"].isdigit():
+        # Plain ASCII digits: str.isdigit() also passes "²", which int() refuses.
+        status = filters["status"]
+        if not (status.isascii() and status.isdigit() and len(status) <= 3):
             raise ControlError(400, "invalid_request", "status must be a number, e.g. status=503")
-        filters["status"] = int(filters["status"])
-    return 200, [r.to_json() for r in select(core.request_log.entries, **filters)]
+        filters["status"] = int(status)
+    log = core.request_log
+    selected = [r.to_json() for r in select(log.entries, **filters)]
+    # The answer stays a list (as before the log was bounded): what the ring dropped is said
+    # in header fields.
+    headers = {"X-Mock-Dropped": str(log.dropped), "X-Mock-Max-Requests": str(log.max_requests)}
+    return 200, WithHeaders(selected, headers)
+
+
+def _bound_requests(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
+    data = _json_body(request)
+    _refuse(type_problems(data, _LOG, what="requests"))
+    try:
+        core.request_log.max_requests = data["max_requests"]
+    except ValueError as exc:
+        raise ControlError(400, "invalid_request", str(exc)) from None
+    log = core.request_log
+    return 200, {"max_requests": log.max_requests, "dropped": log.dropped}
 
 
 def _clear_requests(core: ProviderCore, request: Request, _: str) -> tuple[int, Any]:
@@ -263,7 +295,7 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "clients": {"GET": _list_clients, "POST": _add_client, "DELETE": _remove_client},
     "quirks": {"GET": _get_quirks, "POST": _set_quirks, "DELETE": _clear_quirks},
     "clock": {"GET": _get_clock, "POST": _advance_clock},
-    "requests": {"GET": _get_requests, "DELETE": _clear_requests},
+    "requests": {"GET": _get_requests, "POST": _bound_requests, "DELETE": _clear_requests},
     "revoke-all": {"POST": _revoke_all},
     "expire": {"POST": _expire},
     "rotate-signing-key": {"POST": _rotate_key},

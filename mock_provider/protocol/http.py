@@ -24,23 +24,31 @@ _COMPACT = json.JSONEncoder(separators=(",", ":"))
 class Headers:
     """Case-insensitive, multi-valued request headers (names as sent are kept for display)."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_index", "_items")
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._items = list(items)
+        self._index: dict[str, list[str]] | None = None
+
+    def _lookup(self) -> dict[str, list[str]]:
+        # Built on the first lookup: a request is asked for a dozen fields on its way
+        # through the provider, each a scan with lower() of every name otherwise.
+        index = self._index
+        if index is None:
+            index = {}
+            for key, value in self._items:
+                index.setdefault(key.lower(), []).append(value)
+            self._index = index
+        return index
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first value of ``name``, or ``default``."""
-        lname = name.lower()
-        for key, value in self._items:
-            if key.lower() == lname:
-                return value
-        return default
+        values = self._lookup().get(name.lower())
+        return values[0] if values else default
 
     def get_all(self, name: str) -> list[str]:
         """Every value of ``name``, in order."""
-        lname = name.lower()
-        return [value for key, value in self._items if key.lower() == lname]
+        return list(self._lookup().get(name.lower(), ()))
 
     def items(self) -> list[tuple[str, str]]:
         """The headers as sent: ``(name, value)`` pairs in order."""

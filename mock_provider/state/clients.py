@@ -27,8 +27,7 @@ class ClientRegistry:
         self._lock = threading.Lock()
         self._clients: dict[str, RegisteredClient] = {}
         self._resources: dict[str, Resource] = {}
-        # Bumped on every change to the resources, so a table built from them can be kept.
-        self.resources_version = 0
+        self.resources_version = 0  # bumped on every add_resource (for cached route tables)
 
     def add_client(
         self, client_id: str, client_secret: str | None, jwks_transport: Any = None, **options: Any

@@ -11,7 +11,7 @@ endpoints, app, control, transport or the facade.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,13 +49,14 @@ class CoreSnapshot:
 
 @dataclass
 class ControlSettings:
-    """Whether control requests need a token, and the state ``POST /_mock/reset`` restores.
-
-    The token never appears in ``repr``.
+    """Whether control requests need a token, the ``Host`` names it answers for besides
+    loopback and the provider's own (``"*"``: any), and the state ``POST /_mock/reset``
+    restores. The token never appears in ``repr``.
     """
 
     token: str | None = field(default=None, repr=False)
     initial: CoreSnapshot | None = None
+    allowed_hosts: tuple[str, ...] = ()
 
 
 class ProviderCore:
@@ -71,37 +72,39 @@ class ProviderCore:
         # RFC 7523 §3 item 7: spent client-assertion jti values, aged by the provider clock.
         self.jti_store = JtiStore(clock.time)
         self.control: ControlSettings | None = None
-        self._routes: tuple[tuple[object, ...], dict[str, str]] | None = None
+        self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
+        self._routes: tuple[tuple[str, int], dict[str, str]] | None = None
+
+    def bind_url(self, url: str) -> None:
+        """A server now serves this provider at ``url``: the issuer unless one was given."""
+        if url not in self.served_urls:
+            self.served_urls.append(url)
+        self.settings.bind_url(url)
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
-        # Read on every request: rebuilt only when the issuer, the endpoint paths or the
-        # resources changed (the issuer changes once, when a server binds its URL).
-        settings = self.settings
-        key = (settings.url, tuple(settings.paths.items()), self.registry.resources_version)
+        return dict(self._route_table())
+
+    def endpoint_name(self, path: str) -> str | None:
+        """The name of the endpoint served at ``path`` (as requested), or ``None``."""
+        return self._route_table().get(path)
+
+    def _route_table(self) -> dict[str, str]:
+        # Built once per issuer and set of resources, not per request (the paths are fixed
+        # when the settings are made).
+        key = (self.settings.url, self.registry.resources_version)
         cached = self._routes
         if cached is not None and cached[0] == key:
-            return dict(cached[1])
-        base = urlsplit(settings.url).path.rstrip("/")
-        table = {base + path: name for name, path in settings.paths.items()}
+            return cached[1]
+        base = urlsplit(self.settings.url).path.rstrip("/")
+        table = {base + path: name for name, path in self.settings.paths.items()}
         resources = self.registry.resources.values()
         table.update({base + r.path: r.name for r in resources})
-        table[settings.metadata_path] = "metadata"
-        table[oidc_discovery.openid_configuration_path(settings.url)] = "openid_configuration"
+        table[self.settings.metadata_path] = "metadata"
+        table[oidc_discovery.openid_configuration_path(self.settings.url)] = "openid_configuration"
         table.update({self.resource_metadata_path(r): "resource_metadata" for r in resources})
         self._routes = (key, table)
-        return dict(table)
-
-    def endpoint_at(self, path: str) -> str | None:
-        """The endpoint name served at ``path`` (as requested on the wire), or ``None``."""
-        settings = self.settings
-        cached = self._routes
-        key = (settings.url, tuple(settings.paths.items()), self.registry.resources_version)
-        if cached is None or cached[0] != key:
-            self.routes()
-            cached = self._routes
-            assert cached is not None
-        return cached[1].get(path)
+        return table
 
     def resource_metadata_path(self, resource: Resource) -> str:
         """The RFC 9728 §3.1 path of ``resource``'s metadata (inserted form)."""
@@ -178,6 +181,7 @@ class ProviderCore:
         self.request_log.clear()
         self.jti_store.clear()
 
-    def enable_control(self, token: str | None = None) -> None:
+    def enable_control(self, token: str | None = None, allowed_hosts: Iterable[str] = ()) -> None:
         """Serve the control API; its reset restores the state of this moment."""
-        self.control = ControlSettings(token=token, initial=self.snapshot())
+        hosts = tuple(host.strip().lower() for host in allowed_hosts)
+        self.control = ControlSettings(token=token, initial=self.snapshot(), allowed_hosts=hosts)

@@ -2,22 +2,40 @@
 
 A recorded request keeps what tests and developers need to see (endpoint, method, path,
 headers, form fields, the client it authenticated as, the status) and never a client secret
-or a token (see :mod:`mock_provider.protocol.redaction`). The log keeps every request
-(unbounded today; issue 16 bounds it).
+or a token (see :mod:`mock_provider.protocol.redaction`).
+
+Memory is bounded, for a provider left serving for hours: the log is a ring of the latest
+:data:`DEFAULT_MAX_REQUESTS` requests (configurable), counting those it dropped, and a value
+over :data:`MAX_VALUE` characters is kept as its start and a ``…[truncated N chars]`` marker.
 
 Layering: imports ``protocol`` only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mock_provider.protocol.redaction import fingerprint
 
-__all__ = ["CONTROL_FILTERS", "RecordedRequest", "RequestLog", "describe", "select"]
+__all__ = [
+    "CONTROL_FILTERS",
+    "DEFAULT_MAX_REQUESTS",
+    "MAX_VALUE",
+    "RecordedRequest",
+    "RequestLog",
+    "describe",
+    "select",
+]
+
+#: How many requests a provider's log keeps by default (the oldest are dropped beyond).
+DEFAULT_MAX_REQUESTS = 10_000
+#: The longest value (path, header, query or form value) a record keeps whole (1 KiB).
+MAX_VALUE = 1024
 
 
 @dataclass(frozen=True)
@@ -123,30 +141,93 @@ def describe(requests: Iterable[RecordedRequest]) -> str:
 CONTROL_FILTERS = tuple(name for name in _FILTERS if name != "token")
 
 
-class RequestLog:
-    """The recorded requests of a provider, oldest first, and the questions tests ask of
-    them; every assertion message lists the requests actually received. Thread-safe."""
+def _cut(value: str) -> str:
+    if len(value) <= MAX_VALUE:
+        return value
+    return f"{value[:MAX_VALUE]}…[truncated {len(value) - MAX_VALUE} chars]"
 
-    def __init__(self) -> None:
+
+def _cut_all(values: dict[str, str]) -> dict[str, str]:
+    return {_cut(k): _cut(v) for k, v in values.items()}
+
+
+def _short(values: dict[str, str]) -> bool:
+    return not values or (
+        max(map(len, values)) <= MAX_VALUE and max(map(len, values.values())) <= MAX_VALUE
+    )
+
+
+def bounded(entry: RecordedRequest) -> RecordedRequest:
+    """``entry`` with every value over :data:`MAX_VALUE` characters truncated (marked)."""
+    if len(entry.path) <= MAX_VALUE and all(map(_short, (entry.query, entry.headers, entry.form))):
+        return entry
+    return dataclasses.replace(
+        entry,
+        path=_cut(entry.path),
+        query=_cut_all(entry.query),
+        headers=_cut_all(entry.headers),
+        form=_cut_all(entry.form),
+    )
+
+
+def _check_bound(max_requests: int) -> int:
+    if isinstance(max_requests, bool) or not isinstance(max_requests, int) or max_requests < 1:
+        raise ValueError(f"max_requests must be a whole number >= 1, got {max_requests!r}")
+    return max_requests
+
+
+class RequestLog:
+    """The latest recorded requests of a provider (at most :attr:`max_requests`), oldest
+    first, and the questions tests ask of them; every assertion message lists the requests
+    actually received. Thread-safe.
+
+    Raises:
+        ValueError: for a ``max_requests`` below 1.
+    """
+
+    def __init__(self, max_requests: int = DEFAULT_MAX_REQUESTS) -> None:
         self._lock = threading.Lock()
-        self._entries: list[RecordedRequest] = []
+        self._entries: deque[RecordedRequest] = deque(maxlen=_check_bound(max_requests))
+        self._dropped = 0
+
+    @property
+    def max_requests(self) -> int:
+        """How many requests the log keeps; older ones are dropped (and counted)."""
+        return self._entries.maxlen or DEFAULT_MAX_REQUESTS
+
+    @max_requests.setter
+    def max_requests(self, max_requests: int) -> None:
+        with self._lock:
+            kept = deque(self._entries, maxlen=_check_bound(max_requests))
+            self._dropped += len(self._entries) - len(kept)
+            self._entries = kept
+
+    @property
+    def dropped(self) -> int:
+        """How many requests were dropped from the log since it was last cleared."""
+        return self._dropped
 
     def append(self, entry: RecordedRequest) -> None:
-        """Record one request."""
+        """Record one request (long values truncated), dropping the oldest when full."""
+        entry = bounded(entry)
         with self._lock:
-            self._entries.append(entry)
+            entries = self._entries
+            if len(entries) == entries.maxlen:
+                self._dropped += 1
+            entries.append(entry)
 
     @property
     def entries(self) -> list[RecordedRequest]:
-        """Every request received, oldest first."""
+        """Every request kept, oldest first."""
         with self._lock:
             return list(self._entries)
 
     def clear(self) -> int:
-        """Forget the recorded requests; return how many there were."""
+        """Forget the recorded requests (and the dropped count); return how many were kept."""
         with self._lock:
             count = len(self._entries)
             self._entries.clear()
+            self._dropped = 0
         return count
 
     def find(self, **filters: Any) -> list[RecordedRequest]:

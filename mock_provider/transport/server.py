@@ -20,9 +20,10 @@ from types import TracebackType
 from mock_provider.protocol.errors import MockProviderError
 from mock_provider.protocol.http import Served
 
-from .connection import MAX_BODY, ThreadedServer
+from .connection import Limits, ThreadedServer
+from .framing import MAX_BODY
 
-__all__ = ["MAX_BODY", "ProviderServer"]
+__all__ = ["MAX_BODY", "Limits", "ProviderServer"]
 
 
 class ProviderServer:
@@ -36,15 +37,30 @@ class ProviderServer:
         port: the port; 0 picks a free one.
         tls: serve HTTPS with a certificate from a throwaway trustme CA (``tls`` extra);
             :attr:`ca_path` is then a PEM bundle clients can trust.
+        max_connections: connections served at once (128); one more is answered 503.
+        request_timeout: seconds a request's head and body may take to arrive in total
+            (10); a slower one is answered 408 and closed.
+
+    Raises:
+        ValueError: for a ``max_connections`` below 1 or a timeout not above 0.
 
     Attributes:
         url: ``http(s)://host:port`` once started.
         ca_path: the CA bundle path with ``tls=True``, else ``None``.
+        limits: the :class:`Limits` it serves with (connections, request timeout).
     """
 
     def __init__(
-        self, target: Served, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False
+        self,
+        target: Served,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls: bool = False,
+        max_connections: int = Limits.max_connections,
+        request_timeout: float = Limits.request_timeout,
     ) -> None:
+        self.limits = Limits(max_connections=max_connections, request_timeout=request_timeout)
         self.target = target
         self.host = host
         self.port = port
@@ -69,7 +85,7 @@ class ProviderServer:
         if self._server is not None:
             raise MockProviderError("the server is already running")
         ssl_context = self._ssl_context() if self.tls else None
-        self._server = ThreadedServer(self.host, self.port, self.target, ssl_context)
+        self._server = ThreadedServer(self.host, self.port, self.target, ssl_context, self.limits)
         self.target.bind_url(self.url)
         self._thread = threading.Thread(
             target=self._server.serve_forever,

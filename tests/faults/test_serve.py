@@ -146,3 +146,12 @@ def test_is_loopback(host: str, loopback: bool) -> None:
     token = cli.control_token(host, None)
     assert (token is None) is loopback
     assert cli.control_token(host, "given") == "given"
+
+
+def test_serve_allowed_host_and_limits_reach_the_server() -> None:
+    with running("--allowed-host", "proxy.test", "--request-timeout", "3") as (server, _):
+        with httpx.Client(base_url=server.url, timeout=5) as http:
+            assert http.get("/_mock/requests", headers={"Host": "proxy.test"}).status_code == 200
+            assert http.get("/_mock/requests", headers={"Host": "other.test"}).status_code == 421
+        assert server.limits.request_timeout == 3
+        assert server.limits.max_connections == 128

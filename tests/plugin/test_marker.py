@@ -6,7 +6,8 @@ import pytest
 
 VALID = (
     "valid options: clients, scopes, expires_in, token_format, issuer, quirks, faults, "
-    "clock, clock_start, tls, assert_all_faults_fired, assert_all_requests_matched, "
+    "clock, clock_start, tls, max_requests, assert_all_faults_fired, "
+    "assert_all_requests_matched, "
     "assert_no_provider_errors"
 )
 
@@ -80,9 +81,17 @@ def test_marker_options_configure_the_provider(pytester: pytest.Pytester):
             assert token(oauth_provider).status_code == 503
             assert token(oauth_provider).json()["error"] == "invalid_client"
             assert token(oauth_provider).status_code == 200
+
+        @pytest.mark.oauth_provider(max_requests=3)
+        def test_max_requests(oauth_provider, oauth_server):
+            for provider in (oauth_provider, oauth_server):
+                for _ in range(5):
+                    token(provider)
+                assert len(provider.requests) == 3
+                assert provider.core.request_log.dropped == 2
         """,
     )
-    pytester.runpytest().assert_outcomes(passed=9)
+    pytester.runpytest().assert_outcomes(passed=10)
 
 
 def test_closest_marker_wins_function_over_class_over_module(pytester: pytest.Pytester):
@@ -192,6 +201,8 @@ INVALID_VALUES = [
         "faults={'endpoint': 'token'}",
         "faults must be a list of dicts of add_fault() arguments",
     ),
+    ("max_requests", "max_requests=0", "max_requests must be >= 1, got 0"),
+    ("max_requests_type", "max_requests=1.5", "max_requests must be a whole number, got 1.5"),
     (
         "switch",
         "assert_all_faults_fired='no'",
@@ -256,7 +267,7 @@ def test_markers_are_registered_with_their_signature(pytester: pytest.Pytester):
         [
             "@pytest.mark.oauth_provider(*, clients=None, scopes=(), expires_in=3600, "
             "token_format='opaque', issuer=None, quirks=None, faults=(), clock='manual', "
-            "clock_start=None, tls=False, assert_all_faults_fired=True, "
+            "clock_start=None, tls=False, max_requests=10000, assert_all_faults_fired=True, "
             "assert_all_requests_matched=True, assert_no_provider_errors=True): configure the "
             "oauth_provider, oauth_server, oauth_client and make_oauth_provider fixtures of a "
             "test, class or module (closest wins).",

@@ -137,6 +137,7 @@ def build_provider(options: ProviderOptions, *, issuer: str | None) -> CheckedPr
         clock=clock(options.clock_start),
         expires_in=options.expires_in,
         token_format=options.token_format,
+        max_requests=options.max_requests,
     )
     provider.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)
     clients = options.clients or {}

@@ -47,6 +47,7 @@ class ProviderOptions:
             (``pip install 'pytest-oauthcc[clock]'``).
         clock_start: the provider's clock start, in seconds since the epoch.
         tls: serve ``oauth_server`` over HTTPS with a throwaway CA (``ca_path``).
+        max_requests: how many requests the provider's log keeps (the oldest are dropped).
         assert_all_faults_fired: fail the test when a queued fault never fired.
         assert_all_requests_matched: fail the test when a request matched no endpoint.
         assert_no_provider_errors: fail the test when the provider itself failed (a 500
@@ -63,6 +64,7 @@ class ProviderOptions:
     clock: str = "manual"
     clock_start: float | None = None
     tls: bool = False
+    max_requests: int = 10_000
     assert_all_faults_fired: bool = True
     assert_all_requests_matched: bool = True
     assert_no_provider_errors: bool = True
@@ -75,6 +77,10 @@ class ProviderOptions:
             problems.append(f"clock must be 'manual' or 'process', got {self.clock!r}")
         if isinstance(self.expires_in, bool) or not isinstance(self.expires_in, int):
             problems.append(f"expires_in must be whole seconds, got {self.expires_in!r}")
+        if isinstance(self.max_requests, bool) or not isinstance(self.max_requests, int):
+            problems.append(f"max_requests must be a whole number, got {self.max_requests!r}")
+        elif self.max_requests < 1:
+            problems.append(f"max_requests must be >= 1, got {self.max_requests!r}")
         if isinstance(self.scopes, str):
             problems.append(f"scopes must be a list of scope names, got {self.scopes!r}")
         if not _is_mapping_or_list_of_mappings(self.clients):
