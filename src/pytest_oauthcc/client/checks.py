@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import httpx
 
-from mock_provider.protocol import AUTH_METHODS, CLIENT_SECRET_BASIC, is_loopback
+from mock_provider.protocol import CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, is_loopback
 from pytest_oauthcc.errors import ClientConfigurationError
 
 __all__ = [
@@ -45,9 +45,10 @@ def check_credentials(client_id: str, secret: str, method: str, form_encode: boo
         raise ClientConfigurationError("client_id must be a non-empty string")
     if not isinstance(secret, str) or not secret:
         raise ClientConfigurationError("client_secret must be a non-empty string")
-    if method not in AUTH_METHODS:
+    if method not in (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST):
         raise ClientConfigurationError(
-            f"auth_method must be one of {', '.join(AUTH_METHODS)}, got {method!r}"
+            f"auth_method must be one of {CLIENT_SECRET_BASIC}, {CLIENT_SECRET_POST}, "
+            f"got {method!r}"
         )
     if method == CLIENT_SECRET_BASIC and not form_encode and ":" in client_id:
         # RFC 7617 §2: "a user-id containing a colon character is invalid".

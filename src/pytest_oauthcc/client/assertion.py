@@ -1,0 +1,228 @@
+"""JWT client assertions for the reference client: ``client_secret_jwt`` and ``private_key_jwt``.
+
+Layering: pure (no httpx, no I/O); imports ``joserfc`` / ``cryptography`` (the ``jwt``
+extra) lazily. The key is loaded and checked once, up front, by :func:`secret_signer` or
+:func:`private_key_signer`; each token request then gets a fresh assertion from
+:meth:`AssertionSigner.assertion` (RFC 7523 §2.2, §3; OpenID Connect Core §9): ``iss`` =
+``sub`` = the client id, ``aud`` = the token endpoint URL, a fresh ``jti``, ``iat`` and a
+short ``exp``. No message or repr contains the key, the secret or an assertion.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_oauthcc.errors import ClientConfigurationError
+
+__all__ = [
+    "ASSERTION_LIFETIME",
+    "CLIENT_ASSERTION_TYPE",
+    "AssertionSigner",
+    "private_key_signer",
+    "secret_signer",
+]
+
+# RFC 7523 §2.2: the client_assertion_type of a JWT client assertion.
+CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# A fresh assertion per request needs only a short life; 60 s sits well inside the strictest
+# provider's bound (Auth0: 300 s) and covers a slow round trip.
+ASSERTION_LIFETIME = 60
+# RFC 7518 §3.2: an HMAC key at least as long as the hash output.
+_HMAC = {"HS256": 32, "HS384": 48, "HS512": 64}
+# RFC 7518 §3.3-3.5, RFC 8037 §3.1: the algorithms of each key type (and curve).
+_ASYMMETRIC = {
+    "RSA": ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"),
+    "P-256": ("ES256",),
+    "P-384": ("ES384",),
+    "P-521": ("ES512",),
+    "Ed25519": ("EdDSA",),
+    "Ed448": ("EdDSA",),
+}
+# RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms."
+_MIN_RSA_BITS = 2048
+
+
+class AssertionSigner:
+    """Signs client assertions with one loaded key; build it with :func:`secret_signer` or
+    :func:`private_key_signer`.
+
+    Attributes:
+        method: ``"client_secret_jwt"`` or ``"private_key_jwt"`` (RFC 8414 names).
+        alg: the JWS algorithm.
+        kid: the ``kid`` header sent, if any.
+    """
+
+    __slots__ = ("_key", "alg", "kid", "method")
+
+    def __init__(self, method: str, alg: str, key: Any, kid: str | None) -> None:
+        self.method = method
+        self.alg = alg
+        self.kid = kid
+        self._key = key
+
+    def assertion(
+        self, client_id: str, audience: str, *, now: float, lifetime: int = ASSERTION_LIFETIME
+    ) -> str:
+        """A new signed assertion for one request; every call has a fresh ``jti``.
+
+        Args:
+            client_id: ``iss`` and ``sub`` (RFC 7523 §3 items 1-2, OpenID Connect Core §9).
+            audience: ``aud``: the token endpoint URL (RFC 7523 §3 item 3).
+            now: the client's clock, in seconds since the epoch (``iat``).
+            lifetime: seconds from ``iat`` to ``exp``.
+        """
+        from joserfc import jws
+        from joserfc.util import json_b64encode, urlsafe_b64encode
+
+        iat = int(now)
+        claims = {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": audience,
+            "iat": iat,
+            "exp": iat + lifetime,
+            "jti": secrets.token_urlsafe(24),
+        }
+        header: dict[str, Any] = {"alg": self.alg, "typ": "JWT"}
+        if self.kid is not None:
+            header["kid"] = self.kid
+        payload = json.dumps(claims, separators=(",", ":")).encode()
+        signing_input = json_b64encode(header) + b"." + urlsafe_b64encode(payload)
+        # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
+        # deprecates the name), which this client keeps for the verifiers that know only it.
+        signature = jws.JWSRegistry.algorithms[self.alg].sign(signing_input, self._key)
+        return (signing_input + b"." + urlsafe_b64encode(signature)).decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"AssertionSigner(method={self.method!r}, alg={self.alg!r}, kid={self.kid!r})"
+
+
+def secret_signer(client_secret: str, *, alg: str = "HS256") -> AssertionSigner:
+    """A ``client_secret_jwt`` signer: HMAC with the client secret (OpenID Connect Core §9).
+
+    Raises:
+        ClientConfigurationError: for an algorithm other than HS256/HS384/HS512, or a secret
+            shorter than the hash output (RFC 7518 §3.2), e.g. 32 bytes for HS256.
+    """
+    from joserfc.jwk import OctKey
+
+    if alg not in _HMAC:
+        raise ClientConfigurationError(
+            f"client_secret_jwt signs with HS256, HS384 or HS512, not alg={alg!r}"
+        )
+    secret = client_secret.encode()
+    if len(secret) < _HMAC[alg]:
+        raise ClientConfigurationError(
+            f"client_secret_jwt with {alg} needs a client secret of at least {_HMAC[alg]} bytes "
+            "(RFC 7518 section 3.2); the configured secret is shorter"
+        )
+    return AssertionSigner("client_secret_jwt", alg, OctKey.import_key(secret), kid=None)
+
+
+def _too_short(bits: int) -> ClientConfigurationError:
+    # Measured before import: joserfc warns (SecurityWarning) on a short key it imports.
+    return ClientConfigurationError(
+        f"an RSA key for private_key_jwt needs at least {_MIN_RSA_BITS} bits "
+        f"(RFC 7518 section 3.3), not {bits}"
+    )
+
+
+def _from_jwk(private_key: Mapping[str, Any]) -> Any:
+    from joserfc.jwk import import_key
+    from joserfc.util import urlsafe_b64decode
+
+    if private_key.get("kty") not in ("RSA", "EC", "OKP"):
+        raise ClientConfigurationError(
+            "private_key_jwt needs an RSA, EC or OKP private key (kty); for a shared secret "
+            "use client_secret_jwt"
+        )
+    if "d" not in private_key:
+        raise ClientConfigurationError(
+            "private_key_jwt needs the private key (the JWK has no 'd' member); the "
+            "provider is given the public key"
+        )
+    if private_key["kty"] == "RSA":
+        modulus = str(private_key.get("n", ""))
+        bits = int.from_bytes(urlsafe_b64decode(modulus.encode()), "big").bit_length()
+        if bits < _MIN_RSA_BITS:
+            raise _too_short(bits)
+    return import_key(dict(private_key))
+
+
+def _from_pem(private_key: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from joserfc.jwk import ECKey, OKPKey, RSAKey
+
+    try:
+        loaded = load_pem_private_key(private_key.encode(), password=None)
+    except (ValueError, TypeError):
+        raise ClientConfigurationError(
+            "the private key PEM cannot be loaded (an encrypted or damaged key?); pass an "
+            "unencrypted PKCS#8 or traditional PEM private key"
+        ) from None
+    if isinstance(loaded, rsa.RSAPrivateKey):
+        if loaded.key_size < _MIN_RSA_BITS:
+            raise _too_short(loaded.key_size)
+        return RSAKey.import_key(loaded)
+    if isinstance(loaded, ec.EllipticCurvePrivateKey):
+        return ECKey.import_key(loaded)
+    if isinstance(loaded, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        return OKPKey.import_key(loaded)
+    raise ClientConfigurationError("private_key_jwt needs an RSA, EC or OKP private key")
+
+
+def _import_private_key(private_key: str | Mapping[str, Any]) -> Any:
+    from joserfc.errors import JoseError
+
+    if not isinstance(private_key, Mapping | str) or (
+        isinstance(private_key, str) and "PRIVATE KEY-----" not in private_key
+    ):
+        raise ClientConfigurationError(
+            "private_key must be a PEM private key ('-----BEGIN ... PRIVATE KEY-----') or a "
+            "private JWK dict"
+        )
+    try:
+        return (
+            _from_jwk(private_key) if isinstance(private_key, Mapping) else _from_pem(private_key)
+        )
+    except ClientConfigurationError:  # a ValueError too: it already says what is wrong
+        raise
+    except (JoseError, ValueError, TypeError, KeyError):
+        raise ClientConfigurationError("private_key is not a valid RSA, EC or OKP key") from None
+
+
+def private_key_signer(
+    private_key: str | Mapping[str, Any], *, alg: str | None = None, kid: str | None = None
+) -> AssertionSigner:
+    """A ``private_key_jwt`` signer, with the key loaded and checked now.
+
+    Args:
+        private_key: PEM text of an unencrypted private key, or a private JWK dict.
+        alg: the JWS algorithm; by default RS256 for RSA, ES256/ES384/ES512 for the
+            P-256/P-384/P-521 curves, EdDSA for Ed25519/Ed448.
+        kid: the ``kid`` header; by default the JWK's own ``kid``, if it has one.
+
+    Raises:
+        ClientConfigurationError: for a public, symmetric, encrypted or unreadable key, an
+            RSA key under 2048 bits (RFC 7518 §3.3), or an ``alg`` the key cannot sign.
+            The message never contains the key.
+    """
+    from joserfc.jwk import OctKey, RSAKey
+
+    key = _import_private_key(private_key)
+    if isinstance(key, OctKey) or not key.is_private:
+        raise ClientConfigurationError("private_key_jwt needs an RSA, EC or OKP private key")
+    family = "RSA" if isinstance(key, RSAKey) else key.curve_name
+    if family not in _ASYMMETRIC:
+        raise ClientConfigurationError(f"private_key_jwt cannot sign with a {family} key")
+    chosen = alg if alg is not None else _ASYMMETRIC[family][0]
+    if chosen not in _ASYMMETRIC[family]:
+        allowed = ", ".join(_ASYMMETRIC[family])
+        raise ClientConfigurationError(f"a {family} key signs with {allowed}, not alg={chosen!r}")
+    if kid is None and isinstance(private_key, Mapping) and isinstance(private_key.get("kid"), str):
+        kid = private_key["kid"]
+    return AssertionSigner("private_key_jwt", chosen, key, kid=kid)

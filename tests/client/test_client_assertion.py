@@ -1,0 +1,171 @@
+"""The reference client's JWT client assertions: accepted by the provider's verifier, a fresh
+jti each time, and the key never shown (errors, reprs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mock_provider.protocol.rfc7523 import JWT_BEARER, JtiStore
+from pytest_oauthcc.client.assertion import (
+    CLIENT_ASSERTION_TYPE,
+    private_key_signer,
+    secret_signer,
+)
+from pytest_oauthcc.errors import ClientConfigurationError
+from tests.assertions import (
+    CLIENT_ID,
+    NOW,
+    SECRET,
+    TOKEN_URL,
+    ec_key,
+    keys_of,
+    okp_key,
+    public_jwk,
+    rsa_key,
+    verify,
+)
+
+
+def test_the_assertion_type_is_rfc7523s() -> None:
+    assert CLIENT_ASSERTION_TYPE == JWT_BEARER
+
+
+@pytest.mark.parametrize("alg", ["HS256", "HS384", "HS512"])
+def test_client_secret_jwt_assertions_are_accepted(alg: str) -> None:
+    signer = secret_signer(SECRET, alg=alg)
+    verified = verify(signer.assertion(CLIENT_ID, TOKEN_URL, now=NOW))
+    assert (verified.method, verified.alg, verified.exp) == ("client_secret_jwt", alg, NOW + 60)
+
+
+@pytest.mark.parametrize(
+    ("key", "alg", "expected_alg"),
+    [
+        pytest.param(rsa_key(), None, "RS256", id="rsa-default"),
+        pytest.param(rsa_key(), "PS256", "PS256", id="rsa-ps256"),
+        pytest.param(ec_key("P-256"), None, "ES256", id="p256-default"),
+        pytest.param(ec_key("P-384"), None, "ES384", id="p384-default"),
+        pytest.param(ec_key("P-521"), None, "ES512", id="p521-default"),
+        pytest.param(okp_key("Ed25519"), None, "EdDSA", id="ed25519-default"),
+    ],
+)
+@pytest.mark.parametrize("form", ["pem", "jwk"])
+def test_private_key_jwt_assertions_are_accepted(
+    key: Any, alg: str | None, expected_alg: str, form: str
+) -> None:
+    private: Any = key.as_pem(private=True).decode() if form == "pem" else key.as_dict(private=True)
+    signer = private_key_signer(private, alg=alg, kid="k1")
+    assert signer.alg == expected_alg
+    keys = keys_of(public_jwk(key, kid="k1"), public_jwk(rsa_key("other"), kid="k2"))
+    verified = verify(signer.assertion(CLIENT_ID, TOKEN_URL, now=NOW), keys=keys)
+    assert (verified.method, verified.alg) == ("private_key_jwt", expected_alg)
+
+
+def test_the_jwk_kid_is_sent_unless_another_is_given() -> None:
+    jwk = dict(rsa_key().as_dict(private=True), kid="from-jwk")
+    assert private_key_signer(jwk).kid == "from-jwk"
+    assert private_key_signer(jwk, kid="given").kid == "given"
+    assert private_key_signer(rsa_key().as_pem(private=True).decode()).kid is None
+
+
+def test_every_assertion_has_a_fresh_jti_and_each_is_accepted_once() -> None:
+    signer = secret_signer(SECRET)
+    store = JtiStore(lambda: NOW)
+    assertions = [signer.assertion(CLIENT_ID, TOKEN_URL, now=NOW) for _ in range(20)]
+    jtis = {verify(a, replay=store).jti for a in assertions}
+    assert len(jtis) == 20
+
+
+def test_the_lifetime_is_short_and_configurable() -> None:
+    signer = secret_signer(SECRET)
+    assert verify(signer.assertion(CLIENT_ID, TOKEN_URL, now=NOW, lifetime=30)).exp == NOW + 30
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        pytest.param(
+            lambda: secret_signer(SECRET, alg="RS256"),
+            "client_secret_jwt signs with HS256, HS384 or HS512, not alg='RS256'",
+            id="secret-with-rsa-alg",
+        ),
+        pytest.param(
+            lambda: secret_signer("too-short-secret", alg="HS256"),
+            "client_secret_jwt with HS256 needs a client secret of at least 32 bytes "
+            "(RFC 7518 section 3.2); the configured secret is shorter",
+            id="short-secret",
+        ),
+        pytest.param(
+            lambda: private_key_signer(rsa_key().as_pem(private=False).decode()),
+            "private_key must be a PEM private key ('-----BEGIN ... PRIVATE KEY-----') or a "
+            "private JWK dict",
+            id="public-pem",
+        ),
+        pytest.param(
+            lambda: private_key_signer(public_jwk(rsa_key())),
+            "private_key_jwt needs the private key (the JWK has no 'd' member); the provider "
+            "is given the public key",
+            id="public-jwk",
+        ),
+        pytest.param(
+            lambda: private_key_signer({"kty": "oct", "k": "c2VjcmV0"}),
+            "private_key_jwt needs an RSA, EC or OKP private key (kty); for a shared secret "
+            "use client_secret_jwt",
+            id="oct-jwk",
+        ),
+        pytest.param(
+            lambda: private_key_signer(ec_key("P-256").as_dict(private=True), alg="ES384"),
+            "a P-256 key signs with ES256, not alg='ES384'",
+            id="alg-for-another-curve",
+        ),
+        pytest.param(
+            lambda: private_key_signer(
+                "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"
+            ),
+            "the private key PEM cannot be loaded (an encrypted or damaged key?); pass an "
+            "unencrypted PKCS#8 or traditional PEM private key",
+            id="damaged-pem",
+        ),
+    ],
+)
+def test_a_key_that_cannot_sign_is_refused_up_front(call: Any, message: str) -> None:
+    with pytest.raises(ClientConfigurationError) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_an_rsa_key_under_2048_bits_is_refused() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = (
+        rsa.generate_private_key(65537, 1024)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    with pytest.raises(ClientConfigurationError) as caught:
+        private_key_signer(pem)
+    assert str(caught.value) == (
+        "an RSA key for private_key_jwt needs at least 2048 bits (RFC 7518 section 3.3), not 1024"
+    )
+
+
+def test_the_key_never_appears_in_reprs_or_errors() -> None:
+    pem = rsa_key().as_pem(private=True).decode()
+    signer = private_key_signer(pem, kid="k1")
+    assert repr(signer) == "AssertionSigner(method='private_key_jwt', alg='RS256', kid='k1')"
+    assert repr(secret_signer(SECRET)) == (
+        "AssertionSigner(method='client_secret_jwt', alg='HS256', kid=None)"
+    )
+    body = "".join(pem.splitlines()[1:-1])
+    with pytest.raises(ClientConfigurationError) as caught:
+        private_key_signer(pem.replace("PRIVATE KEY-----", "PRIVATE KEY-----\n!!"))
+    assert body[:40] not in str(caught.value)
+    with pytest.raises(ClientConfigurationError) as short:
+        secret_signer("s" * 31)
+    assert "s" * 31 not in str(short.value)

@@ -1,0 +1,139 @@
+"""Properties of the client-assertion verifier (RFC 7523 §3, OpenID Connect Core §9): any valid
+assertion is accepted once, any tampered claim, header or signature is refused, and no
+assertion is accepted twice."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from mock_provider.protocol.rfc7523 import (
+    CLOCK_SKEW,
+    MAX_LIFETIME,
+    AssertionRejected,
+    JtiStore,
+)
+from tests.assertions import (
+    CLIENT_ID,
+    ISSUER,
+    NOW,
+    TOKEN_URL,
+    ec_key,
+    keys_of,
+    public_jwk,
+    rsa_key,
+    sign,
+    verify,
+)
+from tests.assertions import claims as valid_claims
+
+ALGS = st.sampled_from(["HS256", "HS384", "HS512", "RS256", "PS256", "ES256"])
+JTIS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+KEYS = keys_of(public_jwk(rsa_key(), kid="rsa"), public_jwk(ec_key("P-256"), kid="ec"))
+
+
+def _sign(payload: dict[str, Any], alg: str) -> str:
+    if alg.startswith("HS"):
+        return sign(payload, alg=alg)
+    key, kid = (ec_key("P-256"), "ec") if alg == "ES256" else (rsa_key(), "rsa")
+    return sign(payload, key, alg, kid=kid)
+
+
+@st.composite
+def valid_assertion_claims(draw: st.DrawFn) -> dict[str, Any]:
+    iat = NOW + draw(st.floats(-CLOCK_SKEW, CLOCK_SKEW))
+    lifetime = draw(st.floats(1, MAX_LIFETIME))
+    exp = min(iat + lifetime, NOW + MAX_LIFETIME)
+    assume(exp > NOW - CLOCK_SKEW + 1e-3)
+    aud = draw(st.sampled_from([TOKEN_URL, ISSUER, [TOKEN_URL], ["https://x.test", ISSUER]]))
+    return valid_claims(iat=iat, exp=exp, aud=aud, jti=draw(JTIS))
+
+
+def _accepts(assertion: str, store: JtiStore | None = None) -> bool:
+    try:
+        verify(assertion, keys=KEYS, replay=JtiStore(lambda: NOW) if store is None else store)
+    except AssertionRejected:
+        return False
+    return True
+
+
+@given(valid_assertion_claims(), ALGS)
+def test_any_valid_assertion_is_accepted_once_and_only_once(
+    payload: dict[str, Any], alg: str
+) -> None:
+    store = JtiStore(lambda: NOW)
+    assertion = _sign(payload, alg)
+    assert _accepts(assertion, store)
+    assert not _accepts(assertion, store)
+
+
+TAMPERED_CLAIMS = st.sampled_from(["iss", "sub", "aud", "exp", "iat", "jti"])
+
+
+@given(valid_assertion_claims(), ALGS, TAMPERED_CLAIMS, st.text(max_size=10) | st.integers())
+def test_any_tampered_claim_is_refused(
+    payload: dict[str, Any], alg: str, name: str, value: Any
+) -> None:
+    assertion = _sign(payload, alg)
+    header, _, signature = assertion.split(".")
+    changed = dict(payload, **{name: value})
+    assume(changed != payload)
+    raw = json.dumps(changed).encode()
+    forged_body = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    assert not _accepts(f"{header}.{forged_body}.{signature}")
+
+
+@given(valid_assertion_claims(), ALGS, st.data())
+def test_any_tampered_signature_is_refused(
+    payload: dict[str, Any], alg: str, data: st.DataObject
+) -> None:
+    assertion = _sign(payload, alg)
+    header, body, signature = assertion.split(".")
+    raw = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    index = data.draw(st.integers(0, len(raw) - 1))
+    raw[index] ^= data.draw(st.integers(1, 255))
+    forged = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+    assert not _accepts(f"{header}.{body}.{forged}")
+
+
+HEADER_CHANGES = st.sampled_from(
+    [
+        {"alg": "none"},
+        {"alg": "HS256"},
+        {"alg": "RS512"},
+        {"kid": "unknown"},
+        {"crit": ["exp"]},
+        {"cty": "JWT"},
+        {"typ": "at+jwt"},
+    ]
+)
+
+
+@given(valid_assertion_claims(), ALGS, HEADER_CHANGES)
+def test_any_tampered_header_is_refused(
+    payload: dict[str, Any], alg: str, change: dict[str, Any]
+) -> None:
+    assertion = _sign(payload, alg)
+    header, body, signature = assertion.split(".")
+    decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    forged_header = dict(decoded, **change)
+    assume(forged_header != decoded)
+    raw = json.dumps(forged_header).encode()
+    encoded = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    assert not _accepts(f"{encoded}.{body}.{signature}")
+
+
+@given(st.lists(valid_assertion_claims(), min_size=2, max_size=6), ALGS)
+def test_no_assertion_is_accepted_twice_in_any_order(
+    payloads: list[dict[str, Any]], alg: str
+) -> None:
+    store = JtiStore(lambda: NOW)
+    assertions = [_sign(p, alg) for p in payloads]
+    accepted = [a for a in assertions + assertions[::-1] if _accepts(a, store)]
+    distinct_jtis = {p["jti"] for p in payloads}
+    assert len(accepted) == len(distinct_jtis)
+    assert all(p["iss"] == CLIENT_ID for p in payloads)
