@@ -6,8 +6,9 @@ promises: a refusal is RFC-shaped JSON, an unexpected exception is a JSON ``serv
 (recorded, so the pytest plugin can fail the test that caused it), and every request lands
 in the redacted log.
 
-Layering: imports ``protocol``, ``faults``, ``state`` and ``endpoints``; the control API
-(``control``) lazily. Types against :class:`~mock_provider.state.core.ProviderCore`.
+Layering: imports ``protocol``, ``faults``, ``state``, ``endpoints``, ``discovery`` and
+``client_auth``; the control API (``control``) lazily. Types against
+:class:`~mock_provider.state.core.ProviderCore`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import logging
 import traceback
 
+from .client_auth import assertion_method
+from .discovery import DISCOVERY_ENDPOINTS
 from .endpoints import ENDPOINTS, NO_STORE, RequestFacts, parse_query, resource
 from .faults.answers import CLIENT_AUTH, apply_fault, fault_answer, recorded_error
 from .protocol.errors import BearerError, OAuthError, sanitize_description
@@ -124,7 +127,7 @@ def _dispatch(core: ProviderCore, name: str | None, ex: RequestFacts) -> Respons
                 ),
             },
         )
-    endpoint = ENDPOINTS.get(name)
+    endpoint = ENDPOINTS.get(name) or DISCOVERY_ENDPOINTS.get(name)
     if endpoint is not None:
         return endpoint(core, ex)
     return resource(core, core.registry.resource(name), ex)
@@ -147,6 +150,8 @@ def _observe(ex: RequestFacts, endpoint: str | None, client_id: str | None) -> N
         ex.auth_method = CLIENT_SECRET_BASIC
     elif "client_secret" in form:
         ex.auth_method = CLIENT_SECRET_POST
+    elif "client_assertion" in form:
+        ex.auth_method = assertion_method(form["client_assertion"])
     if scheme.lower() == "bearer" and endpoint not in CLIENT_AUTH:
         ex.token = fingerprint(credentials.strip())
     elif "token" in form:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .client_auth import authenticate
 from .faults.shaping import shape_token_response
-from .protocol import rfc8414
-from .protocol.errors import BearerError, InvalidClientError, OAuthError
+from .protocol.errors import BearerError, OAuthError
 from .protocol.http import Request, Response
 from .protocol.redaction import fingerprint
 from .protocol.rfc6749 import (
@@ -26,7 +26,6 @@ from .protocol.rfc6749 import (
     parse_form,
     parse_parameters,
     parse_scope,
-    presented_credentials,
 )
 from .protocol.rfc6750 import placed_token
 from .state.core import ProviderCore
@@ -37,8 +36,6 @@ __all__ = [
     "NO_STORE",
     "RequestFacts",
     "introspect",
-    "jwks",
-    "metadata",
     "parse_query",
     "resource",
     "revoke",
@@ -80,52 +77,6 @@ def _form(ex: RequestFacts, *, allow_charset: bool = True) -> Params:
         ex.request.body, ex.request.headers.get("Content-Type"), allow_charset=allow_charset
     )
     return ex.form
-
-
-def authenticate(core: ProviderCore, ex: RequestFacts, form: Params) -> RegisteredClient:
-    """Authenticate the client of a token, revocation or introspection request.
-
-    Raises:
-        OAuthError: ``invalid_request`` for mixed methods (§2.3), ``invalid_client`` for a
-            missing, unknown or wrong client, or a method the client may not use (§5.2).
-    """
-    creds = presented_credentials(
-        ex.request.headers,
-        form,
-        ex.query,
-        realm=core.settings.realm,
-        basic_form_encoded=core.settings.basic_form_encoded,
-    )
-    ex.client_id, ex.auth_method = creds.client_id, creds.method
-    if creds.method is None or creds.client_secret is None or not creds.client_id:
-        # §4.4: "The client credentials grant type MUST only be used by confidential
-        # clients"; §3.2.1: confidential clients MUST authenticate.
-        raise InvalidClientError(
-            "client authentication is required: send HTTP Basic credentials "
-            "(client_secret_basic) or client_id and client_secret in the body "
-            "(client_secret_post)",
-            realm=core.settings.realm,
-        )
-    client = core.registry.client(creds.client_id)
-    # Compare against something even for an unknown client, so timing does not tell
-    # which client ids exist.
-    matched = (
-        client.check_secret(creds.client_secret)
-        if client is not None
-        else _DUMMY.check_secret(creds.client_secret)
-    )
-    if client is None or not matched:
-        raise InvalidClientError(
-            "client authentication failed: unknown client_id or wrong client_secret",
-            realm=core.settings.realm,
-        )
-    if creds.method not in client.auth_methods:
-        raise InvalidClientError(
-            f"this client may not authenticate with {creds.method}; "
-            f"use {' or '.join(client.auth_methods)}",
-            realm=core.settings.realm,
-        )
-    return client
 
 
 def token(core: ProviderCore, ex: RequestFacts) -> Response:
@@ -296,8 +247,17 @@ def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
     content_type = (ex.request.headers.get("Content-Type") or "").lower()
     if ex.request.body and content_type.startswith("application/x-www-form-urlencoded"):
         form = ex.form = parse_form(ex.request.body, content_type)
+    # RFC 9728 §5.1: the challenge names the resource's metadata, where clients (the MCP
+    # SDK) learn which authorization server to ask.
+    metadata_url = core.resource_metadata_url(res)
+    realm = core.settings.realm
     value = placed_token(
-        res.placement, ex.request.headers, ex.query, form, realm=core.settings.realm
+        res.placement,
+        ex.request.headers,
+        ex.query,
+        form,
+        realm=realm,
+        resource_metadata=metadata_url,
     )
     ex.token = fingerprint(value)
     record = core.token_store.active_token(value)
@@ -313,7 +273,9 @@ def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
             else "the access token's signing key was rotated out"
         )
         # §3.1 invalid_token: "expired, revoked, malformed, or invalid for other reasons".
-        raise BearerError("invalid_token", why, status=401, realm=core.settings.realm)
+        raise BearerError(
+            "invalid_token", why, status=401, realm=realm, resource_metadata=metadata_url
+        )
     ex.client_id = record.client_id
     missing = [s for s in res.scopes if s not in record.scopes]
     if missing:
@@ -323,8 +285,9 @@ def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
             "insufficient_scope",
             f"this resource needs scope {format_scope(res.scopes)}",
             status=403,
-            realm=core.settings.realm,
+            realm=realm,
             scope=format_scope(res.scopes),
+            resource_metadata=metadata_url,
         )
     client = core.registry.client(record.client_id)
     if callable(res.body):
@@ -336,49 +299,8 @@ def resource(core: ProviderCore, res: Resource, ex: RequestFacts) -> Response:
     return Response.json(200, body, {"Cache-Control": "no-store"})
 
 
-def metadata(core: ProviderCore, ex: RequestFacts) -> Response:
-    """``GET /.well-known/oauth-authorization-server``: RFC 8414 metadata."""
-    if ex.request.method not in {"GET", "HEAD"}:
-        raise OAuthError(
-            "invalid_request",
-            f"{ex.request.method} is not allowed here; use GET",
-            status=405,
-            headers={"Allow": "GET, HEAD"},
-        )
-    settings = core.settings
-    scopes = sorted({s for c in core.registry.clients.values() for s in c.scopes})
-    doc = rfc8414.metadata(
-        settings.url,
-        token_endpoint=settings.endpoint_url("token"),
-        revocation_endpoint=settings.endpoint_url("revoke"),
-        introspection_endpoint=settings.endpoint_url("introspect"),
-        scopes=scopes,
-        jwks_uri=settings.endpoint_url("jwks") if settings.token_format == "jwt" else None,
-    )
-    return Response.json(200, doc)
-
-
-def jwks(core: ProviderCore, ex: RequestFacts) -> Response:
-    """``GET /jwks.json``: the public signing keys (JWT mode only)."""
-    if core.settings.token_format != "jwt":
-        return Response.json(
-            404,
-            {
-                "error": "not_found",
-                "error_description": "this provider issues opaque tokens; there is no JWKS",
-            },
-        )
-    return Response.json(200, core.token_store.signing_keys.jwks())
-
-
-# A client that matches no request, compared against when the client_id is unknown.
-_DUMMY = RegisteredClient("", "x" * 32)
-
-
 ENDPOINTS: dict[str, Callable[[ProviderCore, RequestFacts], Response]] = {
     "token": token,
     "revoke": revoke,
     "introspect": introspect,
-    "metadata": metadata,
-    "jwks": jwks,
 }

@@ -10,7 +10,7 @@ Nothing below imports it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .app import handle as handle_request
@@ -25,6 +25,7 @@ from .state.keys import SigningKeys
 from .state.log import DEFAULT_MAX_REQUESTS, RecordedRequest
 from .state.records import IssuedRefreshToken, IssuedToken, RegisteredClient, Resource
 from .state.settings import DEFAULT_ISSUER, Settings, endpoint_path
+from .urls import ProviderURLs
 
 if TYPE_CHECKING:
     import httpx
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_ISSUER", "IssuedToken", "MockProvider", "RegisteredClient", "Resource"]
 
 
-class MockProvider:
+class MockProvider(ProviderURLs):
     """A conformant mock OAuth 2.0 authorization server (client credentials) and API.
 
     Args:
@@ -45,8 +46,9 @@ class MockProvider:
         expires_in: default token lifetime in seconds.
         token_format: ``"opaque"`` or ``"jwt"`` (RFC 9068; needs the ``jwt`` extra).
         realm: the realm named in ``WWW-Authenticate`` challenges.
-        token_path, revocation_path, introspection_path, me_path, jwks_path: endpoint paths,
-            relative to the issuer's path; me_scopes: scopes the "me" API needs.
+        token_path, revocation_path, introspection_path, me_path, jwks_path,
+            authorization_path: endpoint paths, relative to the issuer's path (the
+            authorization endpoint refuses every request); me_scopes: what "me" needs.
         basic_form_encoded: decode HTTP Basic credentials form-urlencoded (RFC 6749
             §2.3.1); ``False`` models providers that expect them raw.
         control: serve the HTTP control API under ``/_mock/`` (see :meth:`enable_control`).
@@ -69,13 +71,14 @@ class MockProvider:
         introspection_path: str = "/oauth/introspect",
         me_path: str = "/api/me",
         jwks_path: str = "/jwks.json",
+        authorization_path: str = "/oauth/authorize",
         me_scopes: Iterable[str] = (),
         basic_form_encoded: bool = True,
         control: bool = False,
         max_requests: int = DEFAULT_MAX_REQUESTS,
     ) -> None:
-        paths = {"token": token_path, "revoke": revocation_path}
-        paths |= {"introspect": introspection_path, "jwks": jwks_path}
+        paths = {"token": token_path, "revoke": revocation_path, "introspect": introspection_path}
+        paths |= {"jwks": jwks_path, "authorize": authorization_path}
         settings = Settings(issuer, expires_in, token_format, realm, basic_form_encoded, paths)
         self.core = ProviderCore(settings, clock if clock is not None else ManualClock())
         self.core.request_log.max_requests = max_requests
@@ -103,72 +106,38 @@ class MockProvider:
         """The realm of ``WWW-Authenticate`` challenges."""
         return self.core.settings.realm
 
-    @property
-    def paths(self) -> dict[str, str]:
-        """The endpoint paths by name (``token``, ``revoke``, ``introspect``, ``jwks``)."""
-        return dict(self.core.settings.paths)
-
-    @property
-    def url(self) -> str:
-        """The issuer URL (no trailing slash)."""
-        return self.core.settings.url
-
-    issuer = url  # the ``iss`` of tokens and metadata
-
-    def bind_url(self, url: str) -> None:
-        """Adopt a server's URL as the issuer unless one was given (``Served``)."""
-        self.core.bind_url(url)
-
-    @property
-    def token_url(self) -> str:
-        """The token endpoint (RFC 6749 §3.2)."""
-        return self.core.settings.endpoint_url("token")
-
-    @property
-    def revocation_url(self) -> str:
-        """The revocation endpoint (RFC 7009)."""
-        return self.core.settings.endpoint_url("revoke")
-
-    @property
-    def introspection_url(self) -> str:
-        """The introspection endpoint (RFC 7662)."""
-        return self.core.settings.endpoint_url("introspect")
-
-    @property
-    def me_url(self) -> str:
-        """The protected "me" API (RFC 6750)."""
-        return self.resource_url("me")
-
-    @property
-    def jwks_url(self) -> str:
-        """The JSON Web Key Set (served in JWT mode)."""
-        return self.core.settings.endpoint_url("jwks")
-
-    @property
-    def metadata_url(self) -> str:
-        """The RFC 8414 metadata document, at the §3.1 well-known location."""
-        return self.core.settings.metadata_url
-
-    def resource_url(self, name: str) -> str:
-        """The URL of the protected resource registered as ``name``."""
-        return self.url + self.core.registry.resource(name).path
-
-    def routes(self) -> dict[str, str]:
-        """Every served path (as requested on the wire) mapped to its endpoint name."""
-        return self.core.routes()
-
     def add_client(
-        self, client_id: str, client_secret: str | None = None, **options: Any
+        self,
+        client_id: str,
+        client_secret: str | None = None,
+        *,
+        jwks: Mapping[str, Any] | None = None,
+        jwks_uri: str | None = None,
+        auth_methods: Iterable[str] | None = None,
+        jwks_transport: httpx.BaseTransport | None = None,
+        **options: Any,
     ) -> RegisteredClient:
-        """Register (or replace) a client and return it; ``options`` are the fields of
-        :class:`~mock_provider.RegisteredClient` (``scopes``, ``default_scopes``,
-        ``auth_methods``, ``grant_types``, ``expires_in``, ``audiences``, ``me``,
-        ``refresh_tokens``, ``rotate_refresh_tokens``, ``refresh_token_expires_in``).
+        """Register (or replace) a client and return it.
 
-        Raises ``TypeError`` for an unknown option, ``ValueError`` for an empty client_id or
-        secret, an unknown auth method, or default scopes outside ``scopes``.
+        Args:
+            client_secret: its secret (``client_secret_basic``, ``_post``, ``_jwt``).
+            jwks, jwks_uri: its public keys for ``private_key_jwt``: a JWK Set (public
+                members only), or its URL, fetched at first use through ``jwks_transport``
+                (an httpx transport; plain httpx when ``None``) and again for an unknown key.
+            auth_methods: narrows the methods the secret and keys allow.
+            options: the other fields of :class:`~mock_provider.RegisteredClient`
+                (``scopes``, ``default_scopes``, ``grant_types``, ``expires_in``,
+                ``audiences``, ``me``, ``refresh_tokens``, ``rotate_refresh_tokens``,
+                ``refresh_token_expires_in``).
+
+        Raises ``TypeError`` for an unknown option or neither secret nor keys,
+        ``ValueError`` for an empty client_id or secret, a JWK Set with a private member,
+        an auth method it cannot use, or default scopes outside ``scopes``.
         """
-        return self.core.registry.add_client(client_id, client_secret, **options)
+        keys = {"jwks": jwks, "jwks_uri": jwks_uri, "auth_methods": auth_methods}
+        options.update({name: value for name, value in keys.items() if value is not None})
+        registry = self.core.registry
+        return registry.add_client(client_id, client_secret, jwks_transport, **options)
 
     def remove_client(self, client_id: str) -> None:
         """Forget a client; its tokens stop working. Raises ``KeyError`` if unknown."""

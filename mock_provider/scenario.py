@@ -85,7 +85,9 @@ class Scenario:
         """Register the clients, set the quirks and queue the faults on ``provider``."""
         for client in self.data.get("clients", []):
             options = dict(client)
-            provider.add_client(options.pop("client_id"), options.pop("client_secret"), **options)
+            provider.add_client(
+                options.pop("client_id"), options.pop("client_secret", None), **options
+            )
         if self.data.get("quirks"):
             provider.set_quirks(**self.data["quirks"])
         for client_id, quirks in self.data.get("client_quirks", {}).items():
@@ -207,6 +209,9 @@ def _check_clients(clients: list[Any]) -> list[Problem]:
     for index, client in enumerate(clients):
         where = f"clients[{index}]"
         found = type_problems(client, CLIENT_OPTIONS, what="client")
+        credentials = ("client_secret", "jwks", "jwks_uri")
+        if isinstance(client, Mapping) and not any(client.get(k) is not None for k in credentials):
+            found.append(("client_secret", "required client field is missing"))
         if not found:
             found = client_problems(RegisteredClient(**client))
         problems += _prefixed(where, found)

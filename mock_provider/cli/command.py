@@ -25,6 +25,7 @@ from mock_provider.state.log import DEFAULT_MAX_REQUESTS
 
 from . import startup
 from .clients import ClientOption, parse_client
+from .keys import add_client_keys, parse_client_jwks
 from .limits import add_limit_arguments, server_limits
 
 if TYPE_CHECKING:
@@ -98,6 +99,15 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "environment variable or a file are never printed)",
     )
     parser.add_argument(
+        "--client-jwks",
+        action="append",
+        type=parse_client_jwks,
+        default=[],
+        metavar="ID=PATH",
+        help="give client ID the public JWK Set in PATH, for private_key_jwt (repeatable; "
+        "a client not registered otherwise gets keys only)",
+    )
+    parser.add_argument(
         "--expires-in",
         type=int,
         default=None,
@@ -157,6 +167,8 @@ def build_provider(args: argparse.Namespace, scenario: Scenario | None = None) -
     clients = args.client or ([] if scenario is not None and provider.clients else demo)
     for client in clients:
         provider.add_client(client.client_id, client.client_secret, scopes=client.scopes)
+    for client_id, jwks in getattr(args, "client_jwks", None) or []:
+        add_client_keys(provider, client_id, jwks)
     return provider
 
 
@@ -247,13 +259,17 @@ def _print_banner(
         # read from a variable or a file was kept out of sight on purpose, so it stays so.
         scopes = " ".join(client.scopes) or "(none)"
         source = sources.get(client.client_id)
-        if source:
+        if client.client_secret is None:
+            credentials = client.client_id
+        elif source:
             credentials = f"{client.client_id} (secret from {source})"
         elif getattr(args, "hide_secrets", False):
             credentials = f"{client.client_id} (secret hidden)"
         else:
             credentials = f"{client.client_id}:{client.client_secret}"
-        print(f"  client {credentials} scopes: {scopes}", file=out, flush=True)
+        # A key is never printed: only how many the client registered.
+        keys = f" keys: {len(client.keys)} (private_key_jwt)" if client.keys else ""
+        print(f"  client {credentials} scopes: {scopes}{keys}", file=out, flush=True)
     print(f"  token endpoint {provider.token_url}", file=out)
     print(f"  metadata       {provider.metadata_url}", file=out)
     if server.ca_path:

@@ -116,15 +116,17 @@ def _clear_faults(core: ProviderCore, request: Request, _: str) -> tuple[int, An
 
 
 def client_json(client: RegisteredClient) -> dict[str, Any]:
-    """A registered client as JSON (every client option but its secret)."""
-    out: dict[str, Any] = {}
-    for name in CLIENT_OPTIONS:
-        if name == "client_secret":
+    """A registered client as JSON: its options, without the secret ones (the secret, the
+    JWK Set); ``key_ids`` names its registered keys by ``kid``, never their material."""
+    body: dict[str, Any] = {}
+    for name, opt in CLIENT_OPTIONS.items():
+        if opt.secret:
             continue
         value = getattr(client, name)
-        out[name] = list(value) if isinstance(value, tuple) else value
-    out["me"] = dict(client.me)
-    return out
+        body[name] = list(value) if isinstance(value, tuple) else value
+    body["me"] = dict(client.me)
+    body["key_ids"] = [key.kid for key in client.keys]
+    return body
 
 
 def _add_client(core: ProviderCore, request: Request, rest: str) -> tuple[int, Any]:
@@ -133,7 +135,7 @@ def _add_client(core: ProviderCore, request: Request, rest: str) -> tuple[int, A
     data = _json_body(request)
     _refuse(type_problems(data, CLIENT_OPTIONS, what="client"))
     options = dict(data)
-    client_id, secret = options.pop("client_id"), options.pop("client_secret")
+    client_id, secret = options.pop("client_id"), options.pop("client_secret", None)
     try:
         client = core.registry.add_client(client_id, secret, **options)
     except (TypeError, ValueError) as exc:

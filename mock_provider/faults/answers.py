@@ -32,7 +32,18 @@ __all__ = [
 
 
 # Endpoints that authenticate clients (RFC 6749 §2.3) rather than bearer tokens (RFC 6750).
-CLIENT_AUTH = frozenset({"token", "revoke", "introspect", "metadata", "jwks"})
+CLIENT_AUTH = frozenset(
+    {
+        "token",
+        "revoke",
+        "introspect",
+        "metadata",
+        "jwks",
+        "openid_configuration",
+        "resource_metadata",
+        "authorize",
+    }
+)
 
 
 def _default_error(endpoint: str, status: int) -> str:
@@ -159,8 +170,9 @@ def presented_client_id(
     """The client a request claims to come from, without validating anything.
 
     Used to match client-scoped faults and quirks before (or instead of) the endpoint runs:
-    the Basic user name or body ``client_id`` at client-authenticating endpoints, the
-    owner of the bearer token at protected resources. Never raises.
+    the Basic user name, body ``client_id`` or client assertion ``iss`` at
+    client-authenticating endpoints, the owner of the bearer token at protected resources.
+    Never raises.
     """
     try:
         scheme, _, credentials = (request.headers.get("Authorization") or "").partition(" ")
@@ -172,8 +184,14 @@ def presented_client_id(
         content_type = (request.headers.get("Content-Type") or "").lower()
         if request.body and content_type.startswith("application/x-www-form-urlencoded"):
             form = dict(parse_qsl(request.body.decode("utf-8")))
-            return form.get("client_id")
-    except (ValueError, UnicodeDecodeError):
+            if "client_id" in form or "client_assertion" not in form:
+                return form.get("client_id")
+            # RFC 7523 §3: an assertion's iss is the client_id (unverified, as all here).
+            payload = form["client_assertion"].split(".")[1]
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            issuer = claims.get("iss") if isinstance(claims, dict) else None
+            return issuer if isinstance(issuer, str) else None
+    except (ValueError, UnicodeDecodeError, IndexError):
         return None
     return None
 

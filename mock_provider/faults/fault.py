@@ -25,7 +25,17 @@ from .options import option as _option
 
 __all__ = ["ENDPOINTS", "FAULT_OPTIONS", "MALFORMED", "Fault", "fault_problems"]
 
-ENDPOINTS = ("token", "revoke", "introspect", "me", "metadata", "jwks")
+ENDPOINTS = (
+    "token",
+    "revoke",
+    "introspect",
+    "me",
+    "metadata",
+    "jwks",
+    "openid_configuration",
+    "resource_metadata",
+    "authorize",
+)
 MALFORMED = ("invalid_json", "truncated_json", "html", "empty", "error_in_200")
 
 

@@ -43,6 +43,7 @@ class Option:
     required: bool = False
     check: Check | None = None
     convert: Callable[[Any], Any] | None = None
+    secret: bool = False
 
 
 def option(
@@ -55,8 +56,9 @@ def option(
     factory: Callable[[], Any] | None = None,
     repr: bool = True,
 ) -> Any:
-    """A dataclass field that is also an option definition (see :func:`options_of`)."""
-    metadata = {"option": (json, doc, check, convert)}
+    """A dataclass field that is also an option definition (see :func:`options_of`);
+    ``repr=False`` marks a secret option, whose value no surface shows."""
+    metadata = {"option": (json, doc, check, convert), "secret": not repr}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=metadata, repr=repr)
     return dataclasses.field(default=default, metadata=metadata, repr=repr)
@@ -70,7 +72,8 @@ def options_of(cls: Any) -> dict[str, Option]:
             continue
         types, doc, check, convert = f.metadata["option"]
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        out[f.name] = Option(f.name, types, doc, required, check, convert)
+        secret = bool(f.metadata.get("secret"))
+        out[f.name] = Option(f.name, types, doc, required, check, convert, secret)
     return out
 
 
@@ -107,7 +110,7 @@ def type_problems(data: Any, options: Mapping[str, Option], *, what: str) -> lis
                 problems.append((key, f"required {what} field is missing"))
         elif not _accepts(data[key], opt.types):
             expected = " or ".join(opt.types)
-            shown = "(value hidden)" if "secret" in key else repr(data[key])[:80]
+            shown = "(value hidden)" if opt.secret else repr(data[key])[:80]
             problems.append(
                 (key, f"expected {expected} but got {type(data[key]).__name__} {shown}")
             )

@@ -13,13 +13,17 @@ from .loopback import is_loopback
 from .redaction import fingerprint, redact_form, redact_headers, redact_query
 from .rfc6749 import AUTH_METHODS, CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
 from .rfc6750 import BEARER_HEADER, TokenPlacement, token_placement
+from .rfc7523 import CLIENT_SECRET_JWT, JWT_BEARER, PRIVATE_KEY_JWT
 from .schema import validate_schema
 
 __all__ = [
     "AUTH_METHODS",
     "BEARER_HEADER",
     "CLIENT_SECRET_BASIC",
+    "CLIENT_SECRET_JWT",
     "CLIENT_SECRET_POST",
+    "JWT_BEARER",
+    "PRIVATE_KEY_JWT",
     "BearerError",
     "Headers",
     "InvalidClientError",

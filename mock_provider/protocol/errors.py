@@ -98,6 +98,7 @@ class BearerError(OAuthError):
 
     With ``error=None`` it is the bare challenge of §3.1 for a request that carried no
     credentials: 401, ``WWW-Authenticate: Bearer realm="..."`` and no error code.
+    ``resource_metadata`` is the RFC 9728 metadata URL the challenge points clients to.
     """
 
     def __init__(
@@ -108,6 +109,7 @@ class BearerError(OAuthError):
         status: int,
         realm: str,
         scope: str | None = None,
+        resource_metadata: str | None = None,
     ) -> None:
         params = [f'realm="{_quote(realm)}"']
         if error:
@@ -116,6 +118,10 @@ class BearerError(OAuthError):
             params.append(f'error_description="{_quote(sanitize_description(description))}"')
         if scope:
             params.append(f'scope="{_quote(scope)}"')
+        if resource_metadata:
+            # RFC 9728 §5.1: "resource_metadata: The URL of the protected resource metadata",
+            # an auth-param of the challenge (a URL holds no '"' or '\\' to escape).
+            params.append(f'resource_metadata="{_quote(resource_metadata)}"')
         challenge = "Bearer " + ", ".join(params)
         super().__init__(
             error or "unauthorized",

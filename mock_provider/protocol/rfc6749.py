@@ -18,12 +18,14 @@ from urllib.parse import parse_qsl, unquote_plus
 
 from .errors import InvalidClientError, OAuthError
 from .http import Headers
+from .rfc7523 import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 
 __all__ = [
     "AUTH_METHODS",
     "CLIENT_SECRET_BASIC",
     "CLIENT_SECRET_POST",
     "FORM_CONTENT_TYPE",
+    "SECRET_METHODS",
     "Params",
     "PresentedCredentials",
     "decode_basic",
@@ -33,10 +35,12 @@ __all__ = [
     "presented_credentials",
 ]
 
-# The client authentication methods of §2.3.1, by their RFC 8414 §2 / RFC 7591 §2 names.
+# The client authentication methods of §2.3.1, by their RFC 8414 §2 / RFC 7591 §2 names,
+# and the two of RFC 7523 §2.2 (OpenID Connect Core §9 names them): THE list of methods.
 CLIENT_SECRET_BASIC = "client_secret_basic"
 CLIENT_SECRET_POST = "client_secret_post"
-AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
+SECRET_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
+AUTH_METHODS = (*SECRET_METHODS, CLIENT_SECRET_JWT, PRIVATE_KEY_JWT)
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -179,18 +183,27 @@ def format_scope(scopes: Iterable[str]) -> str:
 class PresentedCredentials:
     """The client credentials a request presented, before they are checked.
 
-    ``method`` is ``client_secret_basic``, ``client_secret_post`` or ``None`` (nothing sent).
+    ``method`` is ``client_secret_basic``, ``client_secret_post`` or ``None`` (nothing sent,
+    or an RFC 7523 client assertion, whose method only its verified ``alg`` tells).
     """
 
     method: str | None
     client_id: str | None
     client_secret: str | None = None
+    assertion: str | None = None
+    assertion_type: str | None = None
+
+    @property
+    def has_assertion(self) -> bool:
+        """Whether the request sent ``client_assertion`` or ``client_assertion_type``."""
+        return self.assertion is not None or self.assertion_type is not None
 
     def __repr__(self) -> str:
         secret = "<redacted>" if self.client_secret is not None else None
+        assertion = "<redacted>" if self.assertion is not None else None
         return (
             f"PresentedCredentials(method={self.method!r}, client_id={self.client_id!r}, "
-            f"client_secret={secret!r})"
+            f"client_secret={secret!r}, assertion={assertion!r})"
         )
 
 
@@ -244,7 +257,14 @@ def presented_credentials(
         OAuthError: ``invalid_request`` when credentials are in the URI or two methods are
             combined; ``invalid_client`` for an unreadable Authorization header.
     """
-    # §2.3.1: client credentials "MUST NOT be included in the request URI".
+    # §2.3.1: client credentials "MUST NOT be included in the request URI"; RFC 7523 §2.2
+    # puts a client assertion in the request body too.
+    if "client_assertion" in query:
+        raise OAuthError(
+            "invalid_request",
+            "client_assertion must not be sent in the URI query (RFC 7523 §2.2); "
+            "send it in the request body",
+        )
     if "client_secret" in query:
         raise OAuthError(
             "invalid_request",
@@ -253,6 +273,20 @@ def presented_credentials(
         )
     authorization = headers.get("Authorization")
     body_secret = form.get("client_secret")
+    assertion, assertion_type = form.get("client_assertion"), form.get("client_assertion_type")
+    if assertion is not None or assertion_type is not None:
+        # §2.3: "The client MUST NOT use more than one authentication method in each request";
+        # RFC 7523 §2.2 puts the assertion in the body, so Basic or a secret beside it is two.
+        if authorization is not None or body_secret is not None:
+            other = "HTTP Basic" if authorization is not None else "client_secret in the body"
+            raise OAuthError(
+                "invalid_request",
+                f"the client authenticated with both a client_assertion and {other}; "
+                "use exactly one method (RFC 6749 §2.3)",
+            )
+        return PresentedCredentials(
+            None, form.get("client_id"), assertion=assertion, assertion_type=assertion_type
+        )
     if authorization is not None:
         client_id, client_secret = decode_basic(
             authorization, realm=realm, form_encoded=basic_form_encoded

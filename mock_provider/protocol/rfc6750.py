@@ -82,8 +82,10 @@ def bearer_token(
     form: Mapping[str, str],
     *,
     realm: str,
+    resource_metadata: str | None = None,
 ) -> str:
-    """Return the access token a request presents in its Authorization header.
+    """Return the access token a request presents in its Authorization header;
+    ``resource_metadata`` is the RFC 9728 URL the 401 challenge names.
 
     Raises:
         BearerError: the bare 401 challenge when no bearer credentials were sent (§3.1 "the
@@ -131,6 +133,7 @@ def bearer_token(
             "this resource requires 'Authorization: Bearer <access token>'",
             status=401,
             realm=realm,
+            resource_metadata=resource_metadata,
         )
     token = credentials.strip(" ")
     if not _B64TOKEN.fullmatch(token):
@@ -150,9 +153,11 @@ def placed_token(
     form: Mapping[str, str],
     *,
     realm: str,
+    resource_metadata: str | None = None,
 ) -> str:
     """Return the access token a request presents where ``placement`` says, refusing any
-    other placement (a bearer header where a custom one is expected gets the challenge).
+    other placement (a bearer header where a custom one is expected gets the challenge);
+    ``resource_metadata`` is the RFC 9728 URL the 401 challenge names.
 
     Raises:
         BearerError: as :func:`bearer_token` does: the bare 401 challenge when the token is
@@ -160,7 +165,7 @@ def placed_token(
             one, or a token sent by more than one method (§3.1).
     """
     if placement.is_bearer_header:
-        return bearer_token(headers, query, form, realm=realm)
+        return bearer_token(headers, query, form, realm=realm, resource_metadata=resource_metadata)
     if placement.query is not None:
         # §2.3: "the client uses the URI Query Parameter method" - discouraged ("SHOULD NOT
         # be used unless it is impossible to transport the access token in the
@@ -191,7 +196,13 @@ def placed_token(
             value = values[0][len(placement.prefix) :].strip(" ")
     if value is None:
         # §3.1: no credentials where they are expected: the challenge, without an error code.
-        raise BearerError(None, f"this resource takes {placement}", status=401, realm=realm)
+        raise BearerError(
+            None,
+            f"this resource takes {placement}",
+            status=401,
+            realm=realm,
+            resource_metadata=resource_metadata,
+        )
     if not value:
         raise BearerError(
             "invalid_request", f"the access token in {placement} is empty", status=400, realm=realm

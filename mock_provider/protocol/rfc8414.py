@@ -1,6 +1,7 @@
 """RFC 8414 (Authorization Server Metadata): the well-known location and the document.
 
-Layering: pure; imports only ``protocol.rfc6749`` (the auth method names).
+Layering: pure; imports only ``protocol.rfc6749`` and ``protocol.rfc7523`` (the auth method
+names and the algorithms of the JWT methods).
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .rfc6749 import AUTH_METHODS
+from .rfc7523 import SIGNING_ALGORITHMS
 
-__all__ = ["WELL_KNOWN", "metadata_path", "normalize_issuer"]
+__all__ = ["WELL_KNOWN", "auth_signing_algs", "metadata", "metadata_path", "normalize_issuer"]
 
 WELL_KNOWN = "/.well-known/oauth-authorization-server"
 
@@ -44,9 +46,15 @@ def metadata_path(issuer: str) -> str:
     return WELL_KNOWN + path
 
 
+def auth_signing_algs(auth_methods: Sequence[str]) -> list[str]:
+    """The JWS algorithms of the JWT client authentication methods among ``auth_methods``."""
+    return [alg for method in auth_methods for alg in SIGNING_ALGORITHMS.get(method, ())]
+
+
 def metadata(
     issuer: str,
     *,
+    authorization_endpoint: str,
     token_endpoint: str,
     revocation_endpoint: str,
     introspection_endpoint: str,
@@ -54,10 +62,16 @@ def metadata(
     jwks_uri: str | None,
     auth_methods: Sequence[str] = AUTH_METHODS,
 ) -> dict[str, Any]:
-    """The §2 metadata document; ``issuer`` is returned exactly as given (§3.3)."""
+    """The §2 metadata document; ``issuer`` is returned exactly as given (§3.3).
+
+    §2: ``authorization_endpoint`` is "REQUIRED unless no grant types are supported that use
+    the authorization endpoint"; clients such as the MCP SDK require it anyway, so the
+    provider serves one that refuses every request and names it here.
+    """
     methods = list(auth_methods)
     doc: dict[str, Any] = {
         "issuer": issuer,
+        "authorization_endpoint": authorization_endpoint,
         "token_endpoint": token_endpoint,
         "token_endpoint_auth_methods_supported": methods,
         "grant_types_supported": ["client_credentials"],
@@ -68,6 +82,12 @@ def metadata(
         "introspection_endpoint_auth_methods_supported": methods,
         "scopes_supported": scopes,
     }
+    algs = auth_signing_algs(methods)
+    if algs:
+        # §2: "..._auth_signing_alg_values_supported": the JWS algorithms for the JWT a
+        # client authenticates with at that endpoint; "The value none MUST NOT be used."
+        for endpoint in ("token", "revocation", "introspection"):
+            doc[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = algs
     if jwks_uri is not None:
         doc["jwks_uri"] = jwks_uri
     return doc

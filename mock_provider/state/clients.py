@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from mock_provider.faults.options import unknown_keywords
+from mock_provider.protocol.jwks import load_public_keys
 from mock_provider.protocol.rfc6750 import token_placement
 
+from .client_keys import RemoteJWKS
 from .records import CLIENT_OPTIONS, RegisteredClient, Resource, client_problems
 
 __all__ = ["ClientRegistry"]
@@ -27,28 +30,41 @@ class ClientRegistry:
         self.resources_version = 0  # bumped on every add_resource (for cached route tables)
 
     def add_client(
-        self, client_id: str, client_secret: str | None, **options: Any
+        self, client_id: str, client_secret: str | None, jwks_transport: Any = None, **options: Any
     ) -> RegisteredClient:
-        """Register (or replace) a client and return it.
+        """Register (or replace) a client and return it; ``jwks_transport`` is the httpx
+        transport its ``jwks_uri`` is fetched through (plain httpx when ``None``).
 
         Raises:
-            TypeError: for an unknown option.
-            ValueError: for an empty client_id or secret, an unknown auth method, or default
-                scopes outside ``scopes``.
+            TypeError: for an unknown option, or neither a secret nor keys.
+            ValueError: for an empty client_id or secret, an unknown auth method, a JWK Set
+                that is not one of public keys, or default scopes outside ``scopes``.
         """
         call = "MockProvider.add_client"
         unknown_keywords(options, CLIENT_OPTIONS, call=call)
-        if client_secret is None:  # as Python words it (a keyword typo is reported first)
+        keyless = options.get("jwks") is None and options.get("jwks_uri") is None
+        if client_secret is None and keyless:  # as Python words it (typos are reported first)
             raise TypeError(f"{call}() missing 1 required positional argument: 'client_secret'")
+        if options.get("auth_methods") is not None and not options["auth_methods"]:
+            raise ValueError("auth_methods must be a non-empty list of auth methods, got []")
         for name in ("scopes", "default_scopes", "auth_methods", "grant_types", "audiences"):
             if options.get(name) is not None:
                 options[name] = tuple(dict.fromkeys(options[name]))
+        if options.get("auth_methods") is None:
+            options.pop("auth_methods", None)
         if "me" in options:
             options["me"] = dict(options["me"] or {})
         client = RegisteredClient(client_id, client_secret, **options)
         problems = client_problems(client)
         if problems:
-            raise ValueError("; ".join(message for _, message in problems))
+            # A key problem names its place in the set ("jwks.keys[1]"), never a value.
+            shown = [f"{f}: {m}" if f.startswith("jwks.") else m for f, m in problems]
+            raise ValueError("; ".join(shown))
+        if client.jwks is not None:
+            # Imported once here, so each assertion only verifies (RFC 7517 rules checked).
+            client = replace(client, keys=load_public_keys(client.jwks))
+        elif client.jwks_uri is not None:
+            client = replace(client, remote_keys=RemoteJWKS(client.jwks_uri, jwks_transport))
         with self._lock:
             self._clients[client_id] = client
         return client

@@ -20,13 +20,15 @@ from mock_provider.faults.answers import presented_client_id
 from mock_provider.faults.fault import ENDPOINTS, Fault
 from mock_provider.faults.quirks import Quirks
 from mock_provider.faults.scripting import Scripting, ScriptingSnapshot
+from mock_provider.protocol import oidc_discovery, rfc9728
 from mock_provider.protocol.http import Request
 from mock_provider.protocol.rfc6749 import format_scope
+from mock_provider.protocol.rfc7523 import JtiStore
 
 from .clients import ClientRegistry
 from .clock import Clock
 from .log import RequestLog
-from .records import IssuedToken, RegisteredClient
+from .records import IssuedToken, RegisteredClient, Resource
 from .settings import Settings
 from .tokens import TokenStore
 
@@ -67,6 +69,8 @@ class ProviderCore:
         self.token_store = TokenStore(settings, clock)
         self.request_log = RequestLog()
         self.scripting = Scripting()
+        # RFC 7523 §3 item 7: spent client-assertion jti values, aged by the provider clock.
+        self.jti_store = JtiStore(clock.time)
         self.control: ControlSettings | None = None
         self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
         self._routes: tuple[tuple[str, int], dict[str, str]] | None = None
@@ -94,10 +98,21 @@ class ProviderCore:
             return cached[1]
         base = urlsplit(self.settings.url).path.rstrip("/")
         table = {base + path: name for name, path in self.settings.paths.items()}
-        table.update({base + r.path: r.name for r in self.registry.resources.values()})
+        resources = self.registry.resources.values()
+        table.update({base + r.path: r.name for r in resources})
         table[self.settings.metadata_path] = "metadata"
+        table[oidc_discovery.openid_configuration_path(self.settings.url)] = "openid_configuration"
+        table.update({self.resource_metadata_path(r): "resource_metadata" for r in resources})
         self._routes = (key, table)
         return table
+
+    def resource_metadata_path(self, resource: Resource) -> str:
+        """The RFC 9728 §3.1 path of ``resource``'s metadata (inserted form)."""
+        return rfc9728.resource_metadata_path(self.settings.url + resource.path)
+
+    def resource_metadata_url(self, resource: Resource) -> str:
+        """The RFC 9728 §3.1 URL of ``resource``'s metadata."""
+        return rfc9728.resource_metadata_url(self.settings.url + resource.path)
 
     def fault_endpoints(self) -> list[str]:
         """Every endpoint name a fault can target: the built-in ones and the resources."""
@@ -164,6 +179,7 @@ class ProviderCore:
         """Drop issued tokens and recorded requests (clients and settings stay)."""
         self.token_store.clear()
         self.request_log.clear()
+        self.jti_store.clear()
 
     def enable_control(self, token: str | None = None, allowed_hosts: Iterable[str] = ()) -> None:
         """Serve the control API; its reset restores the state of this moment."""

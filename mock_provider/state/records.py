@@ -12,12 +12,17 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from mock_provider.faults.options import Option, Problem, options_of
 from mock_provider.faults.options import option as _option
+from mock_provider.protocol.jwks import PublicKey, jwks_problems
 from mock_provider.protocol.redaction import fingerprint
-from mock_provider.protocol.rfc6749 import AUTH_METHODS
+from mock_provider.protocol.rfc6749 import AUTH_METHODS, SECRET_METHODS
 from mock_provider.protocol.rfc6750 import BEARER_HEADER, TokenPlacement
+from mock_provider.protocol.rfc7523 import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
+
+from .client_keys import RemoteJWKS
 
 __all__ = [
     "CLIENT_OPTIONS",
@@ -26,6 +31,7 @@ __all__ = [
     "RegisteredClient",
     "Resource",
     "client_problems",
+    "default_auth_methods",
 ]
 
 
@@ -34,11 +40,17 @@ class RegisteredClient:
     """A client registered with the provider.
 
     Attributes:
-        client_id, client_secret: the credentials (the secret never appears in ``repr``).
+        client_id, client_secret: the credentials (the secret never appears in ``repr``);
+            ``None`` for a client that authenticates with keys only.
+        jwks, jwks_uri: its public keys for ``private_key_jwt`` (RFC 7591 §2): a JWK Set, or
+            where to fetch one (never both); ``keys`` holds the loaded set, ``remote_keys``
+            the fetched one. Neither appears in ``repr``.
         scopes: the scopes the client may request.
         default_scopes: granted when the request names none; ``None`` means all of
             ``scopes`` (what Auth0 and Okta do for machine-to-machine clients).
-        auth_methods: the client authentication methods it may use.
+        auth_methods: the client authentication methods it may use; by default
+            ``client_secret_basic``, ``client_secret_post`` and ``client_secret_jwt`` with a
+            secret, ``private_key_jwt`` with keys.
         grant_types: the grants it may use (``client_credentials`` by default).
         expires_in: its token lifetime in seconds, or ``None`` for the provider default.
         audiences: the audiences / RFC 8707 resources it may ask for; empty accepts any.
@@ -52,15 +64,18 @@ class RegisteredClient:
     """
 
     client_id: str = _option(json=("string",), doc="the client identifier")
-    client_secret: str = _option(
-        json=("string",), doc="the client secret (never shown back)", repr=False
+    client_secret: str | None = _option(
+        None, json=("string",), doc="the client secret (never shown back)", repr=False
     )
     scopes: tuple[str, ...] = _option((), json=("array",), doc="scopes the client may request")
     default_scopes: tuple[str, ...] | None = _option(
         None, json=("array", "null"), doc="scopes granted when none are requested"
     )
     auth_methods: tuple[str, ...] = _option(
-        AUTH_METHODS, json=("array",), doc="client_secret_basic and/or client_secret_post"
+        (),
+        json=("array", "null"),
+        doc="client auth methods it may use: " + ", ".join(AUTH_METHODS) + " (default: all "
+        "the secret methods with a secret, private_key_jwt with keys)",
     )
     grant_types: tuple[str, ...] = _option(
         ("client_credentials",), json=("array",), doc="grants it may use (client_credentials)"
@@ -85,10 +100,34 @@ class RegisteredClient:
     refresh_token_expires_in: int | None = _option(
         None, json=("integer", "null"), doc="refresh token lifetime in seconds (null: none)"
     )
+    jwks: Mapping[str, Any] | None = _option(
+        None,
+        json=("object", "null"),
+        doc="a JWK Set of its public keys, for private_key_jwt (never shown back)",
+        repr=False,
+    )
+    jwks_uri: str | None = _option(
+        None, json=("string", "null"), doc="where its JWK Set is fetched (private_key_jwt)"
+    )
+    keys: tuple[PublicKey, ...] = field(default=(), repr=False, compare=False)
+    remote_keys: RemoteJWKS | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.auth_methods:
+            methods = default_auth_methods(self.client_secret, self.has_keys)
+            object.__setattr__(self, "auth_methods", methods)
+
+    @property
+    def has_keys(self) -> bool:
+        """Whether the client registered public keys (``jwks`` or ``jwks_uri``)."""
+        return self.jwks is not None or self.jwks_uri is not None
 
     def check_secret(self, presented: str) -> bool:
-        """Compare ``presented`` with the secret in constant time."""
-        return hmac.compare_digest(presented.encode(), self.client_secret.encode())
+        """Compare ``presented`` with the secret in constant time (a client without a
+        secret matches nothing, after the same comparison)."""
+        secret = self.client_secret if self.client_secret is not None else "\x00" * 32
+        matched = hmac.compare_digest(presented.encode(), secret.encode())
+        return matched and self.client_secret is not None
 
     @property
     def granted_by_default(self) -> tuple[str, ...]:
@@ -100,18 +139,55 @@ class RegisteredClient:
 CLIENT_OPTIONS: dict[str, Option] = options_of(RegisteredClient)
 
 
+def default_auth_methods(secret: str | None, has_keys: bool) -> tuple[str, ...]:
+    """The methods a client may use unless ``auth_methods`` narrows them: the secret's
+    (RFC 6749 §2.3.1 and client_secret_jwt, whose HMAC key is the secret) and the keys'."""
+    secret_methods = (*SECRET_METHODS, CLIENT_SECRET_JWT) if secret is not None else ()
+    return (*secret_methods, *((PRIVATE_KEY_JWT,) if has_keys else ()))
+
+
+def _credential_problems(client: RegisteredClient) -> list[Problem]:
+    if not client.client_id or client.client_secret == "":
+        field_name = "client_id" if not client.client_id else "client_secret"
+        return [(field_name, "client_id and client_secret must be non-empty strings")]
+    if client.client_secret is None and not client.has_keys:
+        return [("client_secret", "required client field is missing")]
+    if client.jwks is not None and client.jwks_uri is not None:
+        # RFC 7591 §2: "The jwks_uri and jwks parameters MUST NOT both be present".
+        return [("jwks_uri", "jwks and jwks_uri must not both be given (RFC 7591 section 2)")]
+    uri = urlsplit(client.jwks_uri or "https://x")
+    if uri.scheme not in ("http", "https") or not uri.netloc:
+        return [("jwks_uri", "jwks_uri must be an absolute http(s) URL")]
+    return []
+
+
 def client_problems(client: RegisteredClient) -> list[Problem]:
     """What is wrong with a client's options, as ``(option, message)`` pairs."""
-    problems: list[Problem] = []
-    if not client.client_id or not client.client_secret:
-        field_name = "client_id" if not client.client_id else "client_secret"
-        problems.append((field_name, "client_id and client_secret must be non-empty strings"))
+    problems = _credential_problems(client)
+    if client.jwks is not None:
+        problems += jwks_problems(client.jwks)
     methods = client.auth_methods
-    if not methods or any(m not in AUTH_METHODS for m in methods):
+    if any(m not in AUTH_METHODS for m in methods):
         problems.append(
             (
                 "auth_methods",
                 f"auth_methods must be a non-empty subset of {AUTH_METHODS}, got {methods}",
+            )
+        )
+    elif PRIVATE_KEY_JWT in methods and not client.has_keys:
+        problems.append(
+            (
+                "auth_methods",
+                "auth_methods must be methods the client can use: private_key_jwt "
+                "needs jwks or jwks_uri",
+            )
+        )
+    elif client.client_secret is None and set(methods) - {PRIVATE_KEY_JWT}:
+        problems.append(
+            (
+                "auth_methods",
+                "auth_methods must be methods the client can use: without a "
+                "client_secret only private_key_jwt",
             )
         )
     defaults = client.default_scopes

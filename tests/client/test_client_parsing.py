@@ -211,7 +211,7 @@ def test_quirk_unknown_token_type_is_refused(local: World) -> None:
 
 
 def test_an_expires_at_already_past_is_refused_with_the_likely_causes() -> None:
-    from pytest_oauthcc.client.lifetime import cache_entry
+    from pytest_oauthcc.client.single_flight import cache_entry
 
     parsed = parse(token(expires_at=NOW - 120))
     with pytest.raises(InvalidTokenResponseError) as caught:
@@ -230,7 +230,7 @@ def test_an_expires_at_already_past_is_refused_with_the_likely_causes() -> None:
 
 
 def test_expires_at_becomes_a_lifetime_from_the_send_time() -> None:
-    from pytest_oauthcc.client.lifetime import cache_entry
+    from pytest_oauthcc.client.single_flight import cache_entry
 
     parsed = parse(token(expires_at=NOW + 600))
     entry = cache_entry(

@@ -81,7 +81,11 @@ def test_rfc6750_3_1_a_bearer_header_where_another_placement_is_expected_gets_th
     response = http.get("/api/orders", headers={"Authorization": f"Bearer {token}"})
     # §3.1: a request without credentials where they are expected gets the bare challenge.
     assert response.status_code == 401
-    assert response.headers["www-authenticate"] == f"Bearer {REALM}"
+    # RFC 9728 §5.1: the challenge names the resource's metadata.
+    metadata = provider.resource_metadata_url("orders")
+    assert response.headers["www-authenticate"] == (
+        f'Bearer {REALM}, resource_metadata="{metadata}"'
+    )
     assert response.json()["error_description"] == description
 
 
@@ -105,7 +109,10 @@ def test_rfc6750_2_the_default_resource_refuses_a_custom_header(
     token = fetch_token(http)
     response = http.get("/api/me", headers={"X-Auth-Token": token})
     assert response.status_code == 401
-    assert response.headers["www-authenticate"] == f"Bearer {REALM}"
+    metadata = provider.resource_metadata_url("me")
+    assert response.headers["www-authenticate"] == (
+        f'Bearer {REALM}, resource_metadata="{metadata}"'
+    )
 
 
 def test_a_custom_token_header_or_parameter_is_never_recorded(

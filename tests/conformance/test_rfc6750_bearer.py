@@ -10,12 +10,22 @@ from mock_provider import MockProvider
 from .conftest import CLIENT_ID, NOW, fetch_token, headers_of
 
 REALM = 'realm="mock-oauth"'
+# RFC 9728 §5.1: every challenge of a protected resource names its metadata.
+ME_METADATA = (
+    'resource_metadata="https://mock-oauth.test/.well-known/oauth-protected-resource/api/me"'
+)
 JSON_NO_STORE = {"content-type": "application/json", "cache-control": "no-store"}
 
 
-def _challenge(error: str, description: str, scope: str | None = None) -> str:
+def _challenge(
+    error: str, description: str, scope: str | None = None, metadata: str | None = None
+) -> str:
     scope_part = f', scope="{scope}"' if scope else ""
-    return f'Bearer {REALM}, error="{error}", error_description="{description}"{scope_part}'
+    metadata_part = f", {metadata}" if metadata else ""
+    return (
+        f'Bearer {REALM}, error="{error}", error_description="{description}"{scope_part}'
+        + metadata_part
+    )
 
 
 def _error_headers(challenge: str) -> dict[str, str]:
@@ -77,7 +87,7 @@ def test_rfc6750_3_1_no_credentials_gets_bare_challenge(
     # SHOULD NOT include an error code or other error information."
     response = http.get("/api/me", headers=headers)
     assert response.status_code == 401
-    assert headers_of(response) == _error_headers(f"Bearer {REALM}")
+    assert headers_of(response) == _error_headers(f"Bearer {REALM}, {ME_METADATA}")
     assert response.json() == {
         "error_description": "this resource requires 'Authorization: Bearer <access token>'"
     }
@@ -122,7 +132,9 @@ def test_rfc6750_3_1_invalid_token(
     # §3.1 invalid_token: "The access token provided is expired, revoked, malformed, or
     # invalid for other reasons. The resource SHOULD respond with the HTTP 401".
     assert response.status_code == 401
-    assert headers_of(response) == _error_headers(_challenge("invalid_token", description))
+    assert headers_of(response) == _error_headers(
+        _challenge("invalid_token", description, metadata=ME_METADATA)
+    )
     assert response.json() == {"error": "invalid_token", "error_description": description}
 
 
@@ -135,7 +147,12 @@ def test_rfc6750_3_1_insufficient_scope(http: httpx.Client, provider: MockProvid
     assert response.status_code == 403
     description = "this resource needs scope admin read"
     assert headers_of(response) == _error_headers(
-        _challenge("insufficient_scope", description, "admin read")
+        _challenge(
+            "insufficient_scope",
+            description,
+            "admin read",
+            ME_METADATA.replace("/api/me", "/api/admin"),
+        )
     )
     assert response.json() == {
         "error": "insufficient_scope",

@@ -51,7 +51,8 @@ def test_rfc7009_2_1_revoked_token_is_inactive_everywhere(http: httpx.Client) ->
     assert me.status_code == 401
     assert me.headers["www-authenticate"] == (
         'Bearer realm="mock-oauth", error="invalid_token", '
-        'error_description="the access token was revoked"'
+        'error_description="the access token was revoked", '
+        'resource_metadata="https://mock-oauth.test/.well-known/oauth-protected-resource/api/me"'
     )
 
 

@@ -22,11 +22,17 @@ def test_rfc8414_2_metadata_document() -> None:
     response = _get(provider, "https://auth.example.test" + WELL_KNOWN)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    methods = ["client_secret_basic", "client_secret_post"]
+    methods = ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"]
+    algs = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+    algs += ["ES256", "ES384", "ES512", "EdDSA"]
     assert response.json() == {
         "issuer": "https://auth.example.test",
+        "authorization_endpoint": "https://auth.example.test/oauth/authorize",
         "token_endpoint": "https://auth.example.test/oauth/token",
         "token_endpoint_auth_methods_supported": methods,
+        "token_endpoint_auth_signing_alg_values_supported": algs,
+        "revocation_endpoint_auth_signing_alg_values_supported": algs,
+        "introspection_endpoint_auth_signing_alg_values_supported": algs,
         "grant_types_supported": ["client_credentials"],
         "response_types_supported": [],
         "revocation_endpoint": "https://auth.example.test/oauth/revoke",
@@ -81,12 +87,11 @@ def test_rfc8414_2_jwks_uri_only_in_jwt_mode() -> None:
     assert "jwks_uri" not in _get(opaque, opaque.metadata_url).json()
     jwt = MockProvider(token_format="jwt")
     assert _get(jwt, jwt.metadata_url).json()["jwks_uri"] == "https://mock-oauth.test/jwks.json"
+    # OpenID Connect Discovery §3 REQUIRES jwks_uri, so the JWK Set is served in opaque mode
+    # too: empty, since no token is signed.
     response = _get(opaque, opaque.jwks_url)
-    assert response.status_code == 404
-    assert response.json() == {
-        "error": "not_found",
-        "error_description": "this provider issues opaque tokens; there is no JWKS",
-    }
+    assert response.status_code == 200
+    assert response.json() == {"keys": []}
 
 
 @pytest.mark.parametrize(

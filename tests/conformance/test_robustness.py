@@ -186,6 +186,7 @@ def test_unknown_path_error_names_what_is_served(garbage_provider: MockProvider)
     assert response.json() == {
         "error": "not_found",
         "error_description": "no endpoint at /nope; served: "
-        "/.well-known/oauth-authorization-server, /api/me, /jwks.json, /oauth/introspect, "
-        "/oauth/revoke, /oauth/token",
+        "/.well-known/oauth-authorization-server, /.well-known/oauth-protected-resource/api/me, "
+        "/.well-known/openid-configuration, /api/me, /jwks.json, /oauth/authorize, "
+        "/oauth/introspect, /oauth/revoke, /oauth/token",
     }

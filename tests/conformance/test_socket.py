@@ -82,7 +82,7 @@ def test_socket_rfc6749_3_2_get_token_is_405(
 def test_socket_rfc7662_and_rfc7009_and_rfc6750(
     served: tuple[MockProvider, ProviderServer, httpx.Client],
 ) -> None:
-    _, _, http = served
+    provider, _, http = served
     token = http.post("/oauth/token", data=GRANT, headers={"Authorization": basic()}).json()[
         "access_token"
     ]
@@ -101,9 +101,10 @@ def test_socket_rfc7662_and_rfc7009_and_rfc6750(
     assert revoked.content == b""
     after = http.get("/api/me", headers=bearer)
     assert after.status_code == 401
+    metadata = provider.url + "/.well-known/oauth-protected-resource/api/me"
     assert after.headers["www-authenticate"] == (
         'Bearer realm="mock-oauth", error="invalid_token", '
-        'error_description="the access token was revoked"'
+        f'error_description="the access token was revoked", resource_metadata="{metadata}"'
     )
     inactive = http.post(
         "/oauth/introspect", data={"token": token}, auth=(CLIENT_ID, CLIENT_SECRET)
@@ -114,10 +115,13 @@ def test_socket_rfc7662_and_rfc7009_and_rfc6750(
 def test_socket_rfc6750_3_1_bare_challenge(
     served: tuple[MockProvider, ProviderServer, httpx.Client],
 ) -> None:
-    _, _, http = served
+    provider, _, http = served
     response = http.get("/api/me")
     assert response.status_code == 401
-    assert response.headers["www-authenticate"] == 'Bearer realm="mock-oauth"'
+    metadata = provider.url + "/.well-known/oauth-protected-resource/api/me"
+    assert response.headers["www-authenticate"] == (
+        f'Bearer realm="mock-oauth", resource_metadata="{metadata}"'
+    )
 
 
 def test_socket_rfc8414_metadata(served: tuple[MockProvider, ProviderServer, httpx.Client]) -> None:

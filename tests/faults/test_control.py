@@ -253,6 +253,6 @@ def test_fault_for_an_unknown_endpoint_is_refused_whole(
     assert refused.status_code == 400
     assert refused.json()["message"] == (
         "no endpoint named 'tokn' to fault; endpoints: token, revoke, introspect, me, "
-        "metadata, jwks"
+        "metadata, jwks, openid_configuration, resource_metadata, authorize"
     )
     assert provider.faults.pending == []

@@ -239,7 +239,7 @@ def test_unknown_endpoint_is_refused(provider: MockProvider) -> None:
         provider.add_fault("tokn", status=503)
     assert str(caught.value) == (
         "no endpoint named 'tokn' to fault; endpoints: token, revoke, introspect, me, "
-        "metadata, jwks, orders"
+        "metadata, jwks, openid_configuration, resource_metadata, authorize, orders"
     )
 
 

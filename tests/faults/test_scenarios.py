@@ -94,12 +94,13 @@ BROKEN = [
         [
             "{f}:4: key 'clients[0].scope': unknown client field; valid fields: client_id, "
             "client_secret, scopes, default_scopes, auth_methods, grant_types, expires_in, "
-            "audiences, me, refresh_tokens, rotate_refresh_tokens, refresh_token_expires_in",
+            "audiences, me, refresh_tokens, rotate_refresh_tokens, refresh_token_expires_in, "
+            "jwks, jwks_uri",
             "{f}:6: key 'quirks.expires_in_as': expires_in_as must be one of string, float, "
             "zero, missing, got 'hex'",
             "{f}:9: key 'faults[0].status': expected integer but got str '503'",
             "{f}:10: key 'faults[1].endpoint': expected one of token, revoke, introspect, me, "
-            "metadata, jwks",
+            "metadata, jwks, openid_configuration, resource_metadata, authorize",
             "{f}:12: key 'faults[2].every': every must be a whole number >= 1 or None, got 0",
             "{f}:13: key 'colour': unknown scenario field; valid fields: description, "
             "provider, clients, quirks, client_quirks, faults",

@@ -86,7 +86,8 @@ def test_serve_refuses_a_broken_scenario_before_starting(
         f"{broken}:2: key 'clients[0].client_secret': required client field is missing",
         f"{broken}:3: key 'clients[0].secret': unknown client field; valid fields: client_id, "
         "client_secret, scopes, default_scopes, auth_methods, grant_types, expires_in, "
-        "audiences, me, refresh_tokens, rotate_refresh_tokens, refresh_token_expires_in",
+        "audiences, me, refresh_tokens, rotate_refresh_tokens, refresh_token_expires_in, "
+        "jwks, jwks_uri",
     ]
 
 

@@ -31,7 +31,8 @@ from tests.assertions import (
     verify,
 )
 
-# MSAL and the MCP SDK come with the "interop" extra; the Authlib tests need only "test".
+# MSAL and the MCP SDK come with the "interop" extra (part of "test"); without it their
+# cases skip and the Authlib ones still run.
 
 
 class _Auth:

@@ -55,7 +55,8 @@ def test_authlib_fetches_token_calls_me_and_revokes(
     assert after.status_code == 401
     assert after.headers["WWW-Authenticate"] == (
         'Bearer realm="mock-oauth", error="invalid_token", '
-        'error_description="the access token was revoked"'
+        'error_description="the access token was revoked", '
+        f'resource_metadata="{provider.url}/.well-known/oauth-protected-resource/api/me"'
     )
 
 

@@ -10,8 +10,11 @@ SERVED = [
     "  /oauth/revoke [[]revoke[]]",
     "  /oauth/introspect [[]introspect[]]",
     "  /jwks.json [[]jwks[]]",
+    "  /oauth/authorize [[]authorize[]]",
     "  /api/me [[]me[]]",
     "  /.well-known/oauth-authorization-server [[]metadata[]]",
+    "  /.well-known/openid-configuration [[]openid_configuration[]]",
+    "  /.well-known/oauth-protected-resource/api/me [[]resource_metadata[]]",
 ]
 
 PROBLEMS = """

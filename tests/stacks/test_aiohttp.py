@@ -3,6 +3,8 @@ exceptions apply, and aioresponses keeps working beside the provider."""
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import anyio
 import pytest
@@ -78,7 +80,8 @@ async def test_delay_past_aiohttps_own_timeout(
 ) -> None:
     provider.add_fault("token", delay=30)
     async with aiohttp.ClientSession(timeout=timeout) as session:
-        with pytest.raises(TimeoutError):
+        # asyncio.TimeoutError: the builtin TimeoutError from Python 3.11 on, its own class before
+        with pytest.raises(asyncio.TimeoutError):
             await _token(session, provider)
 
 

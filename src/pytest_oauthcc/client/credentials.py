@@ -368,7 +368,10 @@ class ClientCredentials(httpx.Auth):
         )
 
 
-_TWINS: dict[type[ClientCredentials], type[ClientCredentials]] = {}
+# Keyed by httpx2's Auth class too: httpx2 can be imported afresh (pytester's in-process
+# runs restore sys.modules, dropping a module first imported inside them), and a twin of the
+# old module's Auth is no httpx2.Auth for the new module's clients.
+_TWINS: dict[tuple[type[ClientCredentials], type], type[ClientCredentials]] = {}
 
 
 def _with_httpx2(cls: type[ClientCredentials]) -> type[ClientCredentials]:
@@ -379,9 +382,10 @@ def _with_httpx2(cls: type[ClientCredentials]) -> type[ClientCredentials]:
     httpx2_auth: Any = httpx2.Auth
     if issubclass(cls, httpx2_auth):
         return cls
-    twin = _TWINS.get(cls)
+    twin = _TWINS.get((cls, httpx2_auth))
     if twin is None:
         namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
         # setdefault: two threads making the first instance at once agree on one class.
-        twin = _TWINS.setdefault(cls, type(cls.__name__, (cls, httpx2_auth), namespace))
+        made = type(cls.__name__, (cls, httpx2_auth), namespace)
+        twin = _TWINS.setdefault((cls, httpx2_auth), made)
     return twin

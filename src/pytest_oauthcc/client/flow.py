@@ -5,7 +5,7 @@
 request with retries; ``revoke_flow`` revokes. All of them read one :class:`ClientSettings`.
 
 Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`pytest_oauthcc.scrub` and the
-client's lower modules (settings, stats, hosts, token_request, token, lifetime,
+client's lower modules (settings, stats, hosts, token_request, token,
 single_flight, drive, stacks); :mod:`.credentials` is the only module above it.
 """
 
@@ -26,10 +26,10 @@ from pytest_oauthcc.errors import (
 from pytest_oauthcc.scrub import Scrubber
 
 from .drive import Flow, Sleep, Wait
-from .hosts import attach, carried, check_destination
-from .lifetime import cache_entry
+from .hosts import check_destination
+from .placement import attach, carried
 from .settings import ClientSettings
-from .single_flight import Abandoned, CachedToken, Flight
+from .single_flight import Abandoned, CachedToken, Flight, cache_entry
 from .stacks import HTTPX, HttpStack, stack_of
 from .stats import Counters
 from .token import parse_token_response

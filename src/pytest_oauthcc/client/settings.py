@@ -35,7 +35,8 @@ from .checks import (
     validate_scopes,
 )
 from .drive import anyio_sleep
-from .hosts import HostRules, check_placement
+from .hosts import HostRules
+from .placement import check_placement
 from .retry import RetryPolicy
 from .single_flight import TokenCache
 

@@ -33,7 +33,9 @@ class ProviderOptions:
         scopes: the scopes of the demo client and of clients given as ``{"id": "secret"}``.
         expires_in: the provider's default token lifetime in seconds.
         token_format: ``"opaque"`` or ``"jwt"`` (RFC 9068).
-        issuer: the issuer URL of ``oauth_provider`` (``oauth_server``'s is its own URL).
+        issuer: the issuer URL of ``oauth_provider`` (``oauth_server``'s is its own URL), or
+            a path such as ``"/tenant"`` that puts the issuer under the provider's address
+            (for both fixtures: ``oauth_server.url`` then ends with ``/tenant``).
         quirks: a dict of :meth:`~mock_provider.MockProvider.set_quirks` arguments (it may
             name a ``client_id``), or a list of such dicts.
         faults: a list of dicts of :meth:`~mock_provider.MockProvider.add_fault` arguments,

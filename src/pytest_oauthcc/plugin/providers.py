@@ -16,7 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mock_provider import ManualClock, ProcessClock, ProcessClockError, register_in_process
+from mock_provider import (
+    DEFAULT_ISSUER,
+    ManualClock,
+    ProcessClock,
+    ProcessClockError,
+    register_in_process,
+)
 
 from .checked import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, CheckedProvider, build_provider
 from .options import MARKER, ProviderOptions
@@ -76,6 +82,14 @@ def _untrack(item: pytest.Item, provider: CheckedProvider) -> None:
     tracked[:] = [entry for entry in tracked if entry[0] is not provider]
 
 
+def issuer_under(base: str, issuer: str | None) -> str | None:
+    """``issuer`` as given, or, for a path such as ``"/tenant"``, that path under ``base``
+    (the provider's address): ``https://mock-oauth.test/tenant``. ``None`` stays ``None``."""
+    if issuer is None or not issuer.startswith("/"):
+        return issuer
+    return base.rstrip("/") + issuer.rstrip("/")
+
+
 def routed(
     item: pytest.Item, options: ProviderOptions, *, issuer: str | None, stack: ExitStack
 ) -> CheckedProvider:
@@ -88,7 +102,7 @@ def routed(
         ValueError: if another provider of this test already answers that host.
     """
     __tracebackhide__ = True
-    provider = build_provider(options, issuer=issuer)
+    provider = build_provider(options, issuer=issuer_under(DEFAULT_ISSUER, issuer))
     host = urlsplit(provider.url).netloc
     hosts = item.stash.setdefault(_HOSTS, set())
     if host in hosts:
@@ -131,9 +145,9 @@ class ProviderFactory:
         __tracebackhide__ = True
         merged = self._options.replace(**({"issuer": None} | options))
         issuer = merged.issuer
-        if issuer is None:
+        if issuer is None or issuer.startswith("/"):
             self._made += 1
-            issuer = f"https://mock-oauth-{self._made}.test"
+            issuer = issuer_under(f"https://mock-oauth-{self._made}.test", issuer or "/")
         return routed(self._item, merged, issuer=issuer, stack=self._stack)
 
 
@@ -143,16 +157,19 @@ def served(
 ) -> Iterator[CheckedProvider]:
     """A fresh provider answering on the session's loopback server for one test.
 
+    A path issuer (``issuer="/tenant"``) puts the issuer under the server's URL.
+
     Raises:
-        ValueError: if the options name an issuer (the server's URL is the issuer).
+        ValueError: if the options name an issuer URL (the server's URL is the issuer).
     """
     __tracebackhide__ = True
-    if options.issuer is not None:
+    if options.issuer is not None and not options.issuer.startswith("/"):
         raise ValueError(
             f"oauth_server's issuer is its own URL; remove issuer={options.issuer!r} from "
             f"@pytest.mark.{MARKER}() or use the in-process oauth_provider fixture"
         )
-    provider = build_provider(options, issuer=pool.url(tls=options.tls))
+    issuer = issuer_under(pool.url(tls=options.tls), options.issuer or "/")
+    provider = build_provider(options, issuer=issuer)
     provider.ca_path = pool.ca_path(tls=options.tls)
     with ExitStack() as stack:
         _start_clock(item, provider, stack)

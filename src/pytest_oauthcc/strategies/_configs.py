@@ -38,7 +38,8 @@ def _config_scope(scope: str) -> bool:
     scope (which fails the least-privilege rule)."""
     from pytest_oauthcc.connection.rules.scopes import all_powerful
 
-    return "{{" not in scope and all_powerful(scope) is None
+    # A placeholder brace pair in either direction is a template error in a config value.
+    return "{{" not in scope and "}}" not in scope and all_powerful(scope) is None
 
 
 _CONFIG_SCOPES = scope_sets(elements=scopes().filter(_config_scope), max_size=3)
