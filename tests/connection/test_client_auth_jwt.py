@@ -324,3 +324,68 @@ def test_mock_mode_makes_up_secrets_long_enough_for_hs512() -> None:
     data["fields"][1] = {"key": "client_secret", "label": "Secret", "secret": True}
     values, _ = resolve_values(parse(Document("x.oauthcc.yaml", data)), {}, live=False)
     assert len(values["client_secret"].encode()) >= 64  # RFC 7518 §3.2 for HS512
+
+
+OKTA = Path(__file__).parents[2] / "examples" / "connections" / "okta-management-api.oauthcc.yaml"
+
+
+def test_mock_mode_registers_the_public_half_of_the_made_up_key() -> None:
+    from pytest_oauthcc.connection.config.model import load_config
+    from pytest_oauthcc.connection.steps.session import open_session
+    from pytest_oauthcc.connection.steps.token_steps import check_token, check_wrong_secret
+
+    config = load_config(OKTA)
+    values, _ = resolve_values(config, {"client_id": "svc-1"}, live=False)
+    session = open_session(config, values, live=False, transport=None)
+    assert session.mock is not None
+    provider = session.mock.provider
+    registered = provider.client("svc-1")
+    assert registered is not None
+    assert registered.client_secret is None
+    assert registered.auth_methods == ("private_key_jwt",)
+    signer = private_key_signer(values["private_key"], kid="2024-01")
+    assert registered.jwks == {"keys": [signer.public_jwk()]}
+    cc = session.client()
+    with session.http(cc) as http:
+        assert check_token(session, cc, http).status == "pass"
+    # A key the provider does not know is refused with invalid_client, so the step passes.
+    assert check_wrong_secret(session) is None
+    methods = [(r.auth_method, r.status) for r in provider.token_requests]
+    assert methods == [("private_key_jwt", 200), ("private_key_jwt", 401)]
+    session.close()
+
+
+def test_mock_mode_check_of_a_private_key_jwt_config_passes_every_step() -> None:
+    result = Connection.load(OKTA).check()
+    assert {s.step: s.status for s in result.steps} == {
+        "fields": "pass",
+        "token": "pass",
+        "refresh": "skip",
+        "revoke": "pass",
+        "test": "pass",
+        "label": "pass",
+        "allowed_domains": "pass",
+        "unique_id": "pass",
+        "request_defaults": "pass",
+    }
+    assert result["token"].reason.startswith(
+        "POST https://dev-123456.okta.com/oauth2/v1/token (private_key_jwt) -> 200"
+    )
+    assert "PRIVATE KEY" not in str(result.to_json())
+
+
+def test_mock_mode_client_secret_jwt(tmp_path: Path) -> None:
+    data = config_data(client_auth="client_secret_jwt", assertion_alg="HS512")
+    data["fields"][1] = {
+        "key": "client_secret",
+        "label": "Client Secret",
+        "secret": True,
+        "required": True,
+    }
+    data["mock"] = {"test_response": {"app": {"id": "app-7", "name": "Demo"}}}
+    path = tmp_path / "partnerx.oauthcc.json"
+    path.write_text(json.dumps(data))
+    result = Connection.load(path).check()  # the made-up secret is long enough for HS512
+    failing = {s.step: s.reason for s in result.steps if s.status == "fail"}
+    assert failing == {}
+    assert result["token"].reason.startswith(f"POST {TOKEN_URL} (client_secret_jwt) -> 200")
