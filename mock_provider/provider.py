@@ -31,7 +31,13 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Unpack
 
-    from .faults.keywords import FaultOptions, QuirkOptions
+    from .faults.keywords import (
+        ClientOptions,
+        FaultOptions,
+        QuirkOptions,
+        ResourceOptions,
+        ServeOptions,
+    )
     from .transport.server import ProviderServer
 
 __all__ = ["DEFAULT_ISSUER", "IssuedToken", "MockProvider", "RegisteredClient", "Resource"]
@@ -115,7 +121,7 @@ class MockProvider(ProviderURLs):
         jwks_uri: str | None = None,
         auth_methods: Iterable[str] | None = None,
         jwks_transport: httpx.BaseTransport | None = None,
-        **options: Any,
+        **options: Unpack[ClientOptions],
     ) -> RegisteredClient:
         """Register (or replace) a client and return it.
 
@@ -135,9 +141,9 @@ class MockProvider(ProviderURLs):
         an auth method it cannot use, or default scopes outside ``scopes``.
         """
         keys = {"jwks": jwks, "jwks_uri": jwks_uri, "auth_methods": auth_methods}
-        options.update({name: value for name, value in keys.items() if value is not None})
+        given: dict[str, Any] = {k: v for k, v in keys.items() if v is not None}
         registry = self.core.registry
-        return registry.add_client(client_id, client_secret, jwks_transport, **options)
+        return registry.add_client(client_id, client_secret, jwks_transport, **options, **given)
 
     def remove_client(self, client_id: str) -> None:
         """Forget a client; its tokens stop working. Raises ``KeyError`` if unknown."""
@@ -152,7 +158,7 @@ class MockProvider(ProviderURLs):
         """The registered client ``client_id``, or ``None``."""
         return self.core.registry.client(client_id)
 
-    def add_resource(self, name: str, path: str, **options: Any) -> Resource:
+    def add_resource(self, name: str, path: str, **options: Unpack[ResourceOptions]) -> Resource:
         """Serve a protected API route at ``path`` (relative to the issuer's path). Options:
         ``methods``; ``scopes`` (a token lacking one gets 403); ``body``, what a valid token
         gets (JSON-ready, a callable ``(token, client) -> value``, or ``None`` for the "me"
@@ -354,7 +360,9 @@ class MockProvider(ProviderURLs):
 
         return respx_router(self, self.url, assert_all_called=assert_all_called)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, **options: Any) -> ProviderServer:
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, **options: Unpack[ServeOptions]
+    ) -> ProviderServer:
         """A threaded loopback server for this provider (a context manager); it becomes the
         issuer unless one was given. ``options``: ``tls``, ``max_connections``,
         ``request_timeout`` (see :class:`~mock_provider.ProviderServer`)."""
