@@ -47,8 +47,9 @@ def part_runners(settings: Settings) -> dict[str, Callable[[], list[Row]]]:
 
     def part4() -> list[Row]:
         import client
+        import client_auth
 
-        return client.measure_client(settings)
+        return client.measure_client(settings) + client_auth.measure_client_auth(settings)
 
     def part5() -> list[Row]:
         import checker

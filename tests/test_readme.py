@@ -34,7 +34,7 @@ def test_the_two_commands_come_first_and_ci_runs_the_test_command() -> None:
 
 def test_the_main_job_passes_every_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "examples/connections"]) == 0
-    assert re.search(r"^8 connection\(s\): 8 passed, 0 failed", capsys.readouterr().out, re.M)
+    assert re.search(r"^9 connection\(s\): 9 passed, 0 failed", capsys.readouterr().out, re.M)
 
 
 def test_the_ci_teams_connection_file_passes_every_step(tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def test_rfc6749_3_2_token_url_must_be_https_except_loopback() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        pytest.param({"auth_method": "private_key_jwt"}, "auth_method must be one of", id="method"),
+        pytest.param({"auth_method": "tls_client_auth"}, "auth_method must be one of", id="method"),
         pytest.param({"renew_before": -1}, "renew_before must be", id="renew_before"),
         pytest.param({"default_expires_in": 0}, "never lives forever", id="default"),
         pytest.param({"on_401": "sometimes"}, "on_401 must be one of", id="on_401"),

@@ -27,7 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_examples_pass_with_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(EXAMPLES))
     assert code == 0
-    assert out.splitlines()[-1].startswith("8 connection(s): 8 passed, 0 failed, 0 invalid")
+    assert out.splitlines()[-1].startswith("9 connection(s): 9 passed, 0 failed, 0 invalid")
     assert "\033[" not in out  # not a terminal: no colour
     assert "PASS ServiceX  (" in out
 
@@ -72,7 +72,7 @@ def test_invalid_configs_exit_2_and_list_every_problem(
     assert f"INVALID {INVALID / 'three-problems.oauthcc.yaml'}\n" in out
     assert "  line 6, column 1: tokn: unknown key; did you mean 'token'?\n" in out
     assert "  line 1, column 1: token: is required but missing\n" in out
-    assert "9 connection(s): 8 passed, 0 failed, 1 invalid" in out
+    assert "10 connection(s): 9 passed, 0 failed, 1 invalid" in out
 
 
 def test_invalid_configs_in_json(capsys: pytest.CaptureFixture[str]) -> None:

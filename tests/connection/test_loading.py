@@ -45,7 +45,8 @@ def test_config_error_message_names_file_line_and_key() -> None:
 def test_json_problems_carry_lines() -> None:
     assert problems(INVALID / "bad-types.oauthcc.json") == [
         "2:version:must be 1, got 2",
-        '5:token.client_auth:must be one of "basic", "body"; got "jwt"',
+        '5:token.client_auth:must be one of "basic", "body", "client_secret_basic", '
+        '"client_secret_post", "client_secret_jwt", "private_key_jwt"; got "jwt"',
         "5:token.renew_before:must be >= 0, got -1",
         "8:allowed_domains:needs at least 1 item(s)",
     ]

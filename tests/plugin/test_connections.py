@@ -105,8 +105,9 @@ def test_an_invalid_file_is_one_failing_item_and_never_stops_the_run(pytester: p
             "broken.oauthcc.yaml::config FAILED*",
             "*_ invalid config: broken.oauthcc.yaml _*",
             "*broken.oauthcc.yaml: invalid connection config (7 problems):",
-            '  *broken.oauthcc.yaml:4:3: token.client_auth: must be one of "basic", "body"; '
-            'got "sideways"',
+            '  *broken.oauthcc.yaml:4:3: token.client_auth: must be one of "basic", "body", '
+            '"client_secret_basic", "client_secret_post", "client_secret_jwt", '
+            '"private_key_jwt"; got "sideways"',
             "*- oauthcc connections -*",
             "connection           fields  token  *",
             "ServiceX             pass    pass   *",

@@ -20,10 +20,18 @@ from pytest_oauthcc.errors import ClientConfigurationError
 __all__ = [
     "ASSERTION_LIFETIME",
     "CLIENT_ASSERTION_TYPE",
+    "CLIENT_SECRET_JWT",
+    "JWT_METHODS",
+    "PRIVATE_KEY_JWT",
     "AssertionSigner",
     "private_key_signer",
     "secret_signer",
 ]
+
+# RFC 8414 §2 / OpenID Connect Core §9 names of the two assertion methods.
+CLIENT_SECRET_JWT = "client_secret_jwt"
+PRIVATE_KEY_JWT = "private_key_jwt"
+JWT_METHODS = (CLIENT_SECRET_JWT, PRIVATE_KEY_JWT)
 
 # RFC 7523 §2.2: the client_assertion_type of a JWT client assertion.
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -55,13 +63,25 @@ class AssertionSigner:
         kid: the ``kid`` header sent, if any.
     """
 
-    __slots__ = ("_key", "alg", "kid", "method")
+    __slots__ = ("_head", "_key", "_signer", "alg", "kid", "method")
 
     def __init__(self, method: str, alg: str, key: Any, kid: str | None) -> None:
+        from joserfc import jws
+        from joserfc.util import json_b64encode
+
         self.method = method
         self.alg = alg
         self.kid = kid
         self._key = key
+        # The header is the same for every assertion: encoded once (a token request pays
+        # only for its claims and its signature).
+        header: dict[str, Any] = {"alg": alg, "typ": "JWT"}
+        if kid is not None:
+            header["kid"] = kid
+        self._head = json_b64encode(header) + b"."
+        # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
+        # deprecates the name), which this client keeps for the verifiers that know only it.
+        self._signer = jws.JWSRegistry.algorithms[alg]
 
     def assertion(
         self, client_id: str, audience: str, *, now: float, lifetime: int = ASSERTION_LIFETIME
@@ -74,8 +94,7 @@ class AssertionSigner:
             now: the client's clock, in seconds since the epoch (``iat``).
             lifetime: seconds from ``iat`` to ``exp``.
         """
-        from joserfc import jws
-        from joserfc.util import json_b64encode, urlsafe_b64encode
+        from joserfc.util import urlsafe_b64encode
 
         iat = int(now)
         claims = {
@@ -86,15 +105,32 @@ class AssertionSigner:
             "exp": iat + lifetime,
             "jti": secrets.token_urlsafe(24),
         }
-        header: dict[str, Any] = {"alg": self.alg, "typ": "JWT"}
-        if self.kid is not None:
-            header["kid"] = self.kid
         payload = json.dumps(claims, separators=(",", ":")).encode()
-        signing_input = json_b64encode(header) + b"." + urlsafe_b64encode(payload)
-        # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
-        # deprecates the name), which this client keeps for the verifiers that know only it.
-        signature = jws.JWSRegistry.algorithms[self.alg].sign(signing_input, self._key)
+        signing_input = self._head + urlsafe_b64encode(payload)
+        signature = self._signer.sign(signing_input, self._key)
         return (signing_input + b"." + urlsafe_b64encode(signature)).decode("ascii")
+
+    def public_jwk(self) -> dict[str, Any]:
+        """The public key as a JWK (with ``kid``, ``alg`` and ``use: sig``): what the provider
+        registers for ``private_key_jwt``.
+
+        Raises:
+            ClientConfigurationError: for a ``client_secret_jwt`` signer (its key is the secret).
+        """
+        if self.method != PRIVATE_KEY_JWT:
+            raise ClientConfigurationError(
+                "a client_secret_jwt key is the secret: it has no public half"
+            )
+        jwk: dict[str, Any] = dict(self._key.as_dict(private=False))
+        jwk.update(alg=self.alg, use="sig")
+        if self.kid is not None:
+            jwk["kid"] = self.kid
+        return jwk
+
+    @property
+    def thumbprint(self) -> str | None:
+        """The RFC 7638 thumbprint of the public key; ``None`` for ``client_secret_jwt``."""
+        return str(self._key.thumbprint()) if self.method == PRIVATE_KEY_JWT else None
 
     def __repr__(self) -> str:
         return f"AssertionSigner(method={self.method!r}, alg={self.alg!r}, kid={self.kid!r})"
@@ -119,7 +155,7 @@ def secret_signer(client_secret: str, *, alg: str = "HS256") -> AssertionSigner:
             f"client_secret_jwt with {alg} needs a client secret of at least {_HMAC[alg]} bytes "
             "(RFC 7518 section 3.2); the configured secret is shorter"
         )
-    return AssertionSigner("client_secret_jwt", alg, OctKey.import_key(secret), kid=None)
+    return AssertionSigner(CLIENT_SECRET_JWT, alg, OctKey.import_key(secret), kid=None)
 
 
 def _too_short(bits: int) -> ClientConfigurationError:
@@ -225,4 +261,4 @@ def private_key_signer(
         raise ClientConfigurationError(f"a {family} key signs with {allowed}, not alg={chosen!r}")
     if kid is None and isinstance(private_key, Mapping) and isinstance(private_key.get("kid"), str):
         kid = private_key["kid"]
-    return AssertionSigner("private_key_jwt", chosen, key, kid=kid)
+    return AssertionSigner(PRIVATE_KEY_JWT, chosen, key, kid=kid)

@@ -1,21 +1,33 @@
 """Validating the reference client's arguments: each check raises
 :class:`~pytest_oauthcc.ClientConfigurationError` saying which argument is wrong and why.
 
-Layering: imports httpx, :mod:`pytest_oauthcc.errors` and :mod:`mock_provider.protocol` only.
+Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`mock_provider.protocol` and
+:mod:`.assertion` only.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import httpx
 
 from mock_provider.protocol import CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, is_loopback
 from pytest_oauthcc.errors import ClientConfigurationError
 
+from .assertion import (
+    CLIENT_SECRET_JWT,
+    PRIVATE_KEY_JWT,
+    AssertionSigner,
+    private_key_signer,
+    secret_signer,
+)
+
 __all__ = [
+    "CLIENT_AUTH_METHODS",
     "ON_401",
+    "assertion_signer",
     "check_credentials",
     "check_extra_params",
     "check_lifetimes",
@@ -26,36 +38,115 @@ __all__ = [
 ]
 
 ON_401 = ("invalid_token", "any", "never")
-# §4.4.2 and §2.3.1 own these; an extra parameter must not silently override them.
+# RFC 8414 §2 names, in the order the docs list them.
+CLIENT_AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, CLIENT_SECRET_JWT, PRIVATE_KEY_JWT)
+# §4.4.2, §2.3.1 and RFC 7523 §2.2 own these; an extra parameter must not silently override them.
 RESERVED_PARAMS = frozenset(
-    {"grant_type", "client_id", "client_secret", "scope", "audience", "resource"}
+    {
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "client_assertion",
+        "client_assertion_type",
+        "scope",
+        "audience",
+        "resource",
+    }
 )
 # RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 _SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
 
 
-def check_credentials(client_id: str, secret: str, method: str, form_encode: bool) -> None:
+def check_credentials(
+    client_id: str, secret: str | None, method: str, form_encode: bool, *, has_key: bool
+) -> None:
     """Check the credentials and how they are sent.
 
     Raises:
-        ClientConfigurationError: an empty id or secret, an unknown method, or a client id
-            that raw HTTP Basic cannot carry.
+        ClientConfigurationError: an empty id, an unknown method, a secret missing for a
+            secret method or given to ``private_key_jwt``, a private key missing for
+            ``private_key_jwt`` or given to another method, or a client id that raw HTTP
+            Basic cannot carry.
     """
     if not isinstance(client_id, str) or not client_id:
         raise ClientConfigurationError("client_id must be a non-empty string")
-    if not isinstance(secret, str) or not secret:
-        raise ClientConfigurationError("client_secret must be a non-empty string")
-    if method not in (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST):
+    if method not in CLIENT_AUTH_METHODS:
         raise ClientConfigurationError(
-            f"auth_method must be one of {CLIENT_SECRET_BASIC}, {CLIENT_SECRET_POST}, "
-            f"got {method!r}"
+            f"auth_method must be one of {', '.join(CLIENT_AUTH_METHODS)}, got {method!r}"
         )
+    if method == PRIVATE_KEY_JWT:
+        if secret is not None:
+            raise ClientConfigurationError(
+                "auth_method='private_key_jwt' signs with private_key=; do not pass a "
+                "client_secret (give None)"
+            )
+        if not has_key:
+            raise ClientConfigurationError(
+                "auth_method='private_key_jwt' needs private_key= (a PEM private key or a "
+                "private JWK dict)"
+            )
+    else:
+        if not isinstance(secret, str) or not secret:
+            raise ClientConfigurationError("client_secret must be a non-empty string")
+        if has_key:
+            raise ClientConfigurationError(
+                f"private_key= is used only with auth_method='private_key_jwt', not {method!r}"
+            )
     if method == CLIENT_SECRET_BASIC and not form_encode and ":" in client_id:
         # RFC 7617 §2: "a user-id containing a colon character is invalid".
         raise ClientConfigurationError(
             "client_id contains ':', which raw HTTP Basic cannot carry (RFC 7617 §2); "
             "use basic_form_encode=True or auth_method='client_secret_post'"
         )
+
+
+def assertion_signer(
+    method: str,
+    secret: str | None,
+    private_key: str | Mapping[str, Any] | None,
+    *,
+    key_id: str | None,
+    assertion_alg: str | None,
+    assertion_audience: str | None,
+) -> AssertionSigner | None:
+    """The signer of the JWT methods (RFC 7523 §2.2), its key loaded and checked now;
+    ``None`` for the secret methods. Call after :func:`check_credentials`.
+
+    Raises:
+        ClientConfigurationError: an assertion option given to a secret method, ``key_id``
+            to ``client_secret_jwt``, or a key or algorithm the signer refuses.
+    """
+    given = [
+        name
+        for name, value in (
+            ("key_id", key_id),
+            ("assertion_alg", assertion_alg),
+            ("assertion_audience", assertion_audience),
+        )
+        if value is not None
+    ]
+    if method not in (CLIENT_SECRET_JWT, PRIVATE_KEY_JWT):
+        if given:
+            raise ClientConfigurationError(
+                f"{given[0]}= is used only with auth_method='client_secret_jwt' or "
+                f"'private_key_jwt', not {method!r}"
+            )
+        return None
+    if assertion_audience is not None and (
+        not isinstance(assertion_audience, str) or not assertion_audience
+    ):
+        raise ClientConfigurationError("assertion_audience must be a non-empty string")
+    if method == CLIENT_SECRET_JWT:
+        if key_id is not None:
+            raise ClientConfigurationError(
+                "key_id= names a private key; client_secret_jwt signs with the secret"
+            )
+        assert secret is not None  # check_credentials
+        return secret_signer(secret, alg=assertion_alg or "HS256")
+    assert private_key is not None  # check_credentials
+    if key_id is not None and (not isinstance(key_id, str) or not key_id):
+        raise ClientConfigurationError("key_id must be a non-empty string")
+    return private_key_signer(private_key, alg=assertion_alg, kid=key_id)
 
 
 def check_resources(resource: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ and the client's own modules, never pytest, the plugin or the connection format.
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import (
     AsyncGenerator,
     Awaitable,
@@ -29,7 +30,8 @@ from typing import Any
 
 import httpx
 
-from mock_provider.protocol import CLIENT_SECRET_BASIC, fingerprint
+from mock_provider.protocol import CLIENT_SECRET_BASIC
+from pytest_oauthcc.errors import ClientConfigurationError
 
 from .drive import auth_async, auth_sync, run_async, run_sync
 from .flow import TokenFlows
@@ -53,9 +55,24 @@ class ClientCredentials(httpx.Auth):
 
     Args:
         token_url: the token endpoint; https, or http to a loopback host.
-        client_id, client_secret: the client credentials (the secret is never shown).
+        client_id, client_secret: the client credentials (the secret is never shown);
+            no secret with ``private_key_jwt``.
         scopes: scopes to request; ``scope`` is omitted when empty.
-        auth_method: ``"client_secret_basic"`` (HTTP Basic) or ``"client_secret_post"``.
+        auth_method: how the client authenticates (RFC 8414 names):
+            ``"client_secret_basic"`` (HTTP Basic), ``"client_secret_post"`` (form body),
+            ``"client_secret_jwt"`` (an RFC 7523 assertion signed with the secret, HS256 by
+            default) or ``"private_key_jwt"`` (an assertion signed with ``private_key``).
+        private_key: for ``private_key_jwt``: the unencrypted PEM text of an RSA (>= 2048
+            bits), EC or Ed25519/Ed448 private key, or a private JWK dict; loaded and checked
+            here, never shown.
+        key_id: the ``kid`` header of ``private_key_jwt`` assertions (default: the JWK's own
+            ``kid``, if any).
+        assertion_alg: the JWS algorithm of the assertions: HS256/384/512 for
+            ``client_secret_jwt``; for ``private_key_jwt`` RS256 (RSA keys), ES256/384/512
+            (by curve) or EdDSA by default, PS256/384/512 and RS384/512 on request.
+        assertion_audience: the assertions' ``aud`` (default: ``token_url``; Auth0, for one,
+            wants its issuer). Each token or revocation request gets a new assertion
+            (fresh ``jti``, 60 s life).
         basic_form_encode: form-urlencode id and secret before Basic encoding, as RFC 6749
             §2.3.1 says; ``False`` for providers that expect them raw.
         extra_params: more form parameters for every token request.
@@ -76,6 +93,9 @@ class ClientCredentials(httpx.Auth):
         expired_if: an extra predicate on API responses meaning "token expired" (for
             providers that answer 403 or a 200 with an error body); its body is read.
         timeout: the timeout of token and revocation requests (seconds or ``httpx.Timeout``).
+        verify: TLS verification of the client's own short-lived HTTP client (``revoke()``
+            without ``http``): ``True``, ``False`` or an ``ssl.SSLContext``
+            (``ssl.create_default_context(cafile=...)`` for a private CA).
         sleep, async_sleep: the sleepers used between retries (injectable for tests).
         cache: a :class:`TokenCache` to share tokens between identically configured clients.
         allow_insecure_http: allow plain HTTP to non-loopback hosts (private test networks).
@@ -106,10 +126,14 @@ class ClientCredentials(httpx.Auth):
         self,
         token_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         scopes: Iterable[str] = (),
         auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: str | Mapping[str, Any] | None = None,
+        key_id: str | None = None,
+        assertion_alg: str | None = None,
+        assertion_audience: str | None = None,
         basic_form_encode: bool = True,
         extra_params: Mapping[str, str] | None = None,
         audience: str | None = None,
@@ -125,6 +149,7 @@ class ClientCredentials(httpx.Auth):
         on_401: str = "invalid_token",
         expired_if: Callable[[httpx.Response], bool] | None = None,
         timeout: float | httpx.Timeout = 10.0,
+        verify: ssl.SSLContext | bool = True,
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         cache: TokenCache | None = None,
@@ -141,6 +166,10 @@ class ClientCredentials(httpx.Auth):
             client_secret,
             scopes=scopes,
             auth_method=auth_method,
+            private_key=private_key,
+            key_id=key_id,
+            assertion_alg=assertion_alg,
+            assertion_audience=assertion_audience,
             basic_form_encode=basic_form_encode,
             extra_params=extra_params,
             audience=audience,
@@ -156,6 +185,7 @@ class ClientCredentials(httpx.Auth):
             on_401=on_401,
             expired_if=expired_if,
             timeout=timeout,
+            verify=verify,
             sleep=sleep,
             async_sleep=async_sleep,
             cache=cache,
@@ -217,6 +247,21 @@ class ClientCredentials(httpx.Auth):
         cached = self.settings.cache.get(self.settings.cache_key)
         return None if cached is None else cached.fingerprint
 
+    def public_jwks(self) -> dict[str, Any]:
+        """The JWK Set of this client's public key (``private_key_jwt``), with its ``kid``,
+        ``alg`` and ``use``: what the provider registers (``add_client(..., jwks=...)``).
+
+        Raises:
+            ClientConfigurationError: for any other auth method (no key pair).
+        """
+        signer = self.settings.signer
+        if signer is None or self.settings.auth_method != "private_key_jwt":
+            raise ClientConfigurationError(
+                f"public_jwks() needs auth_method='private_key_jwt', not "
+                f"{self.settings.auth_method!r}"
+            )
+        return {"keys": [signer.public_jwk()]}
+
     def invalidate(self) -> bool:
         """Forget the cached token locally (no request); return whether there was one."""
         dropped = self.settings.cache.invalidate(self.settings.cache_key)
@@ -248,8 +293,13 @@ class ClientCredentials(httpx.Auth):
             flight_timeout=self.settings.flight_timeout,
         )
 
-    def revoke(self, http: httpx.Client) -> bool:
+    def revoke(self, http: httpx.Client | None = None) -> bool:
         """Revoke the cached token at ``revocation_url`` (RFC 7009) and drop it.
+
+        Args:
+            http: the client to send with; by default a short-lived ``httpx.Client`` with
+                this client's ``timeout`` and ``verify`` (proxies from the environment, as
+                httpx reads them), following no redirect.
 
         Returns whether a token was revoked (``False`` when none was cached).
 
@@ -258,6 +308,9 @@ class ClientCredentials(httpx.Auth):
             RevocationError: when the endpoint refused or could not be reached; the token is
                 dropped from the cache all the same.
         """
+        if http is None:
+            with httpx.Client(**self.settings.own_client_options()) as own:
+                return self.revoke(own)
         return run_sync(
             self._flows.revoke_flow(stack_of(http)),
             http,
@@ -265,8 +318,11 @@ class ClientCredentials(httpx.Auth):
             flight_timeout=self.settings.flight_timeout,
         )
 
-    async def arevoke(self, http: httpx.AsyncClient) -> bool:
-        """:meth:`revoke` with an ``httpx.AsyncClient``."""
+    async def arevoke(self, http: httpx.AsyncClient | None = None) -> bool:
+        """:meth:`revoke` with an ``httpx.AsyncClient`` (by default a short-lived one)."""
+        if http is None:
+            async with httpx.AsyncClient(**self.settings.own_client_options()) as own:
+                return await self.arevoke(own)
         return await run_async(
             self._flows.revoke_flow(stack_of(http)),
             http,
@@ -306,7 +362,7 @@ class ClientCredentials(httpx.Auth):
     def __repr__(self) -> str:
         return (
             f"ClientCredentials(token_url={self.token_url!r}, client_id={self.client_id!r}, "
-            f"client_secret={fingerprint(self.settings.client_secret)}, "
+            f"{self.settings.credential_fingerprint()}, "
             f"auth_method={self.settings.auth_method!r}, "
             f"scopes={self.scopes!r}, token={self.token_fingerprint})"
         )

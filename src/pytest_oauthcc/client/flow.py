@@ -125,7 +125,7 @@ class TokenFlows:
             self.counters.count("renewals")
         attempts, waited = 0, 0.0
         while True:
-            request = token_request(self.settings, stack)
+            request, auth = token_request(self.settings, stack)
             sent, sent_wall = self.settings.monotonic(), self.settings.wall()
             attempts += 1
             self.counters.count("token_requests")
@@ -166,7 +166,7 @@ class TokenFlows:
             else:
                 return token
             failure.attempts = attempts
-            _redact(self.settings, failure, previous)
+            _redact(self.settings, auth.sent, failure, previous)
             delay = self.settings.retry.next_delay(
                 attempts=attempts, waited=waited, retry_after=failure.retry_after
             )
@@ -260,13 +260,19 @@ def _error_code(response: httpx.Response) -> str | None:
 
 
 def _redact(
-    settings: ClientSettings, error: TokenRequestError, previous: CachedToken | None
+    settings: ClientSettings,
+    sent: tuple[str, ...],
+    error: TokenRequestError,
+    previous: CachedToken | None,
 ) -> None:
     # A provider may echo what it was sent (an error_description quoting the secret, URL
-    # encoded or as the Basic credentials); the message and description never carry it, nor
-    # a token, only fingerprints.
+    # encoded or as the Basic credentials, or the client assertion); the message and
+    # description never carry it, nor a token, only fingerprints.
     scrub = Scrubber()
     scrub.add_secret(settings.client_secret, client_id=settings.client_id)
+    for value in sent:  # the request's credentials: the secret, or an assertion
+        if value != settings.client_secret:
+            scrub.add_token(value)
     scrub.add_token(previous.value if previous is not None else None)
     error.args = tuple(scrub(a) if isinstance(a, str) else a for a in error.args)
     description = getattr(error, "error_description", None)

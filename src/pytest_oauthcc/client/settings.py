@@ -5,12 +5,14 @@
 (so the first wrong argument is the one reported) and normalises them (URLs parsed, scopes
 de-duplicated, the ``ms`` unit as a factor); every other part of the client reads this object.
 
-Layering: imports httpx, :mod:`.checks`, :mod:`.hosts`, :mod:`.retry`, :mod:`.single_flight`,
+Layering: imports httpx, :mod:`pytest_oauthcc.errors`, :mod:`.assertion`, :mod:`.checks`,
+:mod:`.hosts`, :mod:`.retry`, :mod:`.single_flight`,
 :mod:`.drive` (the default async sleeper) and :mod:`mock_provider.protocol` only.
 """
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +21,11 @@ from typing import Any, Protocol
 import httpx
 
 from mock_provider.protocol import CLIENT_SECRET_BASIC, TokenPlacement, fingerprint
+from pytest_oauthcc.errors import ClientConfigurationError
 
+from .assertion import AssertionSigner
 from .checks import (
+    assertion_signer,
     check_credentials,
     check_extra_params,
     check_lifetimes,
@@ -54,16 +59,19 @@ class ClientSettings:
     :class:`~pytest_oauthcc.ClientCredentials` for what each means. Differences: URLs are
     ``httpx.URL``, ``resources`` is a tuple, ``expires_in_unit`` is seconds per unit (1 or
     0.001), ``timeout`` is httpx's timeout dict, and ``cache_key`` names the token a
-    :class:`TokenCache` shares between identically configured clients. The secret never
+    :class:`TokenCache` shares between identically configured clients, ``signer`` holds the
+    loaded key of the JWT methods (``None`` otherwise). Neither the secret nor the key
     appears in ``repr``.
     """
 
     token_url: httpx.URL
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str | None = field(repr=False)
     scopes: tuple[str, ...]
     auth_method: str
     basic_form_encode: bool
+    signer: AssertionSigner | None = field(repr=False)
+    assertion_audience: str | None
     extra_params: Mapping[str, str]
     audience: str | None
     resources: tuple[str, ...]
@@ -80,6 +88,7 @@ class ClientSettings:
     on_401: str
     expired_if: Callable[[httpx.Response], bool] | None
     timeout: dict[str, float | None]
+    verify: ssl.SSLContext | bool = field(repr=False)
     sleep: Callable[[float], None] = field(repr=False)
     async_sleep: Callable[[float], Awaitable[None]] = field(repr=False)
     cache: TokenCache = field(repr=False)
@@ -92,10 +101,14 @@ class ClientSettings:
         cls,
         token_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         scopes: Iterable[str] = (),
         auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: str | Mapping[str, Any] | None = None,
+        key_id: str | None = None,
+        assertion_alg: str | None = None,
+        assertion_audience: str | None = None,
         basic_form_encode: bool = True,
         extra_params: Mapping[str, str] | None = None,
         audience: str | None = None,
@@ -111,6 +124,7 @@ class ClientSettings:
         on_401: str = "invalid_token",
         expired_if: Callable[[httpx.Response], bool] | None = None,
         timeout: float | httpx.Timeout = 10.0,
+        verify: ssl.SSLContext | bool = True,
         sleep: Callable[[float], None] | None = None,
         async_sleep: Callable[[float], Awaitable[None]] | None = None,
         cache: TokenCache | None = None,
@@ -134,8 +148,26 @@ class ClientSettings:
             if revocation_url is None
             else require_https(revocation_url, "revocation_url", allow_insecure_http=insecure)
         )
-        check_credentials(client_id, client_secret, auth_method, basic_form_encode)
+        check_credentials(
+            client_id,
+            client_secret,
+            auth_method,
+            basic_form_encode,
+            has_key=private_key is not None,
+        )
+        signer = assertion_signer(
+            auth_method,
+            client_secret,
+            private_key,
+            key_id=key_id,
+            assertion_alg=assertion_alg,
+            assertion_audience=assertion_audience,
+        )
         checked_scopes = validate_scopes(scopes)
+        if not isinstance(verify, bool | ssl.SSLContext):
+            raise ClientConfigurationError(
+                f"verify must be True, False or an ssl.SSLContext, got {type(verify).__name__}"
+            )
         params = check_extra_params(extra_params)
         resources = check_resources(resource)
         hosts = HostRules(allowed_hosts)
@@ -161,6 +193,8 @@ class ClientSettings:
             scopes=checked_scopes,
             auth_method=auth_method,
             basic_form_encode=basic_form_encode,
+            signer=signer,
+            assertion_audience=assertion_audience,
             extra_params=params,
             audience=audience,
             resources=resources,
@@ -177,6 +211,7 @@ class ClientSettings:
             on_401=on_401,
             expired_if=expired_if,
             timeout=httpx.Timeout(timeout).as_dict(),
+            verify=verify,
             sleep=sleep if sleep is not None else time.sleep,
             async_sleep=async_sleep if async_sleep is not None else anyio_sleep,
             cache=cache if cache is not None else TokenCache(),
@@ -185,13 +220,33 @@ class ClientSettings:
             cache_key=(
                 str(url),
                 client_id,
-                fingerprint(client_secret),
+                # The credential, never in clear: the secret's fingerprint or the public
+                # key's RFC 7638 thumbprint.
+                fingerprint(client_secret)
+                if client_secret is not None
+                else (signer.thumbprint if signer is not None else None),
                 tuple(sorted(checked_scopes)),
                 audience,
                 resources,
                 tuple(sorted(params.items())),
             ),
         )
+
+    def own_client_options(self) -> dict[str, Any]:
+        """The ``httpx.Client`` arguments of the client's own short-lived HTTP client
+        (``revoke()`` without one): its TLS verification and timeout, no redirects."""
+        return {
+            "verify": self.verify,
+            "timeout": httpx.Timeout(**self.timeout),
+            "follow_redirects": False,
+        }
+
+    def credential_fingerprint(self) -> str:
+        """``client_secret=fp:...``, or ``private_key=fp:...`` (of the public key's
+        thumbprint): names the credential in a repr, shows nothing of it."""
+        if self.client_secret is None and self.signer is not None:
+            return f"private_key={fingerprint(self.signer.thumbprint or '')}"
+        return f"client_secret={fingerprint(self.client_secret or '')}"
 
     def monotonic(self) -> float:
         """Now on the client's monotonic clock (the injected clock's, if it has one)."""

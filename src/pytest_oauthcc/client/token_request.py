@@ -1,10 +1,12 @@
 """Building the token and revocation requests, with the client's authentication.
 
-Client authentication follows RFC 6749 §2.3.1 exactly (``client_secret_basic`` or
-``client_secret_post``, exactly one per request, §2.3); the body is §4.4.2's form.
+Client authentication is exactly one method per request (RFC 6749 §2.3): ``client_secret_basic``
+or ``client_secret_post`` (§2.3.1), or a JWT client assertion (RFC 7523 §2.2:
+``client_secret_jwt`` / ``private_key_jwt``), freshly signed for every request. The body is
+§4.4.2's form.
 
-Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.settings` and :mod:`.stacks`
-only.
+Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.assertion`, :mod:`.settings` and
+:mod:`.stacks` only.
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from mock_provider.protocol import CLIENT_SECRET_BASIC
+from mock_provider.protocol import CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
 
+from .assertion import CLIENT_ASSERTION_TYPE
 from .settings import ClientSettings
 from .stacks import HTTPX, HttpStack
 
-__all__ = ["basic_authorization", "client_request", "form_body", "token_request"]
+__all__ = [
+    "ClientAuth",
+    "basic_authorization",
+    "client_auth",
+    "client_request",
+    "form_body",
+    "token_request",
+]
 
 
 def basic_authorization(client_id: str, client_secret: str, *, form_encode: bool = True) -> str:
@@ -41,19 +51,62 @@ def basic_authorization(client_id: str, client_secret: str, *, form_encode: bool
     return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
+class ClientAuth:
+    """One request's client authentication: an ``Authorization`` header or form pairs, and
+    the credential values it carries (so that an error echoing them can be scrubbed)."""
+
+    __slots__ = ("authorization", "pairs", "sent")
+
+    def __init__(
+        self, authorization: str | None, pairs: list[tuple[str, str]], sent: tuple[str, ...]
+    ) -> None:
+        self.authorization = authorization
+        self.pairs = pairs
+        self.sent = sent
+
+    def __repr__(self) -> str:
+        return f"ClientAuth(params={[name for name, _ in self.pairs]!r})"
+
+
+def client_auth(settings: ClientSettings) -> ClientAuth:
+    """The client authentication of one request, as ``settings.auth_method`` says; for the
+    JWT methods a new assertion (fresh ``jti``, ``iat`` now on the client's clock)."""
+    method, client_id, secret = settings.auth_method, settings.client_id, settings.client_secret
+    if method == CLIENT_SECRET_BASIC:
+        assert secret is not None  # checked by ClientSettings.build
+        header = basic_authorization(client_id, secret, form_encode=settings.basic_form_encode)
+        return ClientAuth(header, [], (secret,))
+    if method == CLIENT_SECRET_POST:
+        assert secret is not None
+        return ClientAuth(None, [("client_id", client_id), ("client_secret", secret)], (secret,))
+    signer = settings.signer
+    assert signer is not None  # the JWT methods always have one
+    # RFC 7523 §3 item 3: "The token endpoint URL of the authorization server MAY be used as
+    # a value for an 'aud' element"; the same audience serves revocation, which is what
+    # verifiers accept (the token endpoint or the issuer), unless the provider wants another.
+    audience = settings.assertion_audience or str(settings.token_url)
+    assertion = signer.assertion(client_id, audience, now=settings.wall())
+    # RFC 7521 §4.2: client_id is OPTIONAL next to an assertion; sent, as Authlib and MSAL
+    # do, because some providers (Microsoft Entra ID) require it and RFC-strict ones check
+    # that it equals the assertion's iss.
+    pairs = [
+        ("client_id", client_id),
+        ("client_assertion_type", CLIENT_ASSERTION_TYPE),
+        ("client_assertion", assertion),
+    ]
+    return ClientAuth(None, pairs, (assertion,) if secret is None else (assertion, secret))
+
+
 def form_body(
     *,
     scopes: Sequence[str],
     audience: str | None,
     resources: Sequence[str],
     extra_params: Mapping[str, str],
-    client_id: str | None = None,
-    client_secret: str | None = None,
+    credentials: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """The §4.4.2 token request body (``client_id``/``client_secret`` for post auth)."""
-    pairs: list[tuple[str, str]] = [("grant_type", "client_credentials")]
-    if client_id is not None and client_secret is not None:
-        pairs += [("client_id", client_id), ("client_secret", client_secret)]
+    """The §4.4.2 token request body (``credentials``: the form's client authentication)."""
+    pairs: list[tuple[str, str]] = [("grant_type", "client_credentials"), *credentials]
     # §3.3: scope is "a list of space-delimited, case-sensitive strings"; omitted when empty,
     # because some providers (Azure AD) reject an empty scope parameter.
     if scopes:
@@ -67,18 +120,20 @@ def form_body(
     return urlencode(pairs).encode("ascii")
 
 
-def token_request(settings: ClientSettings, stack: HttpStack = HTTPX) -> httpx.Request:
-    """The §4.4.2 token request of ``stack``, authenticated as ``settings.auth_method`` says."""
-    post = settings.auth_method != CLIENT_SECRET_BASIC
+def token_request(
+    settings: ClientSettings, stack: HttpStack = HTTPX
+) -> tuple[httpx.Request, ClientAuth]:
+    """The §4.4.2 token request of ``stack``, authenticated as ``settings.auth_method`` says,
+    and that authentication."""
+    auth = client_auth(settings)
     body = form_body(
         scopes=settings.scopes,
         audience=settings.audience,
         resources=settings.resources,
         extra_params=settings.extra_params,
-        client_id=settings.client_id if post else None,
-        client_secret=settings.client_secret if post else None,
+        credentials=auth.pairs,
     )
-    return _request(settings, settings.token_url, body, post, stack)
+    return _request(settings, settings.token_url, body, auth, stack), auth
 
 
 def client_request(
@@ -88,18 +143,13 @@ def client_request(
     stack: HttpStack = HTTPX,
 ) -> httpx.Request:
     """A form POST of ``pairs`` to ``url`` carrying the client's authentication (RFC 7009)."""
-    post = settings.auth_method != CLIENT_SECRET_BASIC
-    if post:
-        pairs = [
-            *pairs,
-            ("client_id", settings.client_id),
-            ("client_secret", settings.client_secret),
-        ]
-    return _request(settings, url, urlencode(pairs).encode("ascii"), post, stack)
+    auth = client_auth(settings)
+    body = urlencode([*pairs, *auth.pairs]).encode("ascii")
+    return _request(settings, url, body, auth, stack)
 
 
 def _request(
-    settings: ClientSettings, url: httpx.URL, body: bytes, post: bool, stack: HttpStack
+    settings: ClientSettings, url: httpx.URL, body: bytes, auth: ClientAuth, stack: HttpStack
 ) -> httpx.Request:
     # §4.4.2: "application/x-www-form-urlencoded" with no charset parameter (strict
     # gateways refuse one); §2.3: exactly one client authentication method.
@@ -107,10 +157,8 @@ def _request(
         "Accept": "application/json",
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    if not post:
-        headers["Authorization"] = basic_authorization(
-            settings.client_id, settings.client_secret, form_encode=settings.basic_form_encode
-        )
+    if auth.authorization is not None:
+        headers["Authorization"] = auth.authorization
     if stack is HTTPX:
         return httpx.Request(
             "POST", url, headers=headers, content=body, extensions={"timeout": settings.timeout}

@@ -19,7 +19,7 @@ from pytest_oauthcc.connection.errors import ConfigError
 
 from .loading import Document, KeyPath, load_document
 from .placeholders import syntax_problems
-from .schema import validate
+from .schema import AUTH_METHOD_OF, validate
 
 __all__ = [
     "ConnectionConfig",
@@ -64,11 +64,15 @@ class TokenSpec:
     default_expires_in: int = 3600
     renew_before: int = 60
     token_format: str = "opaque"
+    private_key: str = field(default="{{ fields.private_key }}", repr=False)
+    key_id: str | None = None
+    assertion_alg: str | None = None
+    assertion_audience: str | None = None
 
     @property
     def auth_method(self) -> str:
-        """The RFC 7591 name of :attr:`client_auth`."""
-        return "client_secret_basic" if self.client_auth == "basic" else "client_secret_post"
+        """The RFC 8414 name of :attr:`client_auth` (``basic`` is ``client_secret_basic``)."""
+        return AUTH_METHOD_OF[self.client_auth]
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,10 @@ def _build(doc: Document) -> ConnectionConfig:
             default_expires_in=response.get("default_expires_in", 3600),
             renew_before=tok.get("renew_before", 60),
             token_format=tok.get("token_format", "opaque"),
+            private_key=tok.get("private_key", "{{ fields.private_key }}"),
+            key_id=tok.get("key_id"),
+            assertion_alg=tok.get("assertion_alg"),
+            assertion_audience=tok.get("assertion_audience"),
         ),
         refresh=RefreshSpec(**data["refresh"]) if "refresh" in data else None,
         revoke=RevokeSpec(**data["revoke"]) if "revoke" in data else None,

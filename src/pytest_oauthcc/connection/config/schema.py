@@ -17,7 +17,43 @@ from typing import Any
 
 from mock_provider.protocol import validate_schema as _validate
 
-__all__ = ["SCHEMA", "STEP_OF_KEY", "schema_json", "validate"]
+__all__ = [
+    "ASSERTION_ALGS",
+    "AUTH_METHOD_OF",
+    "CLIENT_AUTH",
+    "SCHEMA",
+    "STEP_OF_KEY",
+    "schema_json",
+    "validate",
+]
+
+# token.client_auth -> the RFC 8414 method name; "basic" and "body" are the format's first
+# names, kept, and each RFC name stands for itself.
+AUTH_METHOD_OF = {
+    "basic": "client_secret_basic",
+    "body": "client_secret_post",
+    "client_secret_basic": "client_secret_basic",
+    "client_secret_post": "client_secret_post",
+    "client_secret_jwt": "client_secret_jwt",
+    "private_key_jwt": "private_key_jwt",
+}
+CLIENT_AUTH = tuple(AUTH_METHOD_OF)
+# RFC 7518 §3.1 / RFC 8037: HMAC for client_secret_jwt, the rest for private_key_jwt.
+ASSERTION_ALGS = (
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+)
 
 _STR: dict[str, Any] = {"type": "string"}
 _TEMPLATE = {"type": "string", "minLength": 1, "description": "may contain {{ placeholders }}"}
@@ -105,13 +141,41 @@ SCHEMA: dict[str, Any] = {
             "properties": {
                 "url": {**_TEMPLATE, "description": "Token endpoint; HTTPS."},
                 "client_auth": {
-                    "enum": ["basic", "body"],
+                    "enum": list(CLIENT_AUTH),
                     "default": "basic",
                     "description": "basic: HTTP Basic (client_secret_basic); body: "
-                    "client_id and client_secret in the form (client_secret_post).",
+                    "client_id and client_secret in the form (client_secret_post); "
+                    "client_secret_jwt / private_key_jwt: an RFC 7523 JWT assertion signed "
+                    "with the secret / with token.private_key. The RFC 8414 names "
+                    "client_secret_basic and client_secret_post are accepted too.",
                 },
                 "client_id": {**_TEMPLATE, "default": "{{ fields.client_id }}"},
-                "client_secret": {**_TEMPLATE, "default": "{{ fields.client_secret }}"},
+                "client_secret": {
+                    **_TEMPLATE,
+                    "default": "{{ fields.client_secret }}",
+                    "description": "The secret (not with private_key_jwt); a reference to a "
+                    "secret field.",
+                },
+                "private_key": {
+                    **_TEMPLATE,
+                    "default": "{{ fields.private_key }}",
+                    "description": "private_key_jwt: the PEM (or JWK JSON) private key; a "
+                    "reference to a secret field, never a value in the file.",
+                },
+                "key_id": {
+                    **_TEMPLATE,
+                    "description": "private_key_jwt: the kid the provider knows the key by.",
+                },
+                "assertion_alg": {
+                    "enum": list(ASSERTION_ALGS),
+                    "description": "The JWT methods' algorithm; default HS256 (client_secret_"
+                    "jwt), or by key type: RS256, ES256/384/512, EdDSA (private_key_jwt).",
+                },
+                "assertion_audience": {
+                    **_TEMPLATE,
+                    "description": "The JWT methods' aud; default the token URL (Auth0 wants "
+                    "its issuer, https://TENANT/).",
+                },
                 "scopes": {
                     "type": "array",
                     "items": {"type": "string", "pattern": "^[!#-\\[\\]-~]+$"},

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pytest_oauthcc.connection.errors import ConfigError, ConfigProblem
 
+from .keys import invent_private_key, private_key_field
 from .model import ConnectionConfig
 
 __all__ = ["env_var_name", "read_env_file", "resolve_values"]
@@ -30,7 +31,8 @@ def env_var_name(connection_name: str, field_key: str) -> str:
 
 
 def read_env_file(path: str | Path) -> dict[str, str]:
-    """Parse ``KEY=VALUE`` lines (``#`` comments, optional ``export`` and quotes).
+    """Parse ``KEY=VALUE`` lines (``#`` comments, optional ``export`` and quotes; a
+    double-quoted value may span lines, for a PEM private key).
 
     Raises:
         ConfigError: if the file cannot be read or a line is not ``KEY=VALUE``; the message
@@ -44,7 +46,8 @@ def read_env_file(path: str | Path) -> dict[str, str]:
         raise ConfigError(name, [problem]) from None
     values: dict[str, str] = {}
     problems = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    lines = iter(enumerate(text.splitlines(), start=1))
+    for number, raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -54,6 +57,19 @@ def read_env_file(path: str | Path) -> dict[str, str]:
             problems.append(ConfigProblem(name, number, "", "expected KEY=VALUE", 1))
             continue
         value = value.strip()
+        if value.startswith('"') and (len(value) == 1 or not value.endswith('"')):
+            # A double-quoted value may span lines (a PEM private key), as in dotenv files.
+            parts = [value[1:]]
+            for _, more in lines:
+                if more.rstrip().endswith('"'):
+                    parts.append(more.rstrip()[:-1])
+                    break
+                parts.append(more)
+            else:
+                problems.append(ConfigProblem(name, number, "", "the quoted value is never closed"))
+                continue
+            values[key.strip()] = "\n".join(parts)
+            continue
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         values[key.strip()] = value
@@ -72,10 +88,12 @@ def resolve_values(
     """The value of every field, and the keys of required fields nobody supplied.
 
     Order: ``given``, then (live) ``sources`` by :func:`env_var_name`, then the field's
-    default; in mock mode a missing value is invented (secrets randomly, per check).
+    default; in mock mode a missing value is invented (secrets randomly, per check; the
+    ``private_key_jwt`` key field a fresh key of the configured algorithm's type).
     """
     values: dict[str, str] = {}
     missing: list[str] = []
+    key_field = private_key_field(config)
     for spec in config.fields:
         value = given.get(spec.key)
         if value is None and live:
@@ -86,8 +104,11 @@ def resolve_values(
             value = spec.example
         if value is None and spec.options:
             value = spec.options[0] if not live else None
+        if value is None and not live and spec.key == key_field:
+            value = invent_private_key(config.token.assertion_alg)
         if value is None and not live:
-            value = f"mock-{secrets.token_urlsafe(18)}" if spec.secret else f"mock-{spec.key}"
+            # 69 bytes: a client_secret_jwt HMAC key long enough even for HS512 (RFC 7518 §3.2).
+            value = f"mock-{secrets.token_urlsafe(48)}" if spec.secret else f"mock-{spec.key}"
         if value is None:
             if spec.required:
                 missing.append(spec.key)

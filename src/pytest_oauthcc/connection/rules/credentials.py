@@ -34,12 +34,18 @@ class Credential:
 
 _CLIENT_ID = Credential("client_id", "Client ID", secret=False)
 _CLIENT_SECRET = Credential("client_secret", "Client Secret", secret=True)
+_PRIVATE_KEY = Credential("private_key", "Private Key", secret=True)
 
 #: ``token.client_auth`` -> the credentials a request of that method sends (RFC 6749 §2.3.1:
-#: id and secret, in the Basic header or in the body).
+#: id and secret, in the Basic header or in the body; RFC 7523 §2.2: an assertion signed
+#: with the secret, or with the private key, which takes the secret's place).
 CREDENTIALS: dict[str, tuple[Credential, ...]] = {
     "basic": (_CLIENT_ID, _CLIENT_SECRET),
     "body": (_CLIENT_ID, _CLIENT_SECRET),
+    "client_secret_basic": (_CLIENT_ID, _CLIENT_SECRET),
+    "client_secret_post": (_CLIENT_ID, _CLIENT_SECRET),
+    "client_secret_jwt": (_CLIENT_ID, _CLIENT_SECRET),
+    "private_key_jwt": (_CLIENT_ID, _PRIVATE_KEY),
 }
 
 

@@ -22,6 +22,7 @@ from pytest_oauthcc.connection.config.placeholders import (
     lookup,
 )
 
+from .client_auth import client_auth_findings
 from .credential_text import credential_value_kind, names_a_credential
 from .credentials import CREDENTIALS, credential_rules
 from .domains import (
@@ -37,7 +38,13 @@ __all__ = ["static_findings"]
 # it ``scope`` and nothing else.
 _NONSTANDARD_SCOPE = {"scopes", "scp", "scope[]", "permissions", "roles"}
 # Parameters the grant itself sends; repeating them in extra_params duplicates credentials.
-_GRANT_PARAMS = {"grant_type", "client_id", "client_secret", "client_assertion"}
+_GRANT_PARAMS = {
+    "grant_type",
+    "client_id",
+    "client_secret",
+    "client_assertion",
+    "client_assertion_type",
+}
 _TOKEN_MEMBERS = {"access_token", "refresh_token", "id_token"}
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _NAMESPACES_FOR = {  # which placeholder namespaces each top-level key may use
@@ -55,6 +62,7 @@ def static_findings(config: ConnectionConfig, values: Mapping[str, str]) -> list
         *_field_rules(config),
         *_reference_rules(config),
         *_token_rules(config),
+        *client_auth_findings(config),
         *domain_list_rules(config),
         *url_rules(config, values),
         *_test_rules(config),

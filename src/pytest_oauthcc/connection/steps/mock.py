@@ -51,13 +51,15 @@ def build_mock(
     config: ConnectionConfig,
     urls: Mapping[str, str],
     client_id: str,
-    client_secret: str,
+    client_secret: str | None,
     extra_params: Mapping[str, str],
+    jwks: Mapping[str, Any] | None = None,
 ) -> MockSetup:
     """A provider for ``config`` with rendered ``urls`` (``token``, ``test``, ``revoke``, ...).
 
     The client is registered with exactly the declared auth method, scopes and audience, so
-    a request of any other shape is refused the way a strict real provider would.
+    a request of any other shape is refused the way a strict real provider would; a
+    ``private_key_jwt`` client with ``jwks``, the public half of its key.
     """
     token = urlsplit(urls["token"])
     clock = ManualClock()
@@ -70,6 +72,7 @@ def build_mock(
         revocation_path=_path(urls["revoke"]) if "revoke" in urls else "/oauth/revoke",
     )
     audiences = tuple(v for k, v in extra_params.items() if k in ("audience", "resource"))
+    keys: dict[str, Any] = {} if jwks is None else {"jwks": dict(jwks)}
     # A config that declares a refresh_token grant describes a provider that issues refresh
     # tokens with client credentials (RFC 6749 §6), so the mock does too.
     refreshes = config.refresh is not None and config.refresh.grant_type == "refresh_token"
@@ -80,6 +83,7 @@ def build_mock(
         auth_methods=(config.token.auth_method,),
         audiences=audiences,
         refresh_tokens=refreshes,
+        **keys,
     )
     provider.add_resource(
         "test",

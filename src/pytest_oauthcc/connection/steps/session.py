@@ -19,6 +19,7 @@ import httpx
 
 from mock_provider import ManualClock
 from pytest_oauthcc.client import ClientCredentials
+from pytest_oauthcc.connection.config.keys import private_key_value
 from pytest_oauthcc.connection.config.model import ConnectionConfig
 from pytest_oauthcc.connection.config.placeholders import PlaceholderError, render
 from pytest_oauthcc.connection.results import StepResult
@@ -49,13 +50,16 @@ class Session:
     urls: dict[str, str]
     extra_params: dict[str, str]
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str | None = field(repr=False)
     guard: GuardedTransport
     mock: MockSetup | None
     live: bool
     test_body: Any = None
     token_answer: dict[str, Any] = field(default_factory=dict)
     owns_transport: bool = False
+    private_key: str | None = field(default=None, repr=False)
+    key_id: str | None = None
+    assertion_audience: str | None = None
 
     def close(self) -> None:
         """Close the network transport the session opened (live mode, none given)."""
@@ -63,12 +67,20 @@ class Session:
             self.guard.inner.close()
 
     def client(
-        self, *, secret: str | None = None, token_url: str | None = None
+        self,
+        *,
+        secret: str | None = None,
+        private_key: str | None = None,
+        token_url: str | None = None,
     ) -> ClientCredentials:
-        """A reference client configured exactly as the connection says.
+        """A reference client configured exactly as the connection says (``secret`` or
+        ``private_key`` replace the configured credential).
 
         In mock mode it measures time on the mock's clock and "sleeps" by advancing it, and
         plain HTTP is left to the static HTTPS rule (so one finding fails one step).
+
+        Raises:
+            ClientConfigurationError: when the reference client refuses the configuration.
         """
         token = self.config.token
         extra = dict(self.extra_params)
@@ -81,6 +93,7 @@ class Session:
             self.client_secret if secret is None else secret,
             scopes=token.scopes,
             auth_method=token.auth_method,
+            **self._assertion_options(private_key),
             extra_params=extra or None,
             audience=audience,
             resource=resource,
@@ -94,6 +107,19 @@ class Session:
             allow_insecure_http=self.mock is not None,
             **self.config.token_placement.options(),
         )
+
+    def _assertion_options(self, private_key: str | None) -> dict[str, Any]:
+        token = self.config.token
+        if token.auth_method not in ("client_secret_jwt", "private_key_jwt"):
+            return {}
+        options: dict[str, Any] = {
+            "assertion_alg": token.assertion_alg,
+            "assertion_audience": self.assertion_audience,
+        }
+        if token.auth_method == "private_key_jwt":
+            key = self.private_key if private_key is None else private_key
+            options.update(private_key=private_key_value(key or ""), key_id=self.key_id)
+        return options
 
     def carrying(self, token: str) -> dict[str, Any]:
         """``httpx`` request arguments that carry ``token`` where the API takes it."""
@@ -148,6 +174,22 @@ def _render(step: str, template: str, context: Mapping[str, Any]) -> str:
         raise RenderFailed(step, str(exc)) from None
 
 
+def _public_jwks(config: ConnectionConfig, private_key: str, key_id: str | None) -> dict[str, Any]:
+    """The JWK Set the mock registers for a ``private_key_jwt`` client: its key's public half."""
+    from pytest_oauthcc.client.assertion import private_key_signer
+    from pytest_oauthcc.errors import ClientConfigurationError
+
+    try:
+        signer = private_key_signer(
+            private_key_value(private_key), alg=config.token.assertion_alg, kid=key_id
+        )
+    except ClientConfigurationError as exc:
+        raise RenderFailed(
+            "token", f"the reference client refuses this configuration: {exc}"
+        ) from None
+    return {"keys": [signer.public_jwk()]}
+
+
 def open_session(
     config: ConnectionConfig,
     values: dict[str, str],
@@ -178,11 +220,19 @@ def open_session(
         urls["revoke"] = _render("revoke", config.revoke.url, context)
     extra = {k: _render("token", v, context) for k, v in config.token.extra_params.items()}
     # A credential renders from the field the user fills in: when it does not, the field is
-    # what is wrong (the fields step names it), not the token request.
+    # what is wrong (the fields step names it), not the token request. private_key_jwt has
+    # a private key in the secret's place (and no secret at all).
     client_id = _render("fields", config.token.client_id, context)
-    client_secret = _render("fields", config.token.client_secret, context)
+    key_jwt = config.token.auth_method == "private_key_jwt"
+    client_secret = None if key_jwt else _render("fields", config.token.client_secret, context)
+    private_key = _render("fields", config.token.private_key, context) if key_jwt else None
+    key_id, assertion_audience = (
+        None if template is None else _render("token", template, context)
+        for template in (config.token.key_id, config.token.assertion_audience)
+    )
     scrub = scrub if scrub is not None else Scrubber()
     scrub.add_secret(client_secret, client_id=client_id)
+    scrub.add_secret(private_key)
     for template in (
         *config.request_defaults.query.values(),
         *config.request_defaults.headers.values(),
@@ -199,7 +249,8 @@ def open_session(
                 process_key()  # the process-wide key every mock provider signs with
             except MockProviderError as exc:
                 raise RenderFailed("token", f"token_format jwt: {exc}") from None
-        mock = build_mock(config, urls, client_id, client_secret, extra)
+        jwks = None if private_key is None else _public_jwks(config, private_key, key_id)
+        mock = build_mock(config, urls, client_id, client_secret, extra, jwks)
         inner = mock.transport
     # Reversed so the token endpoint wins when a refresh URL is the same URL.
     endpoints = {url: name for name, url in reversed(list(urls.items()))}
@@ -233,4 +284,7 @@ def open_session(
         mock,
         live,
         owns_transport=live and transport is None,
+        private_key=private_key,
+        key_id=key_id,
+        assertion_audience=assertion_audience,
     )

@@ -7,10 +7,13 @@ Layering: imports ``config/``, ``rules/``, the results, the reference client and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
 from mock_provider.protocol import is_loopback
 from pytest_oauthcc.client import ClientCredentials
+from pytest_oauthcc.client.assertion import CLIENT_ASSERTION_TYPE
 from pytest_oauthcc.connection.results import StepResult
 from pytest_oauthcc.errors import OAuthccError
 
@@ -28,18 +31,9 @@ def shape_problem(session: Session, sent: TranscriptEntry) -> str | None:
     if form.get("grant_type") != "client_credentials":  # RFC 6749 §4.4.2
         return f"grant_type was {form.get('grant_type')!r}, expected client_credentials"
     basic = sent.headers.get("authorization", "").lower().startswith("basic ")
-    if token.client_auth == "basic":
-        # RFC 6749 §2.3: "MUST NOT use more than one authentication method in each request".
-        if not basic:
-            return "client_auth is basic but the request had no HTTP Basic credentials"
-        duplicated = [k for k in ("client_id", "client_secret") if k in form]
-        if duplicated:
-            return f"HTTP Basic plus {', '.join(duplicated)} in the body: duplicated credentials"
-    else:
-        if basic:
-            return "client_auth is body but the request also sent HTTP Basic credentials"
-        if "client_id" not in form or "client_secret" not in form:
-            return "client_auth is body but client_id/client_secret were not in the body"
+    problem = _auth_problem(token.auth_method, token.client_auth, basic, form)
+    if problem is not None:
+        return problem
     wanted = " ".join(token.scopes)
     if token.scopes and form.get("scope") != wanted:
         return f"scope was {form.get('scope')!r}, expected {wanted!r}"
@@ -52,6 +46,34 @@ def shape_problem(session: Session, sent: TranscriptEntry) -> str | None:
     url = httpx.URL(sent.url)
     if url.scheme != "https" and not is_loopback(url.host):
         return f"the token request went to {sent.url}, not over HTTPS"
+    return None
+
+
+def _auth_problem(method: str, name: str, basic: bool, form: Mapping[str, str]) -> str | None:
+    """What is wrong with how a token request authenticated the client, or ``None``."""
+    # RFC 6749 §2.3: "MUST NOT use more than one authentication method in each request".
+    if method == "client_secret_basic":
+        if not basic:
+            return f"client_auth is {name} but the request had no HTTP Basic credentials"
+        duplicated = [k for k in ("client_id", "client_secret", "client_assertion") if k in form]
+        if duplicated:
+            return f"HTTP Basic plus {', '.join(duplicated)} in the body: duplicated credentials"
+        return None
+    if basic:
+        return f"client_auth is {name} but the request also sent HTTP Basic credentials"
+    if method == "client_secret_post":
+        if "client_id" not in form or "client_secret" not in form:
+            return f"client_auth is {name} but client_id/client_secret were not in the body"
+        if "client_assertion" in form:
+            return "client_secret plus client_assertion in the body: duplicated credentials"
+        return None
+    # RFC 7523 §2.2: the assertion and its type, and no secret next to them.
+    if form.get("client_assertion_type") != CLIENT_ASSERTION_TYPE or not form.get(
+        "client_assertion"
+    ):
+        return f"client_auth is {name} but the body had no RFC 7523 client_assertion"
+    if "client_secret" in form:
+        return "client_secret plus client_assertion in the body: duplicated credentials"
     return None
 
 
@@ -141,11 +163,19 @@ def check_renewal(session: Session, cc: ClientCredentials, http: httpx.Client) -
 
 
 def check_wrong_secret(session: Session) -> StepResult | None:
-    """A wrong secret fails at the token step with the provider's error (mock only)."""
+    """A wrong secret (or, for ``private_key_jwt``, a key the provider does not know) fails
+    at the token step with the provider's error (mock only)."""
     if session.mock is None:
         return None  # live: a wrong secret could lock the real account
     start = len(session.guard.entries)
-    bad = session.client(secret=session.client_secret + "-wrong")
+    if session.config.token.auth_method == "private_key_jwt":
+        from pytest_oauthcc.connection.config.keys import invent_private_key
+
+        wrong = "an unregistered private key"
+        bad = session.client(private_key=invent_private_key(session.config.token.assertion_alg))
+    else:
+        wrong = "a wrong secret"
+        bad = session.client(secret=f"{session.client_secret}-wrong")
     with session.http(bad) as http:
         try:
             session.fetch(bad, http)
@@ -153,11 +183,12 @@ def check_wrong_secret(session: Session) -> StepResult | None:
             if "invalid_client" not in str(exc):
                 return session.failed(
                     "token",
-                    f"a wrong secret failed without the provider's error: {exc}",
+                    f"{wrong} failed without the provider's error: {exc}",
                     start,
                 )
             return None
-    return session.failed("token", "a wrong client secret was accepted", start)
+    accepted = "a wrong client secret" if wrong == "a wrong secret" else wrong
+    return session.failed("token", f"{accepted} was accepted", start)
 
 
 def check_refresh(session: Session) -> StepResult:
@@ -209,11 +240,19 @@ def _refresh_with_token(session: Session) -> StepResult:
     start = len(session.guard.entries)
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
     auth: httpx.Auth | None = None
-    if session.config.token.client_auth == "basic":
+    method = session.config.token.auth_method
+    if method == "client_secret_basic":
+        assert session.client_secret is not None
         # RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
         auth = httpx.BasicAuth(quote_plus(session.client_id), quote_plus(session.client_secret))
-    else:
+    elif method == "client_secret_post":
+        assert session.client_secret is not None
         form.update(client_id=session.client_id, client_secret=session.client_secret)
+    else:
+        # RFC 7523 §2.2: a fresh assertion, as the reference client signs for any request.
+        from pytest_oauthcc.client.token_request import client_auth
+
+        form.update(client_auth(session.client().settings).pairs)
     path = session.config.token.access_token_path
     with httpx.Client(transport=session.guard, timeout=30.0) as http:
         try:
