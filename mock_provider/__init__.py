@@ -1,13 +1,15 @@
 """A conformant mock OAuth 2.0 client-credentials authorization server and protected API.
 
 Layering: re-exports only (the public API and ``__all__``); what pytest_oauthcc may use.
+The command line, the httpx transports and ``__version__`` load on first use (PEP 562): an
+in-process test needs neither argparse's world nor YAML, and ``oauthcc serve`` never needs
+httpx (whose import alone costs tens of milliseconds of every start-up).
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from .cli import VersionAction, add_serve_arguments, run_serve
 from .faults.fault import Fault
 from .faults.quirks import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks, validate_quirks
 from .faults.shaping import shape_token_response
@@ -33,14 +35,22 @@ from .state.clock import Clock, ManualClock, SystemClock
 from .state.keys import process_key
 from .state.log import RecordedRequest
 from .state.process_clock import ProcessClock, ProcessClockError
-from .transport.inprocess import AsyncProviderTransport, ProviderTransport
 from .transport.routing import register as register_in_process
 from .transport.server import ProviderServer
 
-try:
-    __version__ = version("pytest-oauthcc")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from .cli import VersionAction, add_serve_arguments, run_serve
+    from .transport.inprocess import AsyncProviderTransport, ProviderTransport
+
+    __version__: str
+
+_LAZY = {
+    "VersionAction": ".cli",
+    "add_serve_arguments": ".cli",
+    "run_serve": ".cli",
+    "AsyncProviderTransport": ".transport.inprocess",
+    "ProviderTransport": ".transport.inprocess",
+}
 
 __all__ = [
     "AUTH_METHODS",
@@ -86,3 +96,18 @@ __all__ = [
     "validate_quirks",
     "validate_schema",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    if name == "__version__":
+        from .cli import distribution_version
+
+        globals()[name] = version = distribution_version()
+        return version
+    raise AttributeError(f"module 'mock_provider' has no attribute {name!r}")

@@ -119,11 +119,11 @@ def test_registering_imports_no_stack_the_process_did_not_import() -> None:
         "import sys; from mock_provider import MockProvider; "
         "from mock_provider.transport import routing; "
         "undo = routing.register('https://lazy.test', MockProvider('https://lazy.test')); "
-        "print(sorted(m for m in ('requests', 'aiohttp', 'httpx2') if m in sys.modules), "
+        "print(sorted(m for m in ('httpx', 'requests', 'aiohttp', 'httpx2') if m in sys.modules), "
         "routing.hooked_stacks())"
     )
-    # httpx is imported by mock_provider itself (its httpx transports), so it is hooked.
-    assert _in_a_fresh_process(code) == "[] ('httpx',)"
+    # Not even httpx: mock_provider loads its httpx transports on first use only.
+    assert _in_a_fresh_process(code) == "[] ()"
 
 
 def test_a_stack_first_imported_during_a_test_is_hooked_before_its_first_request() -> None:
@@ -139,7 +139,7 @@ def test_a_stack_first_imported_during_a_test_is_hooked_before_its_first_request
         "requests.Session.get_adapter.__qualname__)"
     )
     assert _in_a_fresh_process(code).splitlines() == [
-        "('httpx',) ('httpx', 'requests') 200 SourceFileLoader",
+        "() ('requests',) 200 SourceFileLoader",
         "() Session.get_adapter",
     ]
 
