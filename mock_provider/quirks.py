@@ -1,7 +1,6 @@
 """Old import path of the quirks; they live in :mod:`mock_provider.faults.quirks`.
 
-Layering: re-exports only (public names kept at their old path; pytest_oauthcc also imports
-it until the merge)."""
+Layering: re-exports only (public names kept at their old path)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """Old import path of the request log and redaction; see :mod:`mock_provider.state.log`
 and :mod:`mock_provider.protocol.redaction`.
 
-Layering: re-exports only (public names kept at their old path; pytest_oauthcc also imports
-it until the merge)."""
+Layering: re-exports only (public names kept at their old path)."""
 
 from __future__ import annotations
 

@@ -43,8 +43,9 @@ FACADE_USERS = (
 # Rule 4: who may import mock_provider.transport. The facade reaches down into it
 # (`provider.transport()`, `.serve()`, `.mock()`); its own modules import each other; the
 # package __init__ re-exports ProviderServer / ProviderTransport / AsyncProviderTransport
-# (CONTRACT.md); `mock_provider.server` is the public old path of ProviderServer (a
-# re-export); the command line names the server type it is handed by `provider.serve()`.
+# (names pytest_oauthcc may use); `mock_provider.server` is the public old path of
+# ProviderServer (a re-export); the command line names the server type `provider.serve()`
+# hands it.
 # Nothing else: state, endpoints and control do not know how they are carried.
 TRANSPORT_USERS = (
     "mock_provider",
@@ -55,7 +56,8 @@ TRANSPORT_USERS = (
 )
 # Rule 3: libraries that carry HTTP; protocol code works on parsed requests, not on them.
 HTTP_STACKS = ("httpx", "httpx2", "werkzeug", "respx", "requests", "aiohttp", "urllib3")
-# Rule 6: mock_provider's import points for pytest_oauthcc (CONTRACT.md), exact module names.
+# Rule 6: mock_provider's import points for pytest_oauthcc (what DESIGN.md calls what it
+# exports), exact module names.
 EXPORTERS = ("mock_provider", "mock_provider.protocol")
 
 RULES = (
