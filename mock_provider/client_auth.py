@@ -26,7 +26,7 @@ from .protocol.rfc7523 import (
     HMAC_ALGORITHMS,
     PRIVATE_KEY_JWT,
     AssertionRejected,
-    claimed_client_id,
+    claim_assertion,
     verify_client_assertion,
 )
 from .state.client_keys import JWKSFetchError
@@ -111,9 +111,11 @@ def _assertion_client(
     realm = core.settings.realm
     try:
         # Whom the assertion claims to be, to find its keys: nothing is trusted yet.
-        ex.client_id = claimed_client_id(creds.assertion, creds.assertion_type, creds.client_id)
+        # Decoded once: the verification below reads the same parsed JWT.
+        claimed = claim_assertion(creds.assertion, creds.assertion_type, creds.client_id)
     except AssertionRejected as rejected:
         raise InvalidClientError(rejected.description, realm=realm) from None
+    ex.client_id = claimed.client_id
     client = core.registry.client(ex.client_id)
     if client is None:
         raise InvalidClientError(
@@ -128,11 +130,11 @@ def _assertion_client(
     audiences = {settings.url, settings.endpoint_url("token"), called}
     # Recorded as the method its alg implies until verified; the keys at a jwks_uri are
     # fetched only for a private_key_jwt assertion.
-    ex.auth_method = assertion_method(creds.assertion)
+    ex.auth_method = _method_of(claimed.header.get("alg"))
     for attempt in range(2):
         try:
             verified = verify_client_assertion(
-                creds.assertion,
+                claimed,
                 creds.assertion_type,
                 client_id=creds.client_id,
                 secret=client.client_secret,
@@ -167,6 +169,10 @@ def assertion_method(assertion: str | None) -> str | None:
         alg = header.get("alg") if isinstance(header, dict) else None
     except (ValueError, binascii.Error):
         return None
+    return _method_of(alg)
+
+
+def _method_of(alg: object) -> str | None:
     if not isinstance(alg, str) or alg == "none":
         return None
     return CLIENT_SECRET_JWT if alg in HMAC_ALGORITHMS else PRIVATE_KEY_JWT

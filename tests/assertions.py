@@ -127,7 +127,7 @@ def keys_of(*jwks: dict[str, Any]) -> tuple[PublicKey, ...]:
     return load_public_keys({"keys": list(jwks)})
 
 
-def verify(assertion: str, **overrides: Any) -> VerifiedAssertion:
+def verify(assertion: Any, **overrides: Any) -> VerifiedAssertion:
     """Call the verifier as the token endpoint would, with overridable defaults."""
     arguments: dict[str, Any] = {
         "client_id": None,

@@ -19,7 +19,7 @@ import json
 import math
 import threading
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .jwks import ASYMMETRIC_ALGORITHMS, KeyChoiceError, PublicKey, select_key
@@ -34,9 +34,11 @@ __all__ = [
     "PRIVATE_KEY_JWT",
     "SIGNING_ALGORITHMS",
     "AssertionRejected",
+    "ClaimedAssertion",
     "JtiStore",
     "ReplayStore",
     "VerifiedAssertion",
+    "claim_assertion",
     "claimed_client_id",
     "verify_client_assertion",
 ]
@@ -207,15 +209,29 @@ def _check_identity(claims: Mapping[str, Any], client_id: str | None) -> str:
     return iss
 
 
-def claimed_client_id(assertion: object, assertion_type: object, client_id: str | None) -> str:
-    """The client an assertion claims to be, to look its keys up - nothing is verified yet.
+@dataclass(frozen=True)
+class ClaimedAssertion:
+    """An assertion decoded once, whose identity rules passed; nothing else is verified."""
+
+    client_id: str
+    header: Mapping[str, Any] = field(repr=False)
+    claims: Mapping[str, Any] = field(repr=False)
+    jws: Any = field(repr=False)
+
+
+def claim_assertion(assertion: object, kind: object, client_id: str | None) -> ClaimedAssertion:
+    """Decode an assertion, for whom it claims to be (its keys) and for its verification.
 
     Raises:
-        AssertionRejected: for a wrong ``client_assertion_type``, a malformed JWT, or
-            ``iss`` / ``sub`` / the ``client_id`` parameter that do not agree.
+        AssertionRejected: a wrong type, a malformed JWT, iss/sub/client_id disagreeing.
     """
-    _, claims = _parse(assertion, assertion_type)
-    return _check_identity(claims, client_id)
+    obj, claims = _parse(assertion, kind)
+    return ClaimedAssertion(_check_identity(claims, client_id), obj.headers(), claims, obj)
+
+
+def claimed_client_id(assertion: object, assertion_type: object, client_id: str | None) -> str:
+    """The client an assertion claims to be (:func:`claim_assertion`): nothing is verified."""
+    return claim_assertion(assertion, assertion_type, client_id).client_id
 
 
 def _check_header(header: Mapping[str, Any]) -> str:
@@ -354,7 +370,7 @@ def verify_client_assertion(
     """Verify a client assertion (RFC 7523 §2.2, §3; OpenID Connect Core §9) and spend its jti.
 
     Args:
-        assertion: the ``client_assertion`` parameter.
+        assertion: the ``client_assertion`` parameter, or its :class:`ClaimedAssertion`.
         assertion_type: the ``client_assertion_type`` parameter.
         client_id: the ``client_id`` parameter, if the request sent one.
         secret: the registered client's secret (the client_secret_jwt HMAC key), if any.
@@ -369,9 +385,10 @@ def verify_client_assertion(
     Raises:
         AssertionRejected: naming the failed rule; the endpoint answers ``invalid_client``.
     """
-    obj, claims = _parse(assertion, assertion_type)
+    claimed = assertion if isinstance(assertion, ClaimedAssertion) else None
+    obj, claims = (claimed.jws, claimed.claims) if claimed else _parse(assertion, assertion_type)
+    header = claimed.header if claimed else obj.headers()
     identity = _check_identity(claims, client_id)
-    header = obj.headers()
     alg = _check_header(header)
     method, key = _verification_key(alg, header, secret, keys, auth_methods)
     _check_signature(obj, alg, key)

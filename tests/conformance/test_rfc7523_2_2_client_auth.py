@@ -19,7 +19,9 @@ from mock_provider.protocol.jwks import x5t, x5t_s256
 from mock_provider.protocol.rfc7523 import (
     JWT_BEARER,
     AssertionRejected,
+    ClaimedAssertion,
     JtiStore,
+    claim_assertion,
     claimed_client_id,
 )
 from tests.assertions import (
@@ -39,7 +41,7 @@ from tests.assertions import (
 )
 
 
-def _rejected(assertion: str, **overrides: Any) -> AssertionRejected:
+def _rejected(assertion: Any, **overrides: Any) -> AssertionRejected:
     with pytest.raises(AssertionRejected) as caught:
         verify(assertion, **overrides)
     return caught.value
@@ -99,6 +101,20 @@ def test_rfc7523_2_2_claimed_client_id_reads_iss_before_any_key_is_known() -> No
     assert claimed_client_id(assertion, JWT_BEARER, None) == CLIENT_ID
     with pytest.raises(AssertionRejected, match="differs from iss"):
         claimed_client_id(assertion, JWT_BEARER, "other")
+
+
+def test_rfc7523_2_2_a_claimed_assertion_is_verified_without_decoding_it_again() -> None:
+    assertion = sign(claims())
+    claimed = claim_assertion(assertion, JWT_BEARER, None)
+    assert isinstance(claimed, ClaimedAssertion)
+    assert claimed.client_id == CLIENT_ID
+    # Its repr names the claimed client only: never a claim, the header or the JWT.
+    assert repr(claimed) == f"ClaimedAssertion(client_id={CLIENT_ID!r})"
+    verified = verify(claimed)
+    assert (verified.client_id, verified.method) == (CLIENT_ID, "private_key_jwt")
+    # RFC 7521 §4.2: the client_id parameter is still held to iss when passed decoded.
+    error = _rejected(claim_assertion(sign(claims(jti="x")), JWT_BEARER, None), client_id="b")
+    assert error.rule == "client_id"
 
 
 @pytest.mark.parametrize(

@@ -270,3 +270,23 @@ def test_a_client_scoped_fault_matches_the_assertion_issuer(
     assert recorded.form["client_assertion"] == "<redacted>"
     assert assertion not in repr(recorded)
     assert _token(http, sign(claims(jti="next"), kid="k1")).status_code == 200
+
+
+def test_rfc7523_2_2_the_provider_decodes_each_assertion_once(
+    http: httpx.Client, provider: MockProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mock_provider.protocol import rfc7523
+
+    decoded: list[object] = []
+    parse = rfc7523._parse
+
+    def counting(assertion: object, kind: object) -> object:
+        decoded.append(assertion)
+        return parse(assertion, kind)
+
+    monkeypatch.setattr(rfc7523, "_parse", counting)
+    response = _token(http, sign(claims(), alg="HS256"))
+    assert response.status_code == 200, response.text
+    # The client's identity and its verification read one decoded JWT (issue 14).
+    assert len(decoded) == 1
+    assert provider.last_token_request().auth_method == "client_secret_jwt"
