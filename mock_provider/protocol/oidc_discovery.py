@@ -1,6 +1,6 @@
 """OpenID Connect Discovery 1.0 §3-§4, and the authorization endpoint that refuses everything.
 
-Layering: pure; imports the standard library only.
+Layering: pure; imports the standard library and :mod:`.rfc8414` (the OAuth members).
 
 The discovery document is what MSAL's ``oidc_authority`` and other OpenID clients read
 before a client-credentials request: it carries the OAuth members of RFC 8414 too. The
@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from .rfc8414 import metadata
 
 __all__ = [
     "OPENID_CONFIGURATION",
@@ -78,30 +80,22 @@ def openid_configuration(
         id_token_signing_algs: §3 REQUIRED: "The algorithm RS256 MUST be included."
         subject_types: §3 REQUIRED: "Valid types include pairwise and public."
     """
-    jwt_methods = {"client_secret_jwt", "private_key_jwt"} & set(auth_methods)
-    doc: dict[str, Any] = {
-        "issuer": issuer,
-        "authorization_endpoint": authorization_endpoint,
-        "token_endpoint": token_endpoint,
-        "jwks_uri": jwks_uri,
-        "response_types_supported": list(response_types),
-        "subject_types_supported": list(subject_types),
-        "id_token_signing_alg_values_supported": list(id_token_signing_algs),
-        "grant_types_supported": list(grant_types),
-        "token_endpoint_auth_methods_supported": list(auth_methods),
-        "revocation_endpoint": revocation_endpoint,
-        "revocation_endpoint_auth_methods_supported": list(auth_methods),
-        "introspection_endpoint": introspection_endpoint,
-        "introspection_endpoint_auth_methods_supported": list(auth_methods),
-    }
-    if jwt_methods:
-        # §3 / RFC 8414 §2: the algorithms "supported by the token endpoint for the signature
-        # on the JWT used to authenticate the client"; "none" MUST NOT be listed.
-        algs = [alg for alg in auth_signing_algs if alg != "none"]
-        for endpoint in ("token", "revocation", "introspection"):
-            doc[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = algs
-    if scopes is not None:
-        doc["scopes_supported"] = list(scopes)
+    # The OAuth members are RFC 8414's document, built once there; §3 adds the OpenID ones.
+    doc = metadata(
+        issuer,
+        authorization_endpoint=authorization_endpoint,
+        token_endpoint=token_endpoint,
+        revocation_endpoint=revocation_endpoint,
+        introspection_endpoint=introspection_endpoint,
+        scopes=scopes,
+        jwks_uri=jwks_uri,
+        auth_methods=auth_methods,
+        signing_algs=auth_signing_algs,
+        grant_types=grant_types,
+        response_types=response_types,
+    )
+    doc["subject_types_supported"] = list(subject_types)
+    doc["id_token_signing_alg_values_supported"] = list(id_token_signing_algs)
     return doc
 
 

@@ -58,15 +58,23 @@ def metadata(
     token_endpoint: str,
     revocation_endpoint: str,
     introspection_endpoint: str,
-    scopes: list[str],
+    scopes: Sequence[str] | None,
     jwks_uri: str | None,
     auth_methods: Sequence[str] = AUTH_METHODS,
+    signing_algs: Sequence[str] | None = None,
+    grant_types: Sequence[str] = ("client_credentials",),
+    response_types: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The §2 metadata document; ``issuer`` is returned exactly as given (§3.3).
 
     §2: ``authorization_endpoint`` is "REQUIRED unless no grant types are supported that use
     the authorization endpoint"; clients such as the MCP SDK require it anyway, so the
-    provider serves one that refuses every request and names it here.
+    provider serves one that refuses every request and names it here. ``signing_algs`` are
+    the JWS algorithms of the JWT client authentication methods (default: all of theirs
+    among ``auth_methods``), written only when a JWT method is listed; ``scopes_supported``
+    (RECOMMENDED) is left out when ``scopes`` is ``None``. OpenID Connect Discovery's
+    document is this one with the OpenID members added
+    (:func:`~mock_provider.protocol.oidc_discovery.openid_configuration`).
     """
     methods = list(auth_methods)
     doc: dict[str, Any] = {
@@ -74,18 +82,20 @@ def metadata(
         "authorization_endpoint": authorization_endpoint,
         "token_endpoint": token_endpoint,
         "token_endpoint_auth_methods_supported": methods,
-        "grant_types_supported": ["client_credentials"],
-        "response_types_supported": [],
+        "grant_types_supported": list(grant_types),
+        "response_types_supported": list(response_types),
         "revocation_endpoint": revocation_endpoint,
         "revocation_endpoint_auth_methods_supported": methods,
         "introspection_endpoint": introspection_endpoint,
         "introspection_endpoint_auth_methods_supported": methods,
-        "scopes_supported": scopes,
     }
-    algs = auth_signing_algs(methods)
-    if algs:
+    if scopes is not None:
+        doc["scopes_supported"] = list(scopes)
+    algs = auth_signing_algs(methods) if signing_algs is None else list(signing_algs)
+    if algs and set(SIGNING_ALGORITHMS) & set(methods):
         # §2: "..._auth_signing_alg_values_supported": the JWS algorithms for the JWT a
         # client authenticates with at that endpoint; "The value none MUST NOT be used."
+        algs = [alg for alg in algs if alg != "none"]
         for endpoint in ("token", "revocation", "introspection"):
             doc[f"{endpoint}_endpoint_auth_signing_alg_values_supported"] = algs
     if jwks_uri is not None:
