@@ -3,9 +3,7 @@ from __future__ import annotations
 # An in-process pytester run forgets the modules first imported during it, and the next run
 # imports them again; C extensions (cryptography's Rust bindings, PyYAML's loader) keep the
 # first import's classes, so isinstance checks then fail. Importing what the plugin loads
-# lazily here keeps one copy of each for every run. httpx2 too: the client's httpx2 auth
-# class derives from the httpx2.Auth of the first import, and a second copy would refuse it.
-import httpx2
+# lazily here keeps one copy of each for every run.
 import joserfc.errors
 import joserfc.jwk
 import joserfc.jwt
@@ -27,7 +25,6 @@ addopts = --strict-markers -p no:cacheprovider
 """
 
 PRELOADED = (
-    httpx2,
     joserfc.errors,
     joserfc.jwk,
     joserfc.jwt,
