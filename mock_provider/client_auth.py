@@ -29,6 +29,7 @@ from .protocol.rfc7523 import (
     claim_assertion,
     verify_client_assertion,
 )
+from .protocol.rfc8414 import issuer_spellings
 from .state.client_keys import JWKSFetchError
 from .state.core import ProviderCore
 from .state.records import RegisteredClient
@@ -127,7 +128,8 @@ def _assertion_client(
     called = f"{origin.scheme}://{origin.netloc}{ex.request.path}"
     # RFC 7523 §3 item 3: the token endpoint URL as the audience; the issuer is accepted too
     # (RFC 7523bis, MCP SDK), and so is the URL of the endpoint called (Authlib at revoke).
-    audiences = {settings.url, settings.endpoint_url("token"), called}
+    # RFC 3986 §6.2.3: a path-less issuer with a trailing slash is the same URL.
+    audiences = {*issuer_spellings(settings.url), settings.endpoint_url("token"), called}
     # Recorded as the method its alg implies until verified; the keys at a jwks_uri are
     # fetched only for a private_key_jwt assertion.
     ex.auth_method = _method_of(claimed.header.get("alg"))

@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 from .rfc6749 import AUTH_METHODS
 from .rfc7523 import SIGNING_ALGORITHMS
 
-__all__ = ["WELL_KNOWN", "auth_signing_algs", "metadata", "metadata_path", "normalize_issuer"]
+__all__ = [
+    "WELL_KNOWN",
+    "auth_signing_algs",
+    "issuer_spellings",
+    "metadata",
+    "metadata_path",
+    "normalize_issuer",
+]
 
 WELL_KNOWN = "/.well-known/oauth-authorization-server"
 
@@ -33,6 +40,19 @@ def normalize_issuer(issuer: str) -> str:
     if parts.query or parts.fragment or issuer.endswith(("?", "#")):
         raise ValueError(f"issuer must have no query or fragment (RFC 8414 §2), got {issuer!r}")
     return issuer.rstrip("/")
+
+
+def issuer_spellings(issuer: str) -> tuple[str, ...]:
+    """The ways of writing ``issuer`` (as :func:`normalize_issuer` keeps it) that name it.
+
+    RFC 3986 §6.2.3: for http(s) "an empty path component" is "equivalent to an absolute
+    path of '/'", so ``https://host`` and ``https://host/`` are one URL (Auth0 writes its
+    issuers with the slash). A path issuer has one spelling: ``https://host/tenant/`` is
+    another URL than ``https://host/tenant``.
+    """
+    if urlsplit(issuer).path:
+        return (issuer,)
+    return (issuer, issuer + "/")
 
 
 def metadata_path(issuer: str) -> str:

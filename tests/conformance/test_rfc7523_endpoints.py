@@ -220,6 +220,27 @@ def test_rfc7523_3_aud_may_be_the_token_endpoint_or_the_issuer(http: httpx.Clien
     assert _token(http, sign(claims(jti="2", aud=ISSUER), kid="k1")).status_code == 200
 
 
+def test_rfc3986_6_2_3_aud_may_spell_a_pathless_issuer_with_a_slash(http: httpx.Client) -> None:
+    # Auth0 writes its issuer "https://TENANT/"; clients put that in aud.
+    assert _token(http, sign(claims(jti="1", aud=ISSUER + "/"), kid="k1")).status_code == 200
+
+
+def test_rfc3986_6_2_3_a_path_issuer_with_a_slash_is_another_url() -> None:
+    provider = MockProvider(ISSUER + "/tenant", clock=ManualClock(NOW))
+    provider.add_client(CLIENT_ID, SECRET, jwks={"keys": [public_jwk(rsa_key(), kid="k1")]})
+    with httpx.Client(transport=provider.transport(), base_url=ISSUER) as http:
+        slash = _token_at(http, "/tenant/oauth/token", claims(jti="1", aud=ISSUER + "/tenant/"))
+        exact = _token_at(http, "/tenant/oauth/token", claims(jti="2", aud=ISSUER + "/tenant"))
+    assert slash.status_code == 401
+    assert "aud must hold" in _refusal(slash)
+    assert exact.status_code == 200
+
+
+def _token_at(http: httpx.Client, path: str, payload: dict[str, object]) -> httpx.Response:
+    form = {"grant_type": "client_credentials", **_form(sign(payload, kid="k1"))}
+    return http.post(path, data=form)
+
+
 def test_rfc7523_2_2_assertion_in_the_uri_query_is_refused(http: httpx.Client) -> None:
     assertion = sign(claims(), kid="k1")
     response = http.post(

@@ -226,6 +226,20 @@ def test_token_responses_start_from_a_conformant_answer_or_the_one_quirk() -> No
     assert nested.quirks == {"nest_under": "data"}
 
 
+@pytest.mark.parametrize("method", ["client_secret_jwt", "private_key_jwt"])
+def test_configs_cover_rfc7523_2_2_jwt_client_authentication(method: str) -> None:
+    found = minimal(
+        connection_configs(formats=["json"]),
+        lambda c: c.data["token"]["client_auth"] == method,
+    )
+    token = found.data["token"]
+    if method == "private_key_jwt":
+        key_field = found.data["fields"][1]
+        assert (key_field["key"], key_field["secret"]) == ("private_key", True)
+        assert "client_secret" not in {field["key"] for field in found.data["fields"]}
+    assert set(token) >= {"url", "client_auth"}
+
+
 def test_oauth_errors_shrink_to_a_bare_invalid_request() -> None:
     answer = simplest(oauth_errors())
     assert (answer.status, answer.json()) == (400, {"error": "invalid_request"})

@@ -1,8 +1,9 @@
 """``connection_configs()`` and ``broken_connection_configs()``.
 
 Valid configs pass the loader, the schema and every static rule, in YAML, JSON and TOML,
-with the optional parts (revoke, environments, request defaults, nested token paths, JWT)
-switched on and off. A broken config is a valid one with exactly one thing changed, paired
+with the optional parts (revoke, environments, request defaults, nested token paths, JWT
+access tokens) switched on and off, and every client authentication method (RFC 7523's two
+JWT methods included). A broken config is a valid one with exactly one thing changed, paired
 with the step that must catch it; the breakages are the mistakes connector authors make.
 
 Layering: imports Hypothesis, PyYAML and what :mod:`mock_provider` exports; never the plugin
@@ -45,6 +46,50 @@ def _config_scope(scope: str) -> bool:
 _CONFIG_SCOPES = scope_sets(elements=scopes().filter(_config_scope), max_size=3)
 
 
+# Every token.client_auth: the format's first names, the RFC 8414 names, and RFC 7523 §2.2's
+# two JWT methods (shrinking goes towards "basic").
+CLIENT_AUTHS = (
+    "basic",
+    "body",
+    "client_secret_basic",
+    "client_secret_post",
+    "client_secret_jwt",
+    "private_key_jwt",
+)
+# Key types mock mode makes up quickly (an RSA key takes ~100x longer, so it is drawn rarely).
+_KEY_ALGS = (None, "ES256", "EdDSA", "ES384", "RS256")
+
+
+def _jwt_client_auth(
+    draw: st.DrawFn, token: dict[str, Any], fields: list[dict[str, Any]], domain: str
+) -> None:
+    """The keys a JWT method takes: the private key (a secret field in the client secret's
+    place), a ``kid``, the algorithm and the audience, each sometimes left to its default."""
+    method = token["client_auth"]
+    if method not in ("client_secret_jwt", "private_key_jwt"):
+        return
+    if method == "private_key_jwt":
+        fields[1] = {
+            "key": "private_key",
+            "label": "Private key (PEM)",
+            "required": True,
+            "secret": True,
+        }
+        if draw(st.booleans()):
+            fields.append({"key": "key_id", "label": "Key ID", "required": True, "example": "k1"})
+            token["key_id"] = "{{ fields.key_id }}"
+        alg = draw(st.sampled_from(_KEY_ALGS))
+    else:
+        alg = draw(st.sampled_from((None, "HS256", "HS384", "HS512")))
+    if alg is not None:
+        token["assertion_alg"] = alg
+    # Real providers take the token URL (the default) or their issuer as the audience;
+    # Auth0 wants the issuer with its trailing slash.
+    audience = draw(st.sampled_from((None, f"https://auth.{domain}", f"https://auth.{domain}/")))
+    if audience is not None:
+        token["assertion_audience"] = audience
+
+
 @st.composite
 def _valid(draw: st.DrawFn, formats: tuple[str, ...]) -> ConfigFile:
     fmt = draw(st.sampled_from(formats))
@@ -70,10 +115,11 @@ def _valid(draw: st.DrawFn, formats: tuple[str, ...]) -> ConfigFile:
     lifetime = draw(st.integers(2, 86_400))
     token: dict[str, Any] = {
         "url": f"https://auth.{domain}/oauth/token",
-        "client_auth": draw(st.sampled_from(("basic", "body"))),
+        "client_auth": draw(st.sampled_from(CLIENT_AUTHS)),
         "renew_before": draw(st.integers(0, lifetime - 1)),
         "token_format": draw(st.sampled_from(("opaque", "jwt"))),
     }
+    _jwt_client_auth(draw, token, fields, domain)
     granted = draw(_CONFIG_SCOPES)
     if granted:
         token["scopes"] = list(granted)
@@ -159,7 +205,22 @@ def _drop(key: str) -> Change:
 
 
 def _secret_visible(data: dict[str, Any]) -> None:
-    data["fields"][1]["secret"] = False
+    data["fields"][1]["secret"] = False  # the client secret, or private_key_jwt's key
+
+
+def _showing_secret(path: str, make: Callable[[str], Any]) -> Change:
+    """Set ``path`` to ``make(reference)``, the reference naming the connection's secret
+    field (``client_secret``, or ``private_key`` for ``private_key_jwt``)."""
+
+    def change(data: dict[str, Any]) -> None:
+        key = data["fields"][1]["key"]
+        _set(path, make("{{ fields." + key + " }}"))(data)
+
+    return change
+
+
+# Not a key: it only has to look like one to the rule that keeps keys out of files.
+_WRITTEN_KEY = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n"
 
 
 def _renew_too_late(data: dict[str, Any]) -> None:
@@ -224,21 +285,23 @@ BREAKAGES: tuple[tuple[str, str, str, Change], ...] = (
     ),
     ("revoke", "check", "revoke.url over plain HTTP", _http_revoke_url),
     ("test", "check", "test.expect.status = [401]", _set("test.expect", {"status": [401]})),
-    ("label", "check", "label shows the secret", _set("label", "{{ fields.client_secret }}")),
+    ("label", "check", "label shows the secret", _showing_secret("label", str)),
     ("allowed_domains", "check", "allowed_domains = ['*']", _set("allowed_domains", ["*"])),
     ("allowed_domains", "check", "API host not allowed", _api_not_allowed),
-    (
-        "unique_id",
-        "check",
-        "unique_id is the secret",
-        _set("unique_id", "{{ fields.client_secret }}"),
-    ),
+    ("unique_id", "check", "unique_id is the secret", _showing_secret("unique_id", str)),
     (
         "request_defaults",
         "check",
         "a default header carries the secret",
-        _set("request_defaults", {"headers": {"X-Key": "{{ fields.client_secret }}"}}),
+        _showing_secret("request_defaults", lambda ref: {"headers": {"X-Key": ref}}),
     ),
+    (
+        "token",
+        "check",
+        "a private key written in the file",
+        _set("token.private_key", _WRITTEN_KEY),
+    ),
+    ("token", "load", "token.assertion_alg = 'none'", _set("token.assertion_alg", "none")),
 )
 
 
