@@ -73,6 +73,9 @@ RUNNERS = {"oauthcc check": cli_check, "pytest -n 2": pytest_check}
 # folder of files; the per-file figures of parts 5 and 6 need every size. Each run starts a
 # pytest and two xdist workers, and three of them were two thirds of the smoke run.
 SMOKE_ONE_SIZE = {"pytest -n 2"}
+# A per-file cost is a difference of two whole runs; with few files and one repetition
+# (--smoke) the runs' noise can exceed it, and a negative time per file means nothing.
+_NOISE = "the per-file cost is below the timing noise at this size (run --quick or full)"
 
 
 def _measure(settings: Settings, counts: list[int]) -> tuple[list[Row], dict[str, list[float]]]:
@@ -148,6 +151,9 @@ def measure_checker(settings: Settings) -> list[Row]:
             rows.append(unavailable("5", f"check {count} connection files, per file", way, why))
             continue
         values = marginal(samples, way, 1, count)
+        if median(values) <= 0:
+            rows.append(unavailable("5", f"check {count} connection files, per file", way, _NOISE))
+            continue
         rows.append(
             Row(
                 "5",
@@ -180,6 +186,9 @@ def measure_scaling(settings: Settings) -> list[Row]:
         growth = marginal(samples, way, small, large)
         first = marginal(samples, way, 1, small)
         big, base = median(growth), median(first)
+        if big <= 0 or base <= 0:
+            rows.append(unavailable("6", measurement, way, _NOISE))
+            continue
         r = ratio(big, base)
         rows.append(
             Row(

@@ -63,6 +63,8 @@ def test_smoke_run_measures_every_part_and_writes_json(tmp_path: Path) -> None:
         assert set(row) == ROW_KEYS
         # A row either has a measured value or says why it could not be measured.
         assert row["value"] is not None or row["note"].startswith("not available: ")
+        # Times and rates are positive: a difference of noisy runs is reported as noise.
+        assert row["value"] is None or row["value"] > 0, row
     measured = {(row["part"], row["subject"]) for row in data["rows"] if row["value"] is not None}
     assert ("1", "oauth_provider transport") in measured
     for stack in ("requests", "httpx2", "aiohttp"):  # bench/stacks.py's rows, in part 1
