@@ -14,11 +14,9 @@ claim value, a signature, a secret or a key.
 from __future__ import annotations
 
 import functools
-import heapq
 import json
 import math
-import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,7 +33,6 @@ __all__ = [
     "SIGNING_ALGORITHMS",
     "AssertionRejected",
     "ClaimedAssertion",
-    "JtiStore",
     "ReplayStore",
     "VerifiedAssertion",
     "claim_assertion",
@@ -97,47 +94,6 @@ class ReplayStore(Protocol):
     def seen(self, client_id: str, jti: str, expires: float) -> bool:
         """Record ``jti`` for ``client_id`` until ``expires``; True if it was recorded before."""
         ...
-
-
-class JtiStore:
-    """A thread-safe in-memory :class:`ReplayStore` that forgets a jti once it has expired.
-
-    Args:
-        clock: the provider's clock (seconds since the epoch); never the wall clock, so a
-            test that advances the provider also ages the store.
-    """
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._spent: dict[tuple[str, str], float] = {}
-        self._expiry: list[tuple[float, str, str]] = []
-
-    def seen(self, client_id: str, jti: str, expires: float) -> bool:
-        """Record ``jti`` for ``client_id`` until ``expires``; True if it was recorded before."""
-        with self._lock:
-            now = self._clock()
-            while self._expiry and self._expiry[0][0] < now:
-                _, old_client, old_jti = heapq.heappop(self._expiry)
-                if self._spent.get((old_client, old_jti), math.inf) < now:
-                    del self._spent[(old_client, old_jti)]
-            if (client_id, jti) in self._spent:
-                return True
-            self._spent[(client_id, jti)] = expires
-            heapq.heappush(self._expiry, (expires, client_id, jti))
-            return False
-
-    def clear(self) -> None:
-        """Forget every spent jti (a provider reset)."""
-        with self._lock:
-            self._spent.clear()
-            self._expiry.clear()
-
-    def __len__(self) -> int:
-        return len(self._spent)
-
-    def __repr__(self) -> str:
-        return f"JtiStore({len(self._spent)} spent)"
 
 
 @dataclass(frozen=True)
@@ -378,7 +334,8 @@ def verify_client_assertion(
         auth_methods: the client's allowed RFC 8414 auth method names.
         audiences: accepted ``aud`` values: the token endpoint URL and the issuer.
         now: the provider clock's time, in seconds since the epoch.
-        replay: where spent jti values are kept (e.g. a :class:`JtiStore`).
+        replay: where spent jti values are kept (a provider holds a
+            :class:`~mock_provider.state.jti.JtiStore`).
         max_lifetime: the longest ``exp - iat`` accepted (:data:`MAX_LIFETIME`).
         skew: the clock skew allowed on ``exp``, ``nbf`` and ``iat`` (:data:`CLOCK_SKEW`).
 

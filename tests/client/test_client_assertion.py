@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from mock_provider.protocol.rfc7523 import JWT_BEARER, JtiStore
+from mock_provider.protocol.rfc7523 import JWT_BEARER
+from mock_provider.state.jti import JtiStore
 from pytest_oauthcc.client.assertion import (
     CLIENT_ASSERTION_TYPE,
     private_key_signer,
