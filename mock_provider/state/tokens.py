@@ -54,7 +54,7 @@ class TokenStore:
         if self._keys is None:
             from .keys import SigningKeys
 
-            self._keys = SigningKeys()
+            self._keys = SigningKeys(self.settings.access_token_alg)
         return self._keys
 
     def issue(
@@ -79,8 +79,6 @@ class TokenStore:
         jti = _urlsafe(entropy[:16])
         token_format = self.settings.token_format
         if token_format == "jwt":
-            from .keys import mint
-
             claims = access_token_claims(
                 issuer=issuer,
                 client_id=client.client_id,
@@ -90,7 +88,7 @@ class TokenStore:
                 jti=jti,
                 scopes=scopes,
             )
-            value = mint(self.signing_keys, claims)
+            value = self.signing_keys.sign(claims)
         else:
             value = _urlsafe(entropy[16:])
         token = IssuedToken(
@@ -119,11 +117,9 @@ class TokenStore:
         token = self._tokens.get(value)
         if token is None or not token.is_active(self.clock.time()):
             return None
-        if token.token_format == "jwt" and self._keys is not None:
-            from .keys import verify
-
-            if verify(self._keys, value) is None:  # signed with a rotated-out key
-                return None
+        keys = self._keys
+        if token.token_format == "jwt" and keys is not None and keys.verify(value) is None:
+            return None  # signed with a rotated-out key
         return token
 
     @property
