@@ -16,9 +16,9 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .jwks import ASYMMETRIC_ALGORITHMS, KeyChoiceError, PublicKey, select_key
 
@@ -111,6 +111,25 @@ def _reject(rule: str, description: str) -> AssertionRejected:
     return AssertionRejected(rule, f"client assertion: {description}")
 
 
+class _Jose(NamedTuple):
+    jws: Any
+    JoseError: type[Exception]
+    OctKey: Any
+    urlsafe_b64decode: Callable[[bytes], bytes]
+
+
+@functools.cache
+def _jose() -> _Jose:
+    # joserfc is imported at the first assertion (importing the protocol package stays
+    # cheap), and once: an import statement per rule would cost every request ~2.5 µs.
+    from joserfc import jws
+    from joserfc.errors import JoseError
+    from joserfc.jwk import OctKey
+    from joserfc.util import urlsafe_b64decode
+
+    return _Jose(jws, JoseError, OctKey, urlsafe_b64decode)
+
+
 @functools.cache
 def _registry() -> Any:
     from joserfc import jws
@@ -127,9 +146,7 @@ def _registry() -> Any:
 
 
 def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, Any]]:
-    from joserfc import jws
-    from joserfc.errors import JoseError
-
+    jose = _jose()
     # RFC 7523 §2.2: the client_assertion_type value is the jwt-bearer URN.
     if assertion_type != JWT_BEARER:
         raise _reject("client_assertion_type", f"client_assertion_type must be {JWT_BEARER}")
@@ -138,9 +155,9 @@ def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, An
     if not isinstance(assertion, str) or assertion.count(".") != 2:
         raise _reject("format", "must be a JWT in JWS compact serialization (RFC 7523 §2.2)")
     try:
-        obj = jws.extract_compact(assertion.encode("ascii"), registry=_registry())
+        obj = jose.jws.extract_compact(assertion.encode("ascii"), registry=_registry())
         claims = json.loads(obj.payload)
-    except (JoseError, ValueError, UnicodeError):
+    except (jose.JoseError, ValueError, UnicodeError):
         raise _reject("format", "is not a decodable JWS compact serialization") from None
     if not isinstance(claims, dict):
         raise _reject("format", "the JWT claims must be a JSON object (RFC 7519 §7.2)")
@@ -218,8 +235,6 @@ def _verification_key(
     keys: Collection[PublicKey],
     auth_methods: Collection[str],
 ) -> tuple[str, Any]:
-    from joserfc.jwk import OctKey
-
     method = CLIENT_SECRET_JWT if alg in HMAC_ALGORITHMS else PRIVATE_KEY_JWT
     if method not in auth_methods:
         raise _reject("method", f"{method} is not an auth method of this client")
@@ -238,20 +253,17 @@ def _verification_key(
     if len(secret.encode()) < HMAC_ALGORITHMS[alg]:
         needed = HMAC_ALGORITHMS[alg]
         raise _reject("alg", f"{alg} needs a client secret of at least {needed} bytes (RFC 7518)")
-    return method, OctKey.import_key(secret.encode())
+    return method, _jose().OctKey.import_key(secret.encode())
 
 
 def _check_signature(obj: Any, alg: str, key: Any) -> None:
-    from joserfc import jws
-    from joserfc.errors import JoseError
-    from joserfc.util import urlsafe_b64decode
-
-    model = jws.JWSRegistry.algorithms[alg]
+    jose = _jose()
+    model = jose.jws.JWSRegistry.algorithms[alg]
     try:
         # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature.
         model.check_key(key)
-        signature = urlsafe_b64decode(obj.segments["signature"])
-    except (JoseError, ValueError):
+        signature = jose.urlsafe_b64decode(obj.segments["signature"])
+    except (jose.JoseError, ValueError):
         raise _reject("signature", f"the registered key does not allow {alg}") from None
     signing_input = obj.segments["header"] + b"." + obj.segments["payload"]
     # RFC 7523 §3 item 9 / RFC 7515 §5.2: the signature must verify with the client's key.

@@ -51,6 +51,9 @@ _ASYMMETRIC = {
 }
 # RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms."
 _MIN_RSA_BITS = 2048
+# One encoder for every assertion's claims (json.dumps builds a new one per call when given
+# separators); RFC 7515 §7.1 leaves the whitespace free, none is the compact choice.
+_CLAIMS_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 class AssertionSigner:
@@ -63,11 +66,11 @@ class AssertionSigner:
         kid: the ``kid`` header sent, if any.
     """
 
-    __slots__ = ("_head", "_key", "_signer", "alg", "kid", "method")
+    __slots__ = ("_b64", "_head", "_key", "_signer", "alg", "kid", "method")
 
     def __init__(self, method: str, alg: str, key: Any, kid: str | None) -> None:
         from joserfc import jws
-        from joserfc.util import json_b64encode
+        from joserfc.util import json_b64encode, urlsafe_b64encode
 
         self.method = method
         self.alg = alg
@@ -82,6 +85,7 @@ class AssertionSigner:
         # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
         # deprecates the name), which this client keeps for the verifiers that know only it.
         self._signer = jws.JWSRegistry.algorithms[alg]
+        self._b64 = urlsafe_b64encode
 
     def assertion(
         self, client_id: str, audience: str, *, now: float, lifetime: int = ASSERTION_LIFETIME
@@ -94,8 +98,6 @@ class AssertionSigner:
             now: the client's clock, in seconds since the epoch (``iat``).
             lifetime: seconds from ``iat`` to ``exp``.
         """
-        from joserfc.util import urlsafe_b64encode
-
         iat = int(now)
         claims = {
             "iss": client_id,
@@ -105,10 +107,10 @@ class AssertionSigner:
             "exp": iat + lifetime,
             "jti": secrets.token_urlsafe(24),
         }
-        payload = json.dumps(claims, separators=(",", ":")).encode()
-        signing_input = self._head + urlsafe_b64encode(payload)
+        payload = _CLAIMS_JSON.encode(claims).encode()
+        signing_input = self._head + self._b64(payload)
         signature = self._signer.sign(signing_input, self._key)
-        return (signing_input + b"." + urlsafe_b64encode(signature)).decode("ascii")
+        return (signing_input + b"." + self._b64(signature)).decode("ascii")
 
     def public_jwk(self) -> dict[str, Any]:
         """The public key as a JWK (with ``kid``, ``alg`` and ``use: sig``): what the provider
