@@ -66,6 +66,42 @@ def _clients(provider: MockProvider) -> dict[str, Any]:
     return clients
 
 
+def _signature_pair(auth: Any, provider: MockProvider, count: int) -> Callable[[], float]:
+    """One repetition of ``count`` bare signatures and verifications of an assertion, with
+    the client's key and the key the provider registered (cryptography, no JOSE): what
+    private_key_jwt adds to a round trip at the least."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    settings = auth.settings
+    signer = settings.signer
+    message = signer.assertion("bench", provider.token_url, now=0).rpartition(".")[0].encode()
+    private = signer._key.private_key
+    public = provider.client(settings.client_id).keys[0].key.public_key
+    if isinstance(private, rsa.RSAPrivateKey):
+        pad, digest = padding.PKCS1v15(), hashes.SHA256()
+        signature = private.sign(message, pad, digest)
+
+        def once() -> None:
+            private.sign(message, pad, digest)
+            public.verify(signature, message, pad, digest)
+    elif isinstance(private, ec.EllipticCurvePrivateKey):
+        ecdsa = ec.ECDSA(hashes.SHA256())
+        signature = private.sign(message, ecdsa)
+
+        def once() -> None:
+            private.sign(message, ecdsa)
+            public.verify(signature, message, ecdsa)
+    else:
+        signature = private.sign(message)
+
+        def once() -> None:
+            private.sign(message)
+            public.verify(signature, message)
+
+    return lambda: per_call(once, count)
+
+
 def _round_trip(auth: Any, http: httpx.Client, count: int) -> Callable[[], float]:
     def once() -> None:
         auth.invalidate()
@@ -86,16 +122,27 @@ def measure_client_auth(settings: Settings) -> list[Row]:
     with httpx.Client(transport=provider.transport()) as http:
         for auth in clients.values():
             auth.fetch_token(http)  # warm: keys loaded, first request made
-        samples = interleaved(
-            settings.repeats,
-            {name: _round_trip(auth, http, settings.round_trips) for name, auth in clients.items()},
-        )
+        subjects = {
+            name: _round_trip(auth, http, settings.round_trips) for name, auth in clients.items()
+        }
+        keyed = [name for name in clients if name.startswith("private_key_jwt")]
+        for name in keyed:
+            subjects[f"crypto {name}"] = _signature_pair(
+                clients[name], provider, settings.round_trips
+            )
+        samples = interleaved(settings.repeats, subjects)
     baseline = median(samples[BASELINE])
     for name in clients:
         if name == BASELINE:
             continue
         r = paired_ratio(samples[name], samples[BASELINE])
         is_key = name.startswith("private_key_jwt")
+        crypto = f"crypto {name}"
+        note = (
+            f"its signature and verification alone: {median(samples[crypto]) * 1e6:.1f} µs"
+            if is_key
+            else ""
+        )
         rows.append(
             Row(
                 "4",
@@ -108,7 +155,27 @@ def measure_client_auth(settings: Settings) -> list[Row]:
                 ratio=r,
                 target="<= 2x" if is_key else "",
                 met=(r is not None and r <= 2.0) if is_key else None,
+                note=note,
                 samples=samples[name],
             )
         )
+    # What RS256 cannot go under: a client_secret_basic round trip plus the client's
+    # RSA-2048 signature and the provider's verification, paired in each repetition.
+    rs256 = next(name for name in keyed if "RS256" in name)
+    floor = [b + c for b, c in zip(samples[BASELINE], samples[f"crypto {rs256}"], strict=True)]
+    rows.append(
+        Row(
+            "4",
+            "token round trip (invalidate, fetch_token), in-process provider",
+            "least a private_key_jwt RS256 round trip can cost: client_secret_basic + one "
+            "RSA-2048 signature and its verification",
+            median(floor),
+            "s",
+            baseline=f"ClientCredentials {BASELINE}",
+            baseline_value=baseline,
+            ratio=paired_ratio(floor, samples[BASELINE]),
+            target="(the floor of RS256)",
+            samples=floor,
+        )
+    )
     return rows
