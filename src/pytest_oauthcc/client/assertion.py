@@ -66,7 +66,7 @@ class AssertionSigner:
         kid: the ``kid`` header sent, if any.
     """
 
-    __slots__ = ("_b64", "_head", "_key", "_signer", "alg", "kid", "method")
+    __slots__ = ("_b64", "_claims_head", "_head", "_key", "_signer", "alg", "kid", "method")
 
     def __init__(self, method: str, alg: str, key: Any, kid: str | None) -> None:
         from joserfc import jws
@@ -86,6 +86,9 @@ class AssertionSigner:
         # deprecates the name), which this client keeps for the verifiers that know only it.
         self._signer = jws.JWSRegistry.algorithms[alg]
         self._b64 = urlsafe_b64encode
+        # The JSON of the claims that stay the same per (client_id, audience): every
+        # assertion of a client repeats them before its iat, exp and jti.
+        self._claims_head: dict[tuple[str, str], str] = {}
 
     def assertion(
         self, client_id: str, audience: str, *, now: float, lifetime: int = ASSERTION_LIFETIME
@@ -99,15 +102,14 @@ class AssertionSigner:
             lifetime: seconds from ``iat`` to ``exp``.
         """
         iat = int(now)
-        claims = {
-            "iss": client_id,
-            "sub": client_id,
-            "aud": audience,
-            "iat": iat,
-            "exp": iat + lifetime,
-            "jti": secrets.token_urlsafe(24),
-        }
-        payload = _CLAIMS_JSON.encode(claims).encode()
+        head = self._claims_head.get((client_id, audience))
+        if head is None:
+            head = _CLAIMS_JSON.encode({"iss": client_id, "sub": client_id, "aud": audience})
+            head = self._claims_head[(client_id, audience)] = head[:-1] + ',"iat":'
+        # What the JSON encoder writes for the claims in this order: the integers as they
+        # are, the jti (URL-safe base64) needs no escaping.
+        jti = secrets.token_urlsafe(24)
+        payload = f'{head}{iat},"exp":{iat + lifetime},"jti":"{jti}"}}'.encode()
         signing_input = self._head + self._b64(payload)
         signature = self._signer.sign(signing_input, self._key)
         return (signing_input + b"." + self._b64(signature)).decode("ascii")
