@@ -25,9 +25,10 @@ __all__ = [
 # include RS256 (as defined in [RFC7518]) among their supported signature algorithms": the
 # default, and always one of the choices.
 ALGORITHM = "RS256"
-# §2.1: JWT access tokens "MUST be signed" (never "none"), with the JWS algorithms of RFC 7518
-# §3.1 and RFC 8037 §3.1; the key generated for each: RSA of 2048 bits for RS*/PS* (§3.3:
-# "2048 bits or larger MUST be used"), the curve ES256/384/512 name (§3.4), Ed25519 for EdDSA.
+# §2.1: JWT access tokens "MUST be signed", "MUST NOT use none", and "use of asymmetric
+# cryptography is RECOMMENDED": the asymmetric JWS algorithms of RFC 7518 §3.1 and RFC 8037
+# §3.1, each with the key generated for it: RSA of 2048 bits for RS*/PS* (RFC 7518 §3.3:
+# "2048 bits or larger MUST be used"), the curve of each ES* (§3.4), Ed25519 for EdDSA.
 SIGNING_KEYS: Mapping[str, tuple[str, str | int]] = {
     **{f"RS{n}": ("RSA", 2048) for n in (256, 384, 512)},
     **{f"PS{n}": ("RSA", 2048) for n in (256, 384, 512)},

@@ -94,12 +94,13 @@ class _Signer:
     joserfc's algorithm (taken from the registry's table: its front door warns on EdDSA,
     whose name RFC 9864 deprecates, and the name is what RFC 9068 verifiers know)."""
 
-    __slots__ = ("head", "key", "model")
+    __slots__ = ("b64", "head", "key", "model")
 
     def __init__(self, alg: str, key: SigningKey) -> None:
         from joserfc import jws
-        from joserfc.util import json_b64encode
+        from joserfc.util import json_b64encode, urlsafe_b64encode
 
+        self.b64 = urlsafe_b64encode
         self.key = key
         self.model = jws.JWSRegistry.algorithms[alg]
         self.model.check_key(key)  # RFC 7517 §4.2-4.4: its use and alg allow signing
@@ -107,11 +108,9 @@ class _Signer:
         self.head = json_b64encode({"alg": alg, "typ": TYP, "kid": key.kid}) + b"."
 
     def sign(self, claims: dict[str, Any]) -> str:
-        from joserfc.util import urlsafe_b64encode
-
         # RFC 7515 §7.1: BASE64URL(header) . BASE64URL(payload) . BASE64URL(signature).
-        signing_input = self.head + urlsafe_b64encode(_CLAIMS_JSON.encode(claims).encode())
-        signature = urlsafe_b64encode(self.model.sign(signing_input, self.key))
+        signing_input = self.head + self.b64(_CLAIMS_JSON.encode(claims).encode())
+        signature = self.b64(self.model.sign(signing_input, self.key))
         return (signing_input + b"." + signature).decode("ascii")
 
 
