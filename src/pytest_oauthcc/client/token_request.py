@@ -12,6 +12,7 @@ Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.assertion`, :mod:
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, quote_plus
 
@@ -55,9 +56,16 @@ _ENCODED = {
 }
 
 
+# RFC 3986 §2.3's unreserved characters, which quote_plus leaves as they are: a client
+# assertion (base64url segments and dots) is one of them whole.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def _quote(text: str) -> str:
     encoded = _ENCODED.get(text)
-    return encoded if encoded is not None else quote_plus(text)
+    if encoded is not None:
+        return encoded
+    return text if _UNRESERVED.fullmatch(text) else quote_plus(text)
 
 
 def urlencoded(pairs: Sequence[tuple[str, str]]) -> str:
