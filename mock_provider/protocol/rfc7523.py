@@ -37,6 +37,7 @@ __all__ = [
     "VerifiedAssertion",
     "claim_assertion",
     "claimed_client_id",
+    "hmac_key",
     "verify_client_assertion",
 ]
 
@@ -128,6 +129,12 @@ def _jose() -> _Jose:
     from joserfc.util import urlsafe_b64decode
 
     return _Jose(jws, JoseError, OctKey, urlsafe_b64decode)
+
+
+def hmac_key(secret: str) -> Any:
+    """The client secret as joserfc's HMAC key: OpenID Connect Core §9 keys client_secret_jwt
+    with "the octets of the UTF-8 representation of the client_secret"."""
+    return _jose().OctKey.import_key(secret.encode())
 
 
 @functools.cache
@@ -234,6 +241,7 @@ def _verification_key(
     secret: str | None,
     keys: Collection[PublicKey],
     auth_methods: Collection[str],
+    secret_key: Any,
 ) -> tuple[str, Any]:
     method = CLIENT_SECRET_JWT if alg in HMAC_ALGORITHMS else PRIVATE_KEY_JWT
     if method not in auth_methods:
@@ -253,7 +261,7 @@ def _verification_key(
     if len(secret.encode()) < HMAC_ALGORITHMS[alg]:
         needed = HMAC_ALGORITHMS[alg]
         raise _reject("alg", f"{alg} needs a client secret of at least {needed} bytes (RFC 7518)")
-    return method, _jose().OctKey.import_key(secret.encode())
+    return method, secret_key if secret_key is not None else hmac_key(secret)
 
 
 def _check_signature(obj: Any, alg: str, key: Any) -> None:
@@ -334,6 +342,7 @@ def verify_client_assertion(
     replay: ReplayStore,
     max_lifetime: float = MAX_LIFETIME,
     skew: float = CLOCK_SKEW,
+    secret_key: Any = None,
 ) -> VerifiedAssertion:
     """Verify a client assertion (RFC 7523 §2.2, §3; OpenID Connect Core §9) and spend its jti.
 
@@ -350,6 +359,8 @@ def verify_client_assertion(
             :class:`~mock_provider.state.jti.JtiStore`).
         max_lifetime: the longest ``exp - iat`` accepted (:data:`MAX_LIFETIME`).
         skew: the clock skew allowed on ``exp``, ``nbf`` and ``iat`` (:data:`CLOCK_SKEW`).
+        secret_key: ``secret`` as :func:`hmac_key` imported it, when the caller keeps one
+            (a provider does, per client); imported here otherwise.
 
     Raises:
         AssertionRejected: naming the failed rule; the endpoint answers ``invalid_client``.
@@ -359,7 +370,7 @@ def verify_client_assertion(
     header = claimed.header if claimed else obj.headers()
     identity = _check_identity(claims, client_id)
     alg = _check_header(header)
-    method, key = _verification_key(alg, header, secret, keys, auth_methods)
+    method, key = _verification_key(alg, header, secret, keys, auth_methods, secret_key)
     _check_signature(obj, alg, key)
     jti, exp = _check_claims(claims, audiences, now, max_lifetime, skew)
     # OpenID Connect Core §9: "These tokens MUST only be used once"; RFC 7523 §3 item 7:
