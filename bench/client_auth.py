@@ -66,6 +66,30 @@ def _clients(provider: MockProvider) -> dict[str, Any]:
     return clients
 
 
+def _signature_pair(alg: str, message: bytes, count: int) -> Callable[[], float]:
+    """One repetition of ``count`` bare signatures and verifications of ``message`` with a
+    key of ``alg``'s type (cryptography, no JOSE): what private_key_jwt adds to a round
+    trip at the least."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    private: Any = serialization.load_pem_private_key(_private_pem(alg).encode(), None)
+    public = private.public_key()
+    if alg == "RS256":
+        options: tuple[Any, ...] = (padding.PKCS1v15(), hashes.SHA256())
+    elif alg == "ES256":
+        options = (ec.ECDSA(hashes.SHA256()),)
+    else:
+        options = ()
+    signature = private.sign(message, *options)
+
+    def once() -> None:
+        private.sign(message, *options)
+        public.verify(signature, message, *options)
+
+    return lambda: per_call(once, count)
+
+
 def _round_trip(auth: Any, http: httpx.Client, count: int) -> Callable[[], float]:
     def once() -> None:
         auth.invalidate()
@@ -90,12 +114,31 @@ def measure_client_auth(settings: Settings) -> list[Row]:
             settings.repeats,
             {name: _round_trip(auth, http, settings.round_trips) for name, auth in clients.items()},
         )
+        # The bare signatures in a loop of their own, each paired with the baseline again: in
+        # the loop above, a burst of signing before a round trip would cool its caches.
+        keyed = [name for name in clients if name.startswith("private_key_jwt")]
+        # What a client signs: header and claims of an assertion to this token endpoint.
+        message = clients[keyed[0]].settings.signer.assertion("bench", provider.token_url, now=0)
+        signing_input = message.rpartition(".")[0].encode()
+        crypto = {
+            f"crypto {name}": _signature_pair(name.split()[1], signing_input, settings.round_trips)
+            for name in keyed
+        }
+        floors = interleaved(
+            settings.repeats,
+            {BASELINE: _round_trip(clients[BASELINE], http, settings.round_trips), **crypto},
+        )
     baseline = median(samples[BASELINE])
     for name in clients:
         if name == BASELINE:
             continue
         r = paired_ratio(samples[name], samples[BASELINE])
         is_key = name.startswith("private_key_jwt")
+        note = (
+            f"its signature and verification alone: {median(floors[f'crypto {name}']) * 1e6:.1f} µs"
+            if is_key
+            else ""
+        )
         rows.append(
             Row(
                 "4",
@@ -108,7 +151,28 @@ def measure_client_auth(settings: Settings) -> list[Row]:
                 ratio=r,
                 target="<= 2x" if is_key else "",
                 met=(r is not None and r <= 2.0) if is_key else None,
+                note=note,
                 samples=samples[name],
             )
         )
+    # What RS256 cannot go under: a client_secret_basic round trip plus the client's
+    # RSA-2048 signature and the provider's verification, paired in each repetition.
+    rs256 = next(name for name in keyed if "RS256" in name)
+    pairs = zip(floors[BASELINE], floors[f"crypto {rs256}"], strict=True)
+    floor = [basic + signature for basic, signature in pairs]
+    rows.append(
+        Row(
+            "4",
+            "token round trip (invalidate, fetch_token), in-process provider",
+            "least a private_key_jwt RS256 round trip can cost: client_secret_basic + one "
+            "RSA-2048 signature and its verification",
+            median(floor),
+            "s",
+            baseline=f"ClientCredentials {BASELINE}",
+            baseline_value=median(floors[BASELINE]),
+            ratio=paired_ratio(floor, floors[BASELINE]),
+            target="(the floor of RS256)",
+            samples=floor,
+        )
+    )
     return rows

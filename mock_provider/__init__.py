@@ -14,6 +14,7 @@ from .faults.fault import Fault
 from .faults.quirks import EXPIRES_AT, EXPIRES_IN_AS, QUIRK_NAMES, Quirks, validate_quirks
 from .faults.shaping import shape_token_response
 from .protocol import (
+    ACCESS_TOKEN_ALGORITHMS,
     AUTH_METHODS,
     CLIENT_SECRET_BASIC,
     CLIENT_SECRET_POST,
@@ -53,6 +54,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ACCESS_TOKEN_ALGORITHMS",
     "AUTH_METHODS",
     "CLIENT_SECRET_BASIC",
     "CLIENT_SECRET_POST",

@@ -140,6 +140,7 @@ def _assertion_client(
                 creds.assertion_type,
                 client_id=creds.client_id,
                 secret=client.client_secret,
+                secret_key=client.hmac_key if ex.auth_method == CLIENT_SECRET_JWT else None,
                 keys=_keys(client, ex.auth_method, refresh=attempt > 0),
                 auth_methods=client.auth_methods,
                 audiences=audiences,

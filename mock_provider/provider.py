@@ -51,6 +51,9 @@ class MockProvider(ProviderURLs):
         clock: the provider clock; a fresh :class:`~mock_provider.ManualClock` by default.
         expires_in: default token lifetime in seconds.
         token_format: ``"opaque"`` or ``"jwt"`` (RFC 9068; needs the ``jwt`` extra).
+        access_token_alg: the JWS algorithm of JWT access tokens: ``"RS256"`` (RFC 9068
+            §2.1's required one), RS384/RS512, PS256/PS384/PS512, ES256/ES384/ES512 or
+            EdDSA (Ed25519); its key is published at ``/jwks.json`` with this ``alg``.
         realm: the realm named in ``WWW-Authenticate`` challenges.
         token_path, revocation_path, introspection_path, me_path, jwks_path,
             authorization_path: endpoint paths, relative to the issuer's path (the
@@ -61,7 +64,8 @@ class MockProvider(ProviderURLs):
         max_requests: how many requests the log keeps (the oldest are dropped, counted).
 
     Raises:
-        ValueError: for an invalid issuer, token format, lifetime or ``max_requests``.
+        ValueError: for an invalid issuer, token format, signing algorithm, lifetime or
+            ``max_requests``.
     """
 
     def __init__(
@@ -71,6 +75,7 @@ class MockProvider(ProviderURLs):
         clock: Clock | None = None,
         expires_in: int = 3600,
         token_format: str = "opaque",
+        access_token_alg: str = "RS256",
         realm: str = "mock-oauth",
         token_path: str = "/oauth/token",
         revocation_path: str = "/oauth/revoke",
@@ -85,7 +90,9 @@ class MockProvider(ProviderURLs):
     ) -> None:
         paths = {"token": token_path, "revoke": revocation_path, "introspect": introspection_path}
         paths |= {"jwks": jwks_path, "authorize": authorization_path}
-        settings = Settings(issuer, expires_in, token_format, realm, basic_form_encoded, paths)
+        settings = Settings(
+            issuer, expires_in, token_format, realm, basic_form_encoded, paths, access_token_alg
+        )
         self.core = ProviderCore(settings, clock if clock is not None else ManualClock())
         self.core.request_log.max_requests = max_requests
         self.add_resource("me", me_path, scopes=me_scopes)
@@ -106,6 +113,11 @@ class MockProvider(ProviderURLs):
     def token_format(self) -> str:
         """``"opaque"`` or ``"jwt"``."""
         return self.core.settings.token_format
+
+    @property
+    def access_token_alg(self) -> str:
+        """The JWS algorithm JWT access tokens are signed with (``"RS256"`` by default)."""
+        return self.core.settings.access_token_alg
 
     @property
     def realm(self) -> str:
@@ -373,5 +385,5 @@ class MockProvider(ProviderURLs):
     def __repr__(self) -> str:
         return (
             f"MockProvider(issuer={self.url!r}, clients={sorted(self.clients)!r}, "
-            f"token_format={self.token_format!r})"
+            f"token_format={self.token_format!r}, access_token_alg={self.access_token_alg!r})"
         )

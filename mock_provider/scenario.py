@@ -24,6 +24,7 @@ from .faults.fault import ENDPOINTS, FAULT_OPTIONS, Fault, fault_problems
 from .faults.options import Option, Problem, type_problems
 from .faults.quirks import QUIRK_OPTIONS, quirk_problems
 from .protocol.errors import MockProviderError
+from .protocol.rfc9068 import ALGORITHM, access_token_alg_problem
 from .provider import MockProvider
 from .state.clock import Clock
 from .state.records import CLIENT_OPTIONS, RegisteredClient, client_problems
@@ -38,6 +39,7 @@ def _options(*rows: tuple[str, tuple[str, ...], str]) -> dict[str, Option]:
 PROVIDER_OPTIONS = _options(
     ("issuer", ("string", "null"), "the issuer URL (default: the server URL)"),
     ("token_format", ("string",), "opaque or jwt"),
+    ("access_token_alg", ("string",), "the JWS algorithm of JWT access tokens (RS256)"),
     ("expires_in", ("integer",), "default token lifetime in seconds"),
     ("realm", ("string",), "the realm of WWW-Authenticate challenges"),
 )
@@ -185,6 +187,9 @@ def _check(data: Any) -> list[Problem]:
         )
         if settings.get("token_format", "opaque") not in ("opaque", "jwt"):
             problems.append(("provider.token_format", "expected opaque or jwt"))
+        alg = settings.get("access_token_alg", ALGORITHM)
+        if isinstance(alg, str) and (problem := access_token_alg_problem(alg)) is not None:
+            problems.append(("provider.access_token_alg", problem))
     problems += _check_clients(_items(data, "clients"))
     quirk_sets = [("quirks", data.get("quirks"))]
     if isinstance(data.get("client_quirks"), Mapping):

@@ -24,10 +24,10 @@ from joserfc.util import json_b64encode, urlsafe_b64encode
 from mock_provider.protocol.jwks import PublicKey, load_public_keys
 from mock_provider.protocol.rfc7523 import (
     JWT_BEARER,
-    JtiStore,
     VerifiedAssertion,
     verify_client_assertion,
 )
+from mock_provider.state.jti import JtiStore
 
 NOW = 1_700_000_000.0
 ISSUER = "https://auth.example.test"

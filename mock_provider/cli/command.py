@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from mock_provider.bundled import bundled_scenarios
 from mock_provider.protocol.errors import MockProviderError
 from mock_provider.protocol.loopback import is_loopback
+from mock_provider.protocol.rfc9068 import ACCESS_TOKEN_ALGORITHMS, access_token_alg_problem
 from mock_provider.provider import MockProvider
 from mock_provider.scenario import Scenario, ScenarioError, ScenarioNotFound, load_scenario
 from mock_provider.state.clock import SystemClock
@@ -120,6 +121,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="token format (default: the scenario's, else opaque)",
     )
+    parser.add_argument(
+        "--access-token-alg",
+        type=_access_token_alg,
+        default=None,
+        metavar="ALG",
+        help="the JWS algorithm of JWT access tokens: "
+        f"{', '.join(ACCESS_TOKEN_ALGORITHMS)} (default: the scenario's, else RS256)",
+    )
     parser.add_argument("--issuer", default=None, help="issuer URL (default: the server URL)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA")
     parser.add_argument(
@@ -144,6 +153,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     add_limit_arguments(parser)
 
 
+def _access_token_alg(value: str) -> str:
+    # The provider's own message, as argparse shows a refused value: "argument ...: <it>".
+    if (problem := access_token_alg_problem(value)) is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def control_token(host: str, given: str | None) -> str | None:
     """The control token to require: ``given``, else a fresh one for a non-loopback host
     (anyone who can reach it could otherwise script the provider), else none."""
@@ -156,7 +172,7 @@ def build_provider(args: argparse.Namespace, scenario: Scenario | None = None) -
     """The provider described by parsed ``serve`` arguments and an optional scenario
     (options given on the command line win over the scenario's settings)."""
     settings = dict(scenario.data.get("provider", {})) if scenario is not None else {}
-    for name in ("issuer", "expires_in", "token_format"):
+    for name in ("issuer", "expires_in", "token_format", "access_token_alg"):
         if getattr(args, name, None) is not None:
             settings[name] = getattr(args, name)
     settings["max_requests"] = getattr(args, "max_requests", DEFAULT_MAX_REQUESTS)

@@ -14,9 +14,11 @@ from .redaction import fingerprint, redact_form, redact_headers, redact_query
 from .rfc6749 import AUTH_METHODS, CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
 from .rfc6750 import BEARER_HEADER, TokenPlacement, token_placement
 from .rfc7523 import CLIENT_SECRET_JWT, JWT_BEARER, PRIVATE_KEY_JWT
+from .rfc9068 import ACCESS_TOKEN_ALGORITHMS, access_token_alg_problem
 from .schema import validate_schema
 
 __all__ = [
+    "ACCESS_TOKEN_ALGORITHMS",
     "AUTH_METHODS",
     "BEARER_HEADER",
     "CLIENT_SECRET_BASIC",
@@ -33,6 +35,7 @@ __all__ = [
     "Response",
     "Served",
     "TokenPlacement",
+    "access_token_alg_problem",
     "fingerprint",
     "is_loopback",
     "redact_form",

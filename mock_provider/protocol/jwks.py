@@ -14,8 +14,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -297,6 +298,15 @@ def _x5c_leaf_spki(header: Mapping[str, Any]) -> bytes:
         raise KeyChoiceError("x5c", "the x5c header's first certificate is not DER") from None
 
 
+# The header members that name a key, in the order they are tried, with the section that
+# defines each and the registered key's attribute it is compared with.
+_HINTS: tuple[tuple[str, str, Callable[[PublicKey], str | None]], ...] = (
+    ("kid", "RFC 7515 §4.1.4", attrgetter("kid")),
+    ("x5t#S256", "RFC 7515 §4.1.8", attrgetter("x5t_s256")),
+    ("x5t", "RFC 7515 §4.1.7", attrgetter("x5t")),
+)
+
+
 def select_key(header: Mapping[str, Any], keys: Iterable[PublicKey], alg: str) -> PublicKey:
     """Choose the registered key that verifies an assertion signed with ``alg``.
 
@@ -310,12 +320,7 @@ def select_key(header: Mapping[str, Any], keys: Iterable[PublicKey], alg: str) -
     usable = [key for key in keys if _fits(key, alg)]
     if not usable:
         raise KeyChoiceError("alg", f"no registered key of this client can verify {alg}")
-    hints: tuple[tuple[str, str, Any], ...] = (
-        ("kid", "RFC 7515 §4.1.4", lambda k: k.kid),
-        ("x5t#S256", "RFC 7515 §4.1.8", lambda k: k.x5t_s256),
-        ("x5t", "RFC 7515 §4.1.7", lambda k: k.x5t),
-    )
-    for member, section, attribute in hints:
+    for member, section, attribute in _HINTS:
         if member not in header:
             continue
         comparable = [key for key in usable if attribute(key) is not None]

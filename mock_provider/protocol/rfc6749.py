@@ -14,11 +14,11 @@ import binascii
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote_plus
+from urllib.parse import parse_qsl, quote_plus, unquote_plus
 
 from .errors import InvalidClientError, OAuthError
 from .http import Headers
-from .rfc7523 import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
+from .rfc7523 import CLIENT_SECRET_JWT, JWT_BEARER, PRIVATE_KEY_JWT
 
 __all__ = [
     "AUTH_METHODS",
@@ -60,6 +60,8 @@ class Params(dict[str, str]):
         return list(self.multi.get(name, ()))
 
 
+# The jwt-bearer URN as a form encoder sends it (RFC 6749 Appendix B).
+_ENCODED_JWT_BEARER = quote_plus(JWT_BEARER)
 # RFC 8707 §2: "Multiple resource parameters MAY be used", overriding §3.1 for this name.
 REPEATABLE = frozenset({"resource"})
 
@@ -98,7 +100,10 @@ def parse_form(
         raise OAuthError(
             "invalid_request", "the request body is not valid UTF-8 (RFC 6749 Appendix B)"
         ) from None
-    return parse_parameters(text, where="request body")
+    # RFC 7523 §2.2: every client assertion request carries the jwt-bearer URN, which form
+    # encoders send as urn%3Aietf%3A...; decoded here at once, it is the same field (the URN
+    # holds no "&", "=" or "+", and starts with no hex digit a "%" before it could take).
+    return parse_parameters(text.replace(_ENCODED_JWT_BEARER, JWT_BEARER), where="request body")
 
 
 def parse_parameters(text: str, *, where: str) -> Params:

@@ -14,13 +14,11 @@ claim value, a signature, a secret or a key.
 from __future__ import annotations
 
 import functools
-import heapq
 import json
 import math
-import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .jwks import ASYMMETRIC_ALGORITHMS, KeyChoiceError, PublicKey, select_key
 
@@ -35,11 +33,11 @@ __all__ = [
     "SIGNING_ALGORITHMS",
     "AssertionRejected",
     "ClaimedAssertion",
-    "JtiStore",
     "ReplayStore",
     "VerifiedAssertion",
     "claim_assertion",
     "claimed_client_id",
+    "hmac_key",
     "verify_client_assertion",
 ]
 
@@ -99,47 +97,6 @@ class ReplayStore(Protocol):
         ...
 
 
-class JtiStore:
-    """A thread-safe in-memory :class:`ReplayStore` that forgets a jti once it has expired.
-
-    Args:
-        clock: the provider's clock (seconds since the epoch); never the wall clock, so a
-            test that advances the provider also ages the store.
-    """
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._spent: dict[tuple[str, str], float] = {}
-        self._expiry: list[tuple[float, str, str]] = []
-
-    def seen(self, client_id: str, jti: str, expires: float) -> bool:
-        """Record ``jti`` for ``client_id`` until ``expires``; True if it was recorded before."""
-        with self._lock:
-            now = self._clock()
-            while self._expiry and self._expiry[0][0] < now:
-                _, old_client, old_jti = heapq.heappop(self._expiry)
-                if self._spent.get((old_client, old_jti), math.inf) < now:
-                    del self._spent[(old_client, old_jti)]
-            if (client_id, jti) in self._spent:
-                return True
-            self._spent[(client_id, jti)] = expires
-            heapq.heappush(self._expiry, (expires, client_id, jti))
-            return False
-
-    def clear(self) -> None:
-        """Forget every spent jti (a provider reset)."""
-        with self._lock:
-            self._spent.clear()
-            self._expiry.clear()
-
-    def __len__(self) -> int:
-        return len(self._spent)
-
-    def __repr__(self) -> str:
-        return f"JtiStore({len(self._spent)} spent)"
-
-
 @dataclass(frozen=True)
 class VerifiedAssertion:
     """An accepted assertion: who it authenticates, with which method and algorithm."""
@@ -153,6 +110,31 @@ class VerifiedAssertion:
 
 def _reject(rule: str, description: str) -> AssertionRejected:
     return AssertionRejected(rule, f"client assertion: {description}")
+
+
+class _Jose(NamedTuple):
+    jws: Any
+    JoseError: type[Exception]
+    OctKey: Any
+    urlsafe_b64decode: Callable[[bytes], bytes]
+
+
+@functools.cache
+def _jose() -> _Jose:
+    # joserfc is imported at the first assertion (importing the protocol package stays
+    # cheap), and once: an import statement per rule would cost every request ~2.5 µs.
+    from joserfc import jws
+    from joserfc.errors import JoseError
+    from joserfc.jwk import OctKey
+    from joserfc.util import urlsafe_b64decode
+
+    return _Jose(jws, JoseError, OctKey, urlsafe_b64decode)
+
+
+def hmac_key(secret: str) -> Any:
+    """The client secret as joserfc's HMAC key: OpenID Connect Core §9 keys client_secret_jwt
+    with "the octets of the UTF-8 representation of the client_secret"."""
+    return _jose().OctKey.import_key(secret.encode())
 
 
 @functools.cache
@@ -171,9 +153,7 @@ def _registry() -> Any:
 
 
 def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, Any]]:
-    from joserfc import jws
-    from joserfc.errors import JoseError
-
+    jose = _jose()
     # RFC 7523 §2.2: the client_assertion_type value is the jwt-bearer URN.
     if assertion_type != JWT_BEARER:
         raise _reject("client_assertion_type", f"client_assertion_type must be {JWT_BEARER}")
@@ -182,9 +162,9 @@ def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, An
     if not isinstance(assertion, str) or assertion.count(".") != 2:
         raise _reject("format", "must be a JWT in JWS compact serialization (RFC 7523 §2.2)")
     try:
-        obj = jws.extract_compact(assertion.encode("ascii"), registry=_registry())
+        obj = jose.jws.extract_compact(assertion.encode("ascii"), registry=_registry())
         claims = json.loads(obj.payload)
-    except (JoseError, ValueError, UnicodeError):
+    except (jose.JoseError, ValueError, UnicodeError):
         raise _reject("format", "is not a decodable JWS compact serialization") from None
     if not isinstance(claims, dict):
         raise _reject("format", "the JWT claims must be a JSON object (RFC 7519 §7.2)")
@@ -261,9 +241,8 @@ def _verification_key(
     secret: str | None,
     keys: Collection[PublicKey],
     auth_methods: Collection[str],
+    secret_key: Any,
 ) -> tuple[str, Any]:
-    from joserfc.jwk import OctKey
-
     method = CLIENT_SECRET_JWT if alg in HMAC_ALGORITHMS else PRIVATE_KEY_JWT
     if method not in auth_methods:
         raise _reject("method", f"{method} is not an auth method of this client")
@@ -282,20 +261,17 @@ def _verification_key(
     if len(secret.encode()) < HMAC_ALGORITHMS[alg]:
         needed = HMAC_ALGORITHMS[alg]
         raise _reject("alg", f"{alg} needs a client secret of at least {needed} bytes (RFC 7518)")
-    return method, OctKey.import_key(secret.encode())
+    return method, secret_key if secret_key is not None else hmac_key(secret)
 
 
 def _check_signature(obj: Any, alg: str, key: Any) -> None:
-    from joserfc import jws
-    from joserfc.errors import JoseError
-    from joserfc.util import urlsafe_b64decode
-
-    model = jws.JWSRegistry.algorithms[alg]
+    jose = _jose()
+    model = jose.jws.JWSRegistry.algorithms[alg]
     try:
         # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature.
         model.check_key(key)
-        signature = urlsafe_b64decode(obj.segments["signature"])
-    except (JoseError, ValueError):
+        signature = jose.urlsafe_b64decode(obj.segments["signature"])
+    except (jose.JoseError, ValueError):
         raise _reject("signature", f"the registered key does not allow {alg}") from None
     signing_input = obj.segments["header"] + b"." + obj.segments["payload"]
     # RFC 7523 §3 item 9 / RFC 7515 §5.2: the signature must verify with the client's key.
@@ -366,6 +342,7 @@ def verify_client_assertion(
     replay: ReplayStore,
     max_lifetime: float = MAX_LIFETIME,
     skew: float = CLOCK_SKEW,
+    secret_key: Any = None,
 ) -> VerifiedAssertion:
     """Verify a client assertion (RFC 7523 §2.2, §3; OpenID Connect Core §9) and spend its jti.
 
@@ -378,9 +355,12 @@ def verify_client_assertion(
         auth_methods: the client's allowed RFC 8414 auth method names.
         audiences: accepted ``aud`` values: the token endpoint URL and the issuer.
         now: the provider clock's time, in seconds since the epoch.
-        replay: where spent jti values are kept (e.g. a :class:`JtiStore`).
+        replay: where spent jti values are kept (a provider holds a
+            :class:`~mock_provider.state.jti.JtiStore`).
         max_lifetime: the longest ``exp - iat`` accepted (:data:`MAX_LIFETIME`).
         skew: the clock skew allowed on ``exp``, ``nbf`` and ``iat`` (:data:`CLOCK_SKEW`).
+        secret_key: ``secret`` as :func:`hmac_key` imported it, when the caller keeps one
+            (a provider does, per client); imported here otherwise.
 
     Raises:
         AssertionRejected: naming the failed rule; the endpoint answers ``invalid_client``.
@@ -390,7 +370,7 @@ def verify_client_assertion(
     header = claimed.header if claimed else obj.headers()
     identity = _check_identity(claims, client_id)
     alg = _check_header(header)
-    method, key = _verification_key(alg, header, secret, keys, auth_methods)
+    method, key = _verification_key(alg, header, secret, keys, auth_methods, secret_key)
     _check_signature(obj, alg, key)
     jti, exp = _check_claims(claims, audiences, now, max_lifetime, skew)
     # OpenID Connect Core §9: "These tokens MUST only be used once"; RFC 7523 §3 item 7:

@@ -23,10 +23,10 @@ from mock_provider.faults.scripting import Scripting, ScriptingSnapshot
 from mock_provider.protocol import oidc_discovery, rfc9728
 from mock_provider.protocol.http import Request
 from mock_provider.protocol.rfc6749 import format_scope
-from mock_provider.protocol.rfc7523 import JtiStore
 
 from .clients import ClientRegistry
 from .clock import Clock
+from .jti import JtiStore
 from .log import RequestLog
 from .records import IssuedToken, RegisteredClient, Resource
 from .settings import Settings

@@ -8,6 +8,7 @@ Layering: imports ``protocol`` and ``faults.options`` only.
 
 from __future__ import annotations
 
+import functools
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from mock_provider.protocol.jwks import PublicKey, jwks_problems
 from mock_provider.protocol.redaction import fingerprint
 from mock_provider.protocol.rfc6749 import AUTH_METHODS, SECRET_METHODS
 from mock_provider.protocol.rfc6750 import BEARER_HEADER, TokenPlacement
-from mock_provider.protocol.rfc7523 import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
+from mock_provider.protocol.rfc7523 import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT, hmac_key
 
 from .client_keys import RemoteJWKS
 
@@ -128,6 +129,12 @@ class RegisteredClient:
         secret = self.client_secret if self.client_secret is not None else "\x00" * 32
         matched = hmac.compare_digest(presented.encode(), secret.encode())
         return matched and self.client_secret is not None
+
+    @functools.cached_property
+    def hmac_key(self) -> Any:
+        """The secret as the client_secret_jwt HMAC key, imported at its first use and kept
+        (``None`` without a secret). Never shown: not a field, so in no repr."""
+        return None if self.client_secret is None else hmac_key(self.client_secret)
 
     @property
     def granted_by_default(self) -> tuple[str, ...]:

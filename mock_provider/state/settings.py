@@ -1,4 +1,5 @@
-"""A provider's settings: its issuer, endpoint paths, token format and lifetime, realm.
+"""A provider's settings: its issuer, endpoint paths, token format, signing algorithm and
+lifetime, realm.
 
 Layering: imports ``protocol`` only.
 """
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from mock_provider.protocol import rfc8414
+from mock_provider.protocol.rfc9068 import ALGORITHM, access_token_alg_problem
 
 __all__ = ["DEFAULT_ISSUER", "TOKEN_FORMATS", "Settings", "endpoint_path"]
 
@@ -37,12 +39,15 @@ class Settings:
     realm: str = "mock-oauth"
     basic_form_encoded: bool = True
     paths: dict[str, str] = field(default_factory=dict)
+    access_token_alg: str = ALGORITHM
 
     def __post_init__(self) -> None:
         if self.token_format not in TOKEN_FORMATS:
             raise ValueError(
                 f"token_format must be one of {TOKEN_FORMATS}, got {self.token_format!r}"
             )
+        if (problem := access_token_alg_problem(self.access_token_alg)) is not None:
+            raise ValueError(problem)
         lifetime = self.expires_in
         if isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime < 0:
             raise ValueError(f"expires_in must be a whole number of seconds >= 0, got {lifetime!r}")

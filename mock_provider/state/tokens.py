@@ -54,7 +54,7 @@ class TokenStore:
         if self._keys is None:
             from .keys import SigningKeys
 
-            self._keys = SigningKeys()
+            self._keys = SigningKeys(self.settings.access_token_alg)
         return self._keys
 
     def issue(

@@ -16,10 +16,10 @@ import httpx
 from mock_provider import ManualClock
 from mock_provider.protocol.rfc7523 import (
     AssertionRejected,
-    JtiStore,
     VerifiedAssertion,
     verify_client_assertion,
 )
+from mock_provider.state.jti import JtiStore
 from tests.assertions import BOTH_METHODS, CLIENT_ID, ISSUER, SECRET, TOKEN_URL, keys_of
 
 REVOKE_URL = ISSUER + "/oauth/revoke"

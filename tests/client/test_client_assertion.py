@@ -3,11 +3,16 @@ jti each time, and the key never shown (errors, reprs)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from joserfc.util import urlsafe_b64decode
 
-from mock_provider.protocol.rfc7523 import JWT_BEARER, JtiStore
+from mock_provider.protocol.rfc7523 import JWT_BEARER
+from mock_provider.state.jti import JtiStore
 from pytest_oauthcc.client.assertion import (
     CLIENT_ASSERTION_TYPE,
     private_key_signer,
@@ -169,3 +174,25 @@ def test_the_key_never_appears_in_reprs_or_errors() -> None:
     with pytest.raises(ClientConfigurationError) as short:
         secret_signer("s" * 31)
     assert "s" * 31 not in str(short.value)
+
+
+@given(client_id=st.text(min_size=1), audience=st.text(min_size=1), now=st.integers(0, 2**40))
+def test_the_claims_are_the_json_of_rfc7523_section_3(
+    client_id: str, audience: str, now: int
+) -> None:
+    signer = secret_signer(SECRET)
+    for _ in range(2):  # the second assertion reuses what the first one encoded
+        assertion = signer.assertion(client_id, audience, now=now, lifetime=60)
+        payload = urlsafe_b64decode(assertion.split(".")[1].encode())
+        claims = json.loads(payload)
+        # RFC 7523 §3 items 1-4, OpenID Connect Core §9; byte for byte the JSON encoder's.
+        assert claims == {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": audience,
+            "iat": now,
+            "exp": now + 60,
+            "jti": claims["jti"],
+        }
+        assert payload == json.dumps(claims, separators=(",", ":")).encode()
+        assert len(claims["jti"]) == 32

@@ -20,10 +20,10 @@ from mock_provider.protocol.rfc7523 import (
     JWT_BEARER,
     AssertionRejected,
     ClaimedAssertion,
-    JtiStore,
     claim_assertion,
     claimed_client_id,
 )
+from mock_provider.state.jti import JtiStore
 from tests.assertions import (
     CLIENT_ID,
     NOW,

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from joserfc.util import json_b64encode
 
-from mock_provider.protocol.rfc7523 import CLOCK_SKEW, MAX_LIFETIME, AssertionRejected, JtiStore
+from mock_provider.protocol.rfc7523 import CLOCK_SKEW, MAX_LIFETIME, AssertionRejected
+from mock_provider.state.jti import JtiStore
 from tests.assertions import CLIENT_ID, ISSUER, NOW, TOKEN_URL, claims, sign, verify
 
 

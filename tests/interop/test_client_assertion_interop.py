@@ -16,7 +16,8 @@ from authlib.oauth2.rfc7523 import ClientSecretJWT, PrivateKeyJWT
 from cryptography import x509
 
 from mock_provider.protocol.jwks import x5t_s256
-from mock_provider.protocol.rfc7523 import JWT_BEARER, AssertionRejected, JtiStore
+from mock_provider.protocol.rfc7523 import JWT_BEARER, AssertionRejected
+from mock_provider.state.jti import JtiStore
 from tests.assertions import (
     CLIENT_ID,
     ISSUER,

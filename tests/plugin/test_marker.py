@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 VALID = (
-    "valid options: clients, scopes, expires_in, token_format, issuer, quirks, faults, "
+    "valid options: clients, scopes, expires_in, token_format, access_token_alg, issuer, "
+    "quirks, faults, "
     "clock, clock_start, tls, max_requests, assert_all_faults_fired, "
     "assert_all_requests_matched, "
     "assert_no_provider_errors"
@@ -50,6 +51,21 @@ def test_marker_options_configure_the_provider(pytester: pytest.Pytester):
         def test_token_format_jwt(oauth_provider):
             assert token(oauth_provider).json()["access_token"].count(".") == 2
             assert httpx.get(oauth_provider.jwks_url).json()["keys"]
+            assert oauth_provider.access_token_alg == "RS256"
+
+        @pytest.mark.oauth_provider(token_format="jwt", access_token_alg="ES256")
+        def test_access_token_alg(oauth_provider, oauth_server):
+            from joserfc import jwt
+            from joserfc.jwk import KeySet
+
+            for provider in (oauth_provider, oauth_server):
+                issued = token(provider).json()["access_token"]
+                jwks = httpx.get(provider.jwks_url).json()
+                assert [key["alg"] for key in jwks["keys"]] == ["ES256"]
+                decoded = jwt.decode(issued, KeySet.import_key_set(jwks), algorithms=["ES256"])
+                assert decoded.header["alg"] == "ES256"
+                me = httpx.get(provider.me_url, headers={"Authorization": f"Bearer {issued}"})
+                assert me.status_code == 200
 
         @pytest.mark.oauth_provider(issuer="https://login.tenant.test/t1")
         def test_issuer(oauth_provider):
@@ -91,7 +107,7 @@ def test_marker_options_configure_the_provider(pytester: pytest.Pytester):
                 assert provider.core.request_log.dropped == 2
         """,
     )
-    pytester.runpytest().assert_outcomes(passed=10)
+    pytester.runpytest().assert_outcomes(passed=11)
 
 
 def test_closest_marker_wins_function_over_class_over_module(pytester: pytest.Pytester):
@@ -188,6 +204,12 @@ def test_a_typo_in_an_outer_marker_fails_too(pytester: pytest.Pytester):
 # (test id, marker arguments, the reason in the ValueError)
 INVALID_VALUES = [
     ("token_format", "token_format='jws'", "token_format must be 'opaque' or 'jwt', got 'jws'"),
+    (
+        "access_token_alg",
+        "access_token_alg='HS256'",
+        "access_token_alg must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, "
+        "ES384, ES512, EdDSA, got 'HS256'",
+    ),
     ("clock", "clock='wall'", "clock must be 'manual' or 'process', got 'wall'"),
     ("expires_in", "expires_in='60'", "expires_in must be whole seconds, got '60'"),
     ("scopes", "scopes='read write'", "scopes must be a list of scope names, got 'read write'"),
@@ -266,7 +288,8 @@ def test_markers_are_registered_with_their_signature(pytester: pytest.Pytester):
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.oauth_provider(*, clients=None, scopes=(), expires_in=3600, "
-            "token_format='opaque', issuer=None, quirks=None, faults=(), clock='manual', "
+            "token_format='opaque', access_token_alg='RS256', issuer=None, quirks=None, "
+            "faults=(), clock='manual', "
             "clock_start=None, tls=False, max_requests=10000, assert_all_faults_fired=True, "
             "assert_all_requests_matched=True, assert_no_provider_errors=True): configure the "
             "oauth_provider, oauth_server, oauth_client and make_oauth_provider fixtures of a "

@@ -236,7 +236,8 @@ def test_make_oauth_provider_fails_on_a_typo_like_the_marker(pytester: pytest.Py
         [
             "E   TypeError: make_oauth_provider() got an unexpected keyword argument 'expire_in' "
             "(did you mean 'expires_in'?); valid options: clients, scopes, expires_in, "
-            "token_format, issuer, quirks, faults, clock, clock_start, tls, max_requests, "
+            "token_format, access_token_alg, issuer, quirks, faults, clock, clock_start, tls, "
+            "max_requests, "
             "assert_all_faults_fired, assert_all_requests_matched, assert_no_provider_errors",
         ]
     )

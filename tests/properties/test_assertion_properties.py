@@ -15,8 +15,8 @@ from mock_provider.protocol.rfc7523 import (
     CLOCK_SKEW,
     MAX_LIFETIME,
     AssertionRejected,
-    JtiStore,
 )
+from mock_provider.state.jti import JtiStore
 from tests.assertions import (
     CLIENT_ID,
     ISSUER,

@@ -259,3 +259,21 @@ def test_serve_client_jwks_option(tmp_path: Path) -> None:
     assert jwks["keys"][0]["n"][:40] not in out.getvalue()
     with pytest.raises(SystemExit):
         parser.parse_args(["--client-jwks", "app"])
+
+
+def test_oidc_core_9_the_client_secret_jwt_key_is_imported_once_per_registered_secret() -> None:
+    provider = _provider()
+    client = provider.add_client(CLIENT_ID, SECRET)
+    assert "hmac_key" not in vars(client)  # nothing imported at registration
+    first = _token(provider, sign(claims(jti="a"), alg="HS256"))
+    key = vars(client)["hmac_key"]  # imported by the first assertion, and kept
+    second = _token(provider, sign(claims(jti="b"), alg="HS256"))
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert provider.client(CLIENT_ID) is client
+    assert vars(client)["hmac_key"] is key  # the same key object served both assertions
+    # A new secret is a new record, with its own key: the old secret no longer verifies.
+    replaced = provider.add_client(CLIENT_ID, "another-secret-of-at-least-32-bytes!")
+    assert replaced.hmac_key is not key
+    refused = _token(provider, sign(claims(jti="c"), alg="HS256"))
+    assert refused.status_code == 401
+    assert SECRET not in repr(replaced) + repr(client)

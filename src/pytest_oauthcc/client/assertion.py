@@ -51,6 +51,9 @@ _ASYMMETRIC = {
 }
 # RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms."
 _MIN_RSA_BITS = 2048
+# One encoder for every assertion's claims (json.dumps builds a new one per call when given
+# separators); RFC 7515 §7.1 leaves the whitespace free, none is the compact choice.
+_CLAIMS_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 class AssertionSigner:
@@ -63,11 +66,11 @@ class AssertionSigner:
         kid: the ``kid`` header sent, if any.
     """
 
-    __slots__ = ("_head", "_key", "_signer", "alg", "kid", "method")
+    __slots__ = ("_b64", "_claims_head", "_head", "_key", "_signer", "alg", "kid", "method")
 
     def __init__(self, method: str, alg: str, key: Any, kid: str | None) -> None:
         from joserfc import jws
-        from joserfc.util import json_b64encode
+        from joserfc.util import json_b64encode, urlsafe_b64encode
 
         self.method = method
         self.alg = alg
@@ -82,6 +85,10 @@ class AssertionSigner:
         # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
         # deprecates the name), which this client keeps for the verifiers that know only it.
         self._signer = jws.JWSRegistry.algorithms[alg]
+        self._b64 = urlsafe_b64encode
+        # The JSON of the claims that stay the same per (client_id, audience): every
+        # assertion of a client repeats them before its iat, exp and jti.
+        self._claims_head: dict[tuple[str, str], str] = {}
 
     def assertion(
         self, client_id: str, audience: str, *, now: float, lifetime: int = ASSERTION_LIFETIME
@@ -94,21 +101,18 @@ class AssertionSigner:
             now: the client's clock, in seconds since the epoch (``iat``).
             lifetime: seconds from ``iat`` to ``exp``.
         """
-        from joserfc.util import urlsafe_b64encode
-
         iat = int(now)
-        claims = {
-            "iss": client_id,
-            "sub": client_id,
-            "aud": audience,
-            "iat": iat,
-            "exp": iat + lifetime,
-            "jti": secrets.token_urlsafe(24),
-        }
-        payload = json.dumps(claims, separators=(",", ":")).encode()
-        signing_input = self._head + urlsafe_b64encode(payload)
+        head = self._claims_head.get((client_id, audience))
+        if head is None:
+            head = _CLAIMS_JSON.encode({"iss": client_id, "sub": client_id, "aud": audience})
+            head = self._claims_head[(client_id, audience)] = head[:-1] + ',"iat":'
+        # What the JSON encoder writes for the claims in this order: the integers as they
+        # are, the jti (URL-safe base64) needs no escaping.
+        jti = secrets.token_urlsafe(24)
+        payload = f'{head}{iat},"exp":{iat + lifetime},"jti":"{jti}"}}'.encode()
+        signing_input = self._head + self._b64(payload)
         signature = self._signer.sign(signing_input, self._key)
-        return (signing_input + b"." + urlsafe_b64encode(signature)).decode("ascii")
+        return (signing_input + b"." + self._b64(signature)).decode("ascii")
 
     def public_jwk(self) -> dict[str, Any]:
         """The public key as a JWK (with ``kid``, ``alg`` and ``use: sig``): what the provider

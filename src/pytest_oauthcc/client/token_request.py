@@ -12,8 +12,9 @@ Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.assertion`, :mod:
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -30,7 +31,47 @@ __all__ = [
     "client_request",
     "form_body",
     "token_request",
+    "urlencoded",
 ]
+
+
+# The parameter names and constant values of these requests, form-encoded once (RFC 6749
+# Appendix B): quoting the jwt-bearer URN's colons costs more than the rest of a form.
+_ENCODED = {
+    text: quote_plus(text)
+    for text in (
+        "grant_type",
+        "client_credentials",
+        "client_id",
+        "client_secret",
+        "client_assertion_type",
+        CLIENT_ASSERTION_TYPE,
+        "client_assertion",
+        "scope",
+        "audience",
+        "resource",
+        "token",
+        "token_type_hint",
+    )
+}
+
+
+# RFC 3986 §2.3's unreserved characters, which quote_plus leaves as they are: a client
+# assertion (base64url segments and dots) is one of them whole.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quote(text: str) -> str:
+    encoded = _ENCODED.get(text)
+    if encoded is not None:
+        return encoded
+    return text if _UNRESERVED.fullmatch(text) else quote_plus(text)
+
+
+def urlencoded(pairs: Sequence[tuple[str, str]]) -> str:
+    """``pairs`` in the application/x-www-form-urlencoded format (RFC 6749 Appendix B):
+    exactly what ``urllib.parse.urlencode`` gives, with the constants encoded once."""
+    return "&".join(f"{_quote(name)}={_quote(value)}" for name, value in pairs)
 
 
 def basic_authorization(client_id: str, client_secret: str, *, form_encode: bool = True) -> str:
@@ -117,7 +158,7 @@ def form_body(
     # token is intended to be used at multiple resources."
     pairs += [("resource", r) for r in resources]
     pairs += list(extra_params.items())
-    return urlencode(pairs).encode("ascii")
+    return urlencoded(pairs).encode("ascii")
 
 
 def token_request(
@@ -144,7 +185,7 @@ def client_request(
 ) -> httpx.Request:
     """A form POST of ``pairs`` to ``url`` carrying the client's authentication (RFC 7009)."""
     auth = client_auth(settings)
-    body = urlencode([*pairs, *auth.pairs]).encode("ascii")
+    body = urlencoded([*pairs, *auth.pairs]).encode("ascii")
     return _request(settings, url, body, auth, stack)
 
 

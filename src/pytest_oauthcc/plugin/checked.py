@@ -137,6 +137,7 @@ def build_provider(options: ProviderOptions, *, issuer: str | None) -> CheckedPr
         clock=clock(options.clock_start),
         expires_in=options.expires_in,
         token_format=options.token_format,
+        access_token_alg=options.access_token_alg,
         max_requests=options.max_requests,
     )
     provider.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)

@@ -33,6 +33,9 @@ class ProviderOptions:
         scopes: the scopes of the demo client and of clients given as ``{"id": "secret"}``.
         expires_in: the provider's default token lifetime in seconds.
         token_format: ``"opaque"`` or ``"jwt"`` (RFC 9068).
+        access_token_alg: the JWS algorithm of JWT access tokens: ``"RS256"`` (RFC 9068
+            §2.1's required one), RS384/RS512, PS256/PS384/PS512, ES256/ES384/ES512 or
+            EdDSA (Ed25519).
         issuer: the issuer URL of ``oauth_provider`` (``oauth_server``'s is its own URL), or
             a path such as ``"/tenant"`` that puts the issuer under the provider's address
             (for both fixtures: ``oauth_server.url`` then ends with ``/tenant``).
@@ -58,6 +61,7 @@ class ProviderOptions:
     scopes: Sequence[str] = ()
     expires_in: int = 3600
     token_format: str = "opaque"
+    access_token_alg: str = "RS256"
     issuer: str | None = None
     quirks: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
     faults: Sequence[Mapping[str, Any]] = ()
@@ -73,6 +77,12 @@ class ProviderOptions:
         problems = []
         if self.token_format not in TOKEN_FORMATS:
             problems.append(f"token_format must be 'opaque' or 'jwt', got {self.token_format!r}")
+        # The provider's own vocabulary and message (imported here, at a test's set-up:
+        # importing the plugin stays free of mock_provider).
+        from mock_provider.protocol import access_token_alg_problem
+
+        if (alg_problem := access_token_alg_problem(self.access_token_alg)) is not None:
+            problems.append(alg_problem)
         if self.clock not in CLOCKS:
             problems.append(f"clock must be 'manual' or 'process', got {self.clock!r}")
         if isinstance(self.expires_in, bool) or not isinstance(self.expires_in, int):

@@ -1,0 +1,60 @@
+"""The provider's store of spent client-assertion ``jti`` values (RFC 7523 §3 item 7).
+
+OpenID Connect Core §9: client assertions "MUST only be used once"; RFC 7523 §3 item 7 lets
+the server keep a ``jti`` "for the length of time for which the JWT would be considered
+valid". :class:`JtiStore` is the in-memory :class:`~mock_provider.protocol.rfc7523.
+ReplayStore` every provider holds; the rule that consults it stays in
+:func:`~mock_provider.protocol.rfc7523.verify_client_assertion`.
+
+Layering: imports the standard library only; the core holds one per provider.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import threading
+from collections.abc import Callable
+
+__all__ = ["JtiStore"]
+
+
+class JtiStore:
+    """A thread-safe in-memory replay store that forgets a jti once it has expired.
+
+    Args:
+        clock: the provider's clock (seconds since the epoch); never the wall clock, so a
+            test that advances the provider also ages the store.
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._spent: dict[tuple[str, str], float] = {}
+        self._expiry: list[tuple[float, str, str]] = []
+
+    def seen(self, client_id: str, jti: str, expires: float) -> bool:
+        """Record ``jti`` for ``client_id`` until ``expires``; True if it was recorded before."""
+        with self._lock:
+            now = self._clock()
+            while self._expiry and self._expiry[0][0] < now:
+                _, old_client, old_jti = heapq.heappop(self._expiry)
+                if self._spent.get((old_client, old_jti), math.inf) < now:
+                    del self._spent[(old_client, old_jti)]
+            if (client_id, jti) in self._spent:
+                return True
+            self._spent[(client_id, jti)] = expires
+            heapq.heappush(self._expiry, (expires, client_id, jti))
+            return False
+
+    def clear(self) -> None:
+        """Forget every spent jti (a provider reset)."""
+        with self._lock:
+            self._spent.clear()
+            self._expiry.clear()
+
+    def __len__(self) -> int:
+        return len(self._spent)
+
+    def __repr__(self) -> str:
+        return f"JtiStore({len(self._spent)} spent)"
