@@ -10,11 +10,11 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .keys import DEFAULT_FILES, STEP_PROPERTY, USED
+from .keys import DEFAULT_FILES, RUNNING, STEP_PROPERTY, USED
 from .options import marker_signature
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ __all__ = [
     "pytest_collect_file",
     "pytest_configure",
     "pytest_runtest_call",
+    "pytest_runtest_protocol",
 ]
 
 
@@ -125,6 +126,20 @@ class ConnectionReports:
         if target is None or hasattr(self.config, "workerinput"):
             return
         self._results().write(target)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, Any, Any]:
+    """Make ``item`` the running item (:data:`~.keys.RUNNING`) for its whole run protocol;
+    the provider fixtures read their test's markers and stash from it."""
+    outer = RUNNING.item
+    RUNNING.item = item
+    try:
+        return (yield)
+    finally:
+        RUNNING.item = outer
 
 
 @pytest.hookimpl(hookwrapper=True)
