@@ -188,7 +188,8 @@ def _non_default(quirks: Quirks) -> dict[str, Any]:
     }
 
 
-#: The conformant quirk set (every field its default), shared: quirk sets are immutable.
+#: The conformant quirk set, shared (quirks are immutable): a provider without quirks holds
+#: this very object, so the token endpoint tells "nothing to shape" by identity.
 CONFORMANT = Quirks()
 
 #: The quirk options, in the order every surface lists them.

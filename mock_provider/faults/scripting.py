@@ -26,7 +26,7 @@ __all__ = ["Scripting", "ScriptingSnapshot"]
 class ScriptingSnapshot:
     """Quirks and queued faults at one moment (faults copied as not yet fired)."""
 
-    quirks: Quirks = field(default_factory=Quirks)
+    quirks: Quirks = CONFORMANT
     client_quirks: dict[str, Quirks] = field(default_factory=dict)
     faults: tuple[Fault, ...] = ()
 
@@ -85,7 +85,7 @@ class Scripting:
             if client_id is None:
                 self._quirks = self._quirks.merged(changes)
                 return self._quirks
-            current = self._client_quirks.get(client_id, CONFORMANT)
+            current = self._client_quirks.get(client_id, Quirks())
             self._client_quirks[client_id] = current.merged(changes)
             return self._client_quirks[client_id]
 
