@@ -142,12 +142,13 @@ def build_provider(options: ProviderOptions, *, issuer: str | None) -> CheckedPr
     provider.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)
     # Most tests set none of these: the Mapping checks (ABC instance checks) are skipped.
     clients = options.clients
-    if clients and isinstance(clients, Mapping):
-        for client_id, secret in clients.items():
-            provider.add_client(client_id, secret, scopes=options.scopes)
-    elif clients:
-        for client in clients:
-            provider.add_client(**client)
+    if clients:
+        if isinstance(clients, Mapping):
+            for client_id, secret in clients.items():
+                provider.add_client(client_id, secret, scopes=options.scopes)
+        else:
+            for client in clients:
+                provider.add_client(**client)
     quirks = options.quirks
     if quirks:
         for quirk_set in [quirks] if isinstance(quirks, Mapping) else quirks:
