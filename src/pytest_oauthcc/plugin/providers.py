@@ -115,6 +115,7 @@ def routed(
     hosts.add(host)
 
     def release() -> None:
+        _untrack(item, provider)
         # Release any request still waiting on a scripted delay before the router stops.
         provider.clear_faults()
         unroute()
@@ -123,7 +124,6 @@ def routed(
     stack.callback(release)  # one callback: a suite sets up and tears down one per test
     _start_clock(item, provider, stack)
     _track(item, provider, options)
-    stack.callback(_untrack, item, provider)
     return provider
 
 
