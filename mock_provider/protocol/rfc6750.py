@@ -59,7 +59,7 @@ def token_placement(
             characters, an empty query name, or a query together with a header or prefix.
     """
     if token_query is None and token_header == "Authorization" and token_prefix == "Bearer ":
-        return BEARER_HEADER  # §2.1, what every resource takes unless told otherwise
+        return BEARER_HEADER  # the default (every provider's "me" resource): nothing to check
     if token_query is not None:
         if (token_header, token_prefix) != ("Authorization", "Bearer "):
             raise ValueError("token_query replaces the header: give no token_header/token_prefix")
