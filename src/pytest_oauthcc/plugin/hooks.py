@@ -1,4 +1,5 @@
-"""The plugin's hooks: options, markers, connection files, connection reports, provider checks.
+"""The plugin's hooks: options, markers, connection files, connection reports, the running
+item (read by the provider fixtures), provider checks.
 
 Layering: imported at every pytest start-up (through :mod:`pytest_oauthcc.plugin`), so it
 imports only pytest, :mod:`.options` and :mod:`.keys` at module level; everything else
