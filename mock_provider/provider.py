@@ -94,7 +94,8 @@ class MockProvider(ProviderURLs):
             issuer, expires_in, token_format, realm, basic_form_encoded, paths, access_token_alg
         )
         self.core = ProviderCore(settings, clock if clock is not None else ManualClock())
-        self.core.request_log.max_requests = max_requests
+        if type(max_requests) is not int or max_requests != DEFAULT_MAX_REQUESTS:
+            self.core.request_log.max_requests = max_requests  # validated there
         self.add_resource("me", me_path, scopes=me_scopes)
         if control:
             self.enable_control()

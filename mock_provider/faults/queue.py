@@ -35,7 +35,9 @@ class FaultQueue:
         self._lock = threading.Lock()
         self._pending: list[Fault] = []
         self._fired: list[Fault] = []
-        self._wake = threading.Event()
+        # Made when first taken (most providers never script a delay, and a clear with
+        # nobody holding the event has nothing to wake).
+        self._wake: threading.Event | None = None
         self._queued = 0
 
     def add(self, fault: Fault) -> Fault:
@@ -68,8 +70,9 @@ class FaultQueue:
         """Drop every queued fault and cut short any delay or hang in progress."""
         with self._lock:
             self._pending.clear()
-            wake, self._wake = self._wake, threading.Event()
-        wake.set()
+            wake, self._wake = self._wake, None
+        if wake is not None:
+            wake.set()
 
     def take(self, endpoint: str | None, client_id: str | None) -> Fault | None:
         """The fault that answers the next request to ``endpoint`` from ``client_id``.
@@ -99,9 +102,16 @@ class FaultQueue:
     def waker(self) -> threading.Event:
         """The event the next :meth:`clear` sets; take it before :meth:`take`, so that a
         clear at any moment after the fault fired cuts its wait short."""
-        # No lock: reading the attribute is atomic, and clear() swaps it under the lock
-        # *before* emptying the queue, so an event read before a clear is the one it sets.
-        return self._wake
+        # No lock once made: reading the attribute is atomic, and clear() swaps it under the
+        # lock *before* emptying the queue, so an event read before a clear is the one it
+        # sets; one made after a clear is waiting for the next one.
+        wake = self._wake
+        if wake is None:
+            with self._lock:
+                if self._wake is None:
+                    self._wake = threading.Event()
+                wake = self._wake
+        return wake
 
     def wait(self, seconds: float, waker: threading.Event | None = None) -> bool:
         """Block this thread ``seconds``, or until :meth:`clear`; return whether cleared.

@@ -14,6 +14,7 @@ would have gone without it, so loopback servers and the user's own mocks keep wo
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 import threading
@@ -85,10 +86,7 @@ def register(url: str, target: Target) -> Callable[[], None]:
     Raises:
         ValueError: if ``url`` has no host, or another target already answers its origin.
     """
-    parts = urlsplit(url)
-    if not parts.hostname:
-        raise ValueError(f"cannot route {url!r}: an absolute http(s) URL is needed")
-    key = origin(parts.scheme, parts.hostname, parts.port)
+    key = _url_origin(url)
     with _lock:
         if key in _routes:
             scheme, host, port = key
@@ -107,6 +105,15 @@ def register(url: str, target: Target) -> Callable[[], None]:
                     _uninstall_hooks()
 
     return undo
+
+
+@functools.lru_cache(maxsize=256)
+def _url_origin(url: str) -> Origin:
+    # Cached: the fixtures register the same few issuers again and again.
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError(f"cannot route {url!r}: an absolute http(s) URL is needed")
+    return origin(parts.scheme, parts.hostname, parts.port)
 
 
 def hooked_stacks() -> tuple[str, ...]:
@@ -129,8 +136,12 @@ def _install_hooks() -> None:
 
 
 def _hook(stack: str) -> None:
-    install: Callable[[], Callable[[], None]] = importlib.import_module(STACKS[stack][1]).install
-    _undo_hooks[stack] = install()
+    name = STACKS[stack][1]
+    # sys.modules first: a test suite installs the hooks once per test, and import_module's
+    # checks cost more than the hook. (Not cached here: pytester's in-process runs drop the
+    # modules they imported, and a re-imported stack needs its hook module re-imported.)
+    module = sys.modules.get(name) or importlib.import_module(name)
+    _undo_hooks[stack] = module.install()
 
 
 def _hook_imported(stack: str) -> None:

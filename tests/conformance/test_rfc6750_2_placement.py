@@ -12,6 +12,7 @@ import pytest
 
 from mock_provider import MockProvider
 from mock_provider.protocol import TokenPlacement, token_placement
+from mock_provider.protocol.rfc6750 import BEARER_HEADER
 
 from .conftest import fetch_token
 
@@ -154,6 +155,8 @@ def test_a_placement_that_cannot_work_is_refused(options: dict[str, str], messag
 
 
 def test_the_bearer_header_is_one_placement() -> None:
+    assert token_placement() is BEARER_HEADER
+    assert token_placement("Authorization", "Bearer ") is BEARER_HEADER
     assert token_placement() == TokenPlacement()
     assert token_placement(token_prefix="bearer ").is_bearer_header
     assert str(token_placement("X-Auth-Token", "")) == "'X-Auth-Token: <access token>'"

@@ -334,3 +334,23 @@ def test_a_clear_between_the_firing_and_the_wait_cuts_the_wait_short() -> None:
     later = provider.handle(Request("POST", "/oauth/token"))
     assert isinstance(later, FaultResponse)
     assert later.wait(0.01) is False
+
+
+def test_a_clear_sets_only_the_waker_taken_before_it() -> None:
+    """The queue makes its waker when first taken; a clear before that has nothing to wake,
+    and a waker taken after a clear waits for the next one."""
+    from mock_provider.faults import FaultQueue
+
+    queue = FaultQueue()
+    queue.clear()  # nobody waits yet
+    first = queue.waker()
+    assert queue.waker() is first
+    assert not first.is_set()
+    queue.clear()
+    assert first.is_set()
+    second = queue.waker()
+    assert second is not first
+    assert not second.is_set()
+    assert queue.wait(0.01) is False
+    queue.clear()
+    assert second.is_set()

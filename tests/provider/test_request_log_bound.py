@@ -63,7 +63,7 @@ def test_shrinking_the_bound_drops_the_oldest() -> None:
     assert (len(log.entries), log.dropped, log.max_requests) == (4, 6, 4)
 
 
-@pytest.mark.parametrize("bound", [0, -1, 1.5, True])
+@pytest.mark.parametrize("bound", [0, -1, 1.5, True, 10_000.0])
 def test_an_invalid_bound_is_refused(bound: object) -> None:
     with pytest.raises(ValueError, match="max_requests must be a whole number >= 1, got "):
         MockProvider(max_requests=bound)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from .hooks import (
     pytest_collect_file,
     pytest_configure,
     pytest_runtest_call,
+    pytest_runtest_protocol,
 )
 from .keys import DEFAULT_FILES, STEP_PROPERTY
 
@@ -44,4 +45,5 @@ __all__ = [
     "pytest_collect_file",
     "pytest_configure",
     "pytest_runtest_call",
+    "pytest_runtest_protocol",
 ]

@@ -141,16 +141,19 @@ def build_provider(options: ProviderOptions, *, issuer: str | None) -> CheckedPr
         max_requests=options.max_requests,
     )
     provider.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)
-    clients = options.clients or {}
-    if isinstance(clients, Mapping):
-        for client_id, secret in clients.items():
-            provider.add_client(client_id, secret, scopes=options.scopes)
-    else:
-        for client in clients:
-            provider.add_client(**client)
-    quirks = options.quirks or ()
-    for quirk_set in [quirks] if isinstance(quirks, Mapping) else quirks:
-        provider.set_quirks(**quirk_set)
+    # Most tests set none of these: the Mapping checks (ABC instance checks) are skipped.
+    clients = options.clients
+    if clients:
+        if isinstance(clients, Mapping):
+            for client_id, secret in clients.items():
+                provider.add_client(client_id, secret, scopes=options.scopes)
+        else:
+            for client in clients:
+                provider.add_client(**client)
+    quirks = options.quirks
+    if quirks:
+        for quirk_set in [quirks] if isinstance(quirks, Mapping) else quirks:
+            provider.set_quirks(**quirk_set)
     for fault in options.faults:
         provider.add_fault(**fault)
     return provider

@@ -1,5 +1,8 @@
 """The plugin's fixtures: each imports what it needs (httpx, the provider) when a test asks.
 
+The provider fixtures do not ask for ``request``: they read their test's item from
+:data:`~.keys.RUNNING` (see :class:`~.keys.Running` for why).
+
 Layering: imported at every pytest start-up (through :mod:`pytest_oauthcc.plugin`), so it
 imports only pytest, :mod:`.options` and :mod:`.keys` at module level; the heavy work is in
 :mod:`.providers` and :mod:`.servers`, imported inside the fixture bodies.
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .keys import USED
+from .keys import RUNNING, USED
 from .options import MARKER, merge_markers
 
 if TYPE_CHECKING:
@@ -35,15 +38,22 @@ __all__ = [
 ]
 
 
-def _options(request: pytest.FixtureRequest) -> ProviderOptions:
+def _running_item() -> pytest.Item:
+    item = RUNNING.item
+    if item is None:  # pragma: no cover - pytest sets fixtures up inside a run protocol
+        raise RuntimeError("the oauth_provider fixtures can only be set up for a running test")
+    return item
+
+
+def _options(item: pytest.Item) -> ProviderOptions:
     __tracebackhide__ = True
-    options = merge_markers(request.node.iter_markers(MARKER))
-    request.node.stash[USED] = True
+    options = merge_markers(item.iter_markers(MARKER))
+    item.stash[USED] = True
     return options
 
 
 @pytest.fixture
-def oauth_provider(request: pytest.FixtureRequest) -> Iterator[CheckedProvider]:
+def oauth_provider() -> Iterator[CheckedProvider]:
     """A fresh mock provider per test, answering every request to its issuer's origin
     in-process on httpx, httpx2, requests and aiohttp (sync and async, including clients the
     code under test creates). Configured by ``@pytest.mark.oauth_provider(...)``; demo
@@ -51,21 +61,23 @@ def oauth_provider(request: pytest.FixtureRequest) -> Iterator[CheckedProvider]:
     __tracebackhide__ = True
     from .providers import routed
 
-    options = _options(request)
+    item = _running_item()
+    options = _options(item)
     with ExitStack() as stack:
-        yield routed(request.node, options, issuer=options.issuer, stack=stack)
+        yield routed(item, options, issuer=options.issuer, stack=stack)
 
 
 @pytest.fixture
-def make_oauth_provider(request: pytest.FixtureRequest) -> Iterator[Callable[..., CheckedProvider]]:
+def make_oauth_provider() -> Iterator[Callable[..., CheckedProvider]]:
     """A factory of independent in-process providers, each on its own issuer host; takes the
     marker's options as keyword arguments (over the test's marker)."""
     __tracebackhide__ = True
     from .providers import ProviderFactory
 
-    options = _options(request)
+    item = _running_item()
+    options = _options(item)
     with ExitStack() as stack:
-        yield ProviderFactory(request.node, options, stack)
+        yield ProviderFactory(item, options, stack)
 
 
 @pytest.fixture(scope="session")
@@ -79,16 +91,15 @@ def oauth_server_pool() -> Iterator[ServerPool]:
 
 
 @pytest.fixture
-def oauth_server(
-    request: pytest.FixtureRequest, oauth_server_pool: ServerPool
-) -> Iterator[CheckedProvider]:
+def oauth_server(oauth_server_pool: ServerPool) -> Iterator[CheckedProvider]:
     """A fresh provider per test on the session's real loopback socket (``.url``; with
     ``tls=True``, ``.ca_path``), for clients that are not httpx."""
     __tracebackhide__ = True
     from .providers import served
 
-    options = _options(request)
-    with served(request.node, oauth_server_pool, options) as provider:
+    item = _running_item()
+    options = _options(item)
+    with served(item, oauth_server_pool, options) as provider:
         yield provider
 
 

@@ -1,4 +1,5 @@
-"""The plugin's hooks: options, markers, connection files, connection reports, provider checks.
+"""The plugin's hooks: options, markers, connection files, connection reports, the running
+item (read by the provider fixtures), provider checks.
 
 Layering: imported at every pytest start-up (through :mod:`pytest_oauthcc.plugin`), so it
 imports only pytest, :mod:`.options` and :mod:`.keys` at module level; everything else
@@ -10,11 +11,11 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .keys import DEFAULT_FILES, STEP_PROPERTY, USED
+from .keys import DEFAULT_FILES, RUNNING, STEP_PROPERTY, USED
 from .options import marker_signature
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ __all__ = [
     "pytest_collect_file",
     "pytest_configure",
     "pytest_runtest_call",
+    "pytest_runtest_protocol",
 ]
 
 
@@ -127,12 +129,26 @@ class ConnectionReports:
         self._results().write(target)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, Any, Any]:
+    """Make ``item`` the running item (:data:`~.keys.RUNNING`) for its whole run protocol;
+    the provider fixtures read their test's markers and stash from it."""
+    outer = RUNNING.item
+    RUNNING.item = item
+    try:
+        return (yield)
+    finally:
+        RUNNING.item = outer
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Result[None], None]:
     """Fail the test whose provider saw a problem: an unfired fault, an unmatched request, a
     provider failure. If the test failed anyway, the problems are shown next to its failure."""
     outcome = yield
-    if not item.stash.get(USED, False):
+    if USED not in item.stash:  # (Stash.get would raise and catch a KeyError in every test)
         return
     from .providers import problems
 

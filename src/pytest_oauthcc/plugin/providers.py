@@ -9,6 +9,7 @@ checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` impor
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
@@ -103,22 +104,33 @@ def routed(
     """
     __tracebackhide__ = True
     provider = build_provider(options, issuer=issuer_under(DEFAULT_ISSUER, issuer))
-    host = urlsplit(provider.url).netloc
+    host = _host(provider.url)
     hosts = item.stash.setdefault(_HOSTS, set())
     if host in hosts:
         raise ValueError(
             f"two providers of this test would answer {host}; give each its own issuer, "
             f"e.g. make_{MARKER}(issuer='https://other-issuer.test')"
         )
+    unroute = register_in_process(provider.url, provider)
     hosts.add(host)
-    stack.callback(hosts.discard, host)
-    stack.callback(register_in_process(provider.url, provider))
-    # Release any request still waiting on a scripted delay before the router stops.
-    stack.callback(provider.clear_faults)
+
+    def release() -> None:
+        _untrack(item, provider)
+        # Release any request still waiting on a scripted delay before the router stops.
+        provider.clear_faults()
+        unroute()
+        hosts.discard(host)
+
+    stack.callback(release)  # one callback: a suite sets up and tears down one per test
     _start_clock(item, provider, stack)
     _track(item, provider, options)
-    stack.callback(_untrack, item, provider)
     return provider
+
+
+@functools.lru_cache(maxsize=256)
+def _host(url: str) -> str:
+    # Cached: most tests use the same few issuers.
+    return urlsplit(url).netloc
 
 
 class ProviderFactory:

@@ -63,7 +63,7 @@ class ServerPool:
 
     def url(self, *, tls: bool) -> str:
         """The URL of the HTTP (or HTTPS) server, starting it if needed."""
-        return self._server(tls)[0].url
+        return self._server(tls)[1].url  # bound by the server at its start
 
     def ca_path(self, *, tls: bool) -> str | None:
         """The CA bundle of the HTTPS server (``None`` for HTTP)."""
