@@ -22,7 +22,7 @@ from .endpoints import ENDPOINTS, NO_STORE, RequestFacts, parse_query, resource
 from .faults.answers import CLIENT_AUTH, apply_fault, fault_answer, recorded_error
 from .protocol.errors import BearerError, OAuthError, sanitize_description
 from .protocol.http import Request, Response
-from .protocol.redaction import fingerprint, redact_form, redact_headers, redact_query
+from .protocol.redaction import fingerprint
 from .protocol.rfc6749 import (
     CLIENT_SECRET_BASIC,
     CLIENT_SECRET_POST,
@@ -31,7 +31,7 @@ from .protocol.rfc6749 import (
     parse_form,
 )
 from .state.core import CONTROL_PREFIX, ProviderCore
-from .state.log import RecordedRequest
+from .state.exchange import Exchange, record
 
 __all__ = ["handle"]
 
@@ -89,26 +89,27 @@ def handle(core: ProviderCore, request: Request) -> Response:
         if response.header("Content-Length") is None:
             response.headers.append(("Content-Length", str(len(response.body))))
         response.body = b""
-    # Where the resources take their tokens, so a custom header or parameter is not logged.
-    placements = [r.placement for r in core.registry.resources.values()]
-    token_headers = [p.header for p in placements if p.header is not None]
-    token_params = [p.query for p in placements if p.query is not None]
-    core.request_log.append(
-        RecordedRequest(
-            time=core.clock.time(),
-            endpoint=name,
-            method=request.method,
-            path=request.path,
-            status=response.status,
-            query=redact_query(request.query, token_params) if request.query else {},
-            headers=redact_headers(request.headers.items(), token_headers),
-            form=redact_form(dict(ex.form)) if ex.form is not None else {},
-            client_id=ex.client_id,
-            auth_method=ex.auth_method,
-            token=ex.token,
-            error=error,
-            fault=fault.id if fault is not None else None,
-        )
+    token_headers, token_params = core.token_placements()
+    # The raw facts only: the log redacts them when it is read (see state.exchange).
+    record(
+        core.request_log,
+        Exchange(
+            core.clock.time(),
+            name,
+            request.method,
+            request.path,
+            response.status,
+            request.query,
+            request.headers,
+            ex.form,
+            ex.client_id,
+            ex.auth_method,
+            ex.token,
+            error,
+            fault.id if fault is not None else None,
+            token_headers,
+            token_params,
+        ),
     )
     return response
 

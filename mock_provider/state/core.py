@@ -74,6 +74,7 @@ class ProviderCore:
         self.control: ControlSettings | None = None
         self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
         self._routes: tuple[tuple[str, int], dict[str, str]] | None = None
+        self._placements: tuple[int, tuple[str, ...], tuple[str, ...]] | None = None
 
     def bind_url(self, url: str) -> None:
         """A server now serves this provider at ``url``: the issuer unless one was given."""
@@ -105,6 +106,18 @@ class ProviderCore:
         table.update({self.resource_metadata_path(r): "resource_metadata" for r in resources})
         self._routes = (key, table)
         return table
+
+    def token_placements(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The header fields and query parameters the resources take their tokens in (so
+        the request log fingerprints a custom one instead of showing it)."""
+        version = self.registry.resources_version
+        cached = self._placements
+        if cached is None or cached[0] != version:
+            placements = [r.placement for r in self.registry.resources.values()]
+            headers = tuple(p.header for p in placements if p.header is not None)
+            params = tuple(p.query for p in placements if p.query is not None)
+            cached = self._placements = (version, headers, params)
+        return cached[1], cached[2]
 
     def resource_metadata_path(self, resource: Resource) -> str:
         """The RFC 9728 §3.1 path of ``resource``'s metadata (inserted form)."""

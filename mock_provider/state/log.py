@@ -8,6 +8,11 @@ Memory is bounded, for a provider left serving for hours: the log is a ring of t
 :data:`DEFAULT_MAX_REQUESTS` requests (configurable), counting those it dropped, and a value
 over :data:`MAX_VALUE` characters is kept as its start and a ``…[truncated N chars]`` marker.
 
+Recording may be lazy: the request handler appends the raw facts of an exchange
+(:mod:`.exchange`) and the redacted, truncated :class:`RecordedRequest` is built from them the
+first time the log is read. Every reading surface goes through :attr:`RequestLog.entries`, so
+each shows exactly what eager recording showed.
+
 Layering: imports ``protocol`` only.
 """
 
@@ -18,7 +23,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from mock_provider.protocol.redaction import fingerprint
 
@@ -26,6 +31,7 @@ __all__ = [
     "CONTROL_FILTERS",
     "DEFAULT_MAX_REQUESTS",
     "MAX_VALUE",
+    "Pending",
     "RecordedRequest",
     "RequestLog",
     "describe",
@@ -170,6 +176,15 @@ def bounded(entry: RecordedRequest) -> RecordedRequest:
     )
 
 
+class Pending(Protocol):
+    """A request recorded raw (:class:`~mock_provider.state.exchange.Exchange`): its
+    redacted record is built when the log is read."""
+
+    def record(self) -> RecordedRequest:
+        """The redacted, truncated record."""
+        ...
+
+
 def _check_bound(max_requests: int) -> int:
     if isinstance(max_requests, bool) or not isinstance(max_requests, int) or max_requests < 1:
         raise ValueError(f"max_requests must be a whole number >= 1, got {max_requests!r}")
@@ -187,8 +202,9 @@ class RequestLog:
 
     def __init__(self, max_requests: int = DEFAULT_MAX_REQUESTS) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[RecordedRequest] = deque(maxlen=_check_bound(max_requests))
+        self._entries: deque[RecordedRequest | Pending] = deque(maxlen=_check_bound(max_requests))
         self._dropped = 0
+        self._raw = 0  # how many entries may still be raw exchanges
 
     @property
     def max_requests(self) -> int:
@@ -198,6 +214,7 @@ class RequestLog:
     @max_requests.setter
     def max_requests(self, max_requests: int) -> None:
         with self._lock:
+            self._settle()
             kept = deque(self._entries, maxlen=_check_bound(max_requests))
             self._dropped += len(self._entries) - len(kept)
             self._entries = kept
@@ -209,18 +226,37 @@ class RequestLog:
 
     def append(self, entry: RecordedRequest) -> None:
         """Record one request (long values truncated), dropping the oldest when full."""
-        entry = bounded(entry)
+        self._push(bounded(entry), raw=False)
+
+    def append_pending(self, pending: Pending) -> None:
+        """Record one request whose record is built when the log is next read (the caller
+        keeps only small requests raw), dropping the oldest when full."""
+        self._push(pending, raw=True)
+
+    def _push(self, entry: RecordedRequest | Pending, *, raw: bool) -> None:
         with self._lock:
             entries = self._entries
             if len(entries) == entries.maxlen:
                 self._dropped += 1
             entries.append(entry)
+            self._raw += raw
+
+    def _settle(self) -> None:
+        # Called with the lock held: every raw exchange becomes its record, in place.
+        if self._raw:
+            entries = self._entries
+            self._entries = deque(
+                (e if isinstance(e, RecordedRequest) else e.record() for e in entries),
+                maxlen=entries.maxlen,
+            )
+            self._raw = 0
 
     @property
     def entries(self) -> list[RecordedRequest]:
         """Every request kept, oldest first."""
         with self._lock:
-            return list(self._entries)
+            self._settle()
+            return list(self._entries)  # type: ignore[arg-type]  # settled: records only
 
     def clear(self) -> int:
         """Forget the recorded requests (and the dropped count); return how many were kept."""
@@ -228,6 +264,7 @@ class RequestLog:
             count = len(self._entries)
             self._entries.clear()
             self._dropped = 0
+            self._raw = 0
         return count
 
     def find(self, **filters: Any) -> list[RecordedRequest]:
