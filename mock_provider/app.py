@@ -53,7 +53,8 @@ def handle(core: ProviderCore, request: Request) -> Response:
     waker = core.scripting.faults.waker()
     fault = core.take_fault(name, request)
     try:
-        ex.query = parse_query(request)
+        if request.query:
+            ex.query = parse_query(request)
         if fault is not None and (fault.drop or fault.replaces_answer):
             _observe(ex, name, core.presented_client_id(request, name))
             response = fault_answer(fault, name or "", realm=core.settings.realm)

@@ -21,6 +21,7 @@ from .options import Option, Problem, options_of, value_problems
 from .options import option as _option
 
 __all__ = [
+    "CONFORMANT",
     "EXPIRES_AT",
     "EXPIRES_IN_AS",
     "QUIRK_NAMES",
@@ -186,6 +187,10 @@ def _non_default(quirks: Quirks) -> dict[str, Any]:
         if getattr(quirks, name) != getattr(default, name)
     }
 
+
+#: The conformant quirk set, shared (quirks are immutable): a provider without quirks holds
+#: this very object, so the token endpoint tells "nothing to shape" by identity.
+CONFORMANT = Quirks()
 
 #: The quirk options, in the order every surface lists them.
 QUIRK_OPTIONS: dict[str, Option] = options_of(Quirks)

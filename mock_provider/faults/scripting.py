@@ -17,7 +17,7 @@ from typing import Any
 from .fault import FAULT_OPTIONS, Fault
 from .options import unknown_keywords
 from .queue import FaultQueue
-from .quirks import Quirks, validate_quirks
+from .quirks import CONFORMANT, Quirks, validate_quirks
 
 __all__ = ["Scripting", "ScriptingSnapshot"]
 
@@ -26,7 +26,7 @@ __all__ = ["Scripting", "ScriptingSnapshot"]
 class ScriptingSnapshot:
     """Quirks and queued faults at one moment (faults copied as not yet fired)."""
 
-    quirks: Quirks = field(default_factory=Quirks)
+    quirks: Quirks = CONFORMANT
     client_quirks: dict[str, Quirks] = field(default_factory=dict)
     faults: tuple[Fault, ...] = ()
 
@@ -37,7 +37,7 @@ class Scripting:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.faults = FaultQueue()
-        self._quirks = Quirks()
+        self._quirks = CONFORMANT
         self._client_quirks: dict[str, Quirks] = {}
 
     # -- faults ---------------------------------------------------------------------------
@@ -95,7 +95,7 @@ class Scripting:
             if client_id is not None:
                 self._client_quirks.pop(client_id, None)
                 return
-            self._quirks = Quirks()
+            self._quirks = CONFORMANT
             self._client_quirks.clear()
 
     def quirks_for(self, client_id: str | None) -> Quirks:

@@ -11,14 +11,49 @@ in-process path pays for no WSGI environ round trip.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from json import encoder as _json_encoder
 from typing import Any, Protocol
 
 __all__ = ["Headers", "Request", "Response", "Served"]
 
-# One encoder for every JSON answer: json.dumps builds a new one per call when given options.
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """``json.dumps(payload, separators=(",", ":"))`` without its per-call set-up.
+
+    ``JSONEncoder.encode`` builds a new C encoder for each call (a fresh table of the objects
+    seen, to detect cycles); the one here is built once and keeps no state between calls, so
+    the output is the same, byte for byte. A cyclic payload (only a user's resource or fault
+    body can be one) raises ``RecursionError`` instead of ``ValueError``: either way the
+    request is answered ``server_error``. Without the C accelerator, the standard path.
+    """
+    standard = json.JSONEncoder(separators=(",", ":"))
+    # Not in the type stubs: the C accelerator json.encoder itself uses when present.
+    make: Callable[..., Any] | None = getattr(_json_encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return standard.encode
+    encode = make(
+        None,  # no cycle check
+        standard.default,
+        _json_encoder.encode_basestring_ascii,  # ensure_ascii=True, as json.dumps
+        None,  # no indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+
+    def dumps(payload: Any) -> str:
+        if isinstance(payload, str):  # as JSONEncoder.encode: a bare string is one chunk
+            return standard.encode(payload)
+        return "".join(encode(payload, 0))
+
+    return dumps
+
+
+_dumps = _compact_encoder()
 
 
 class Headers:
@@ -98,7 +133,7 @@ class Response:
         return cls(
             status,
             [("Content-Type", "application/json"), *pairs],
-            _COMPACT.encode(payload).encode(),
+            _dumps(payload).encode(),
         )
 
     def header(self, name: str) -> str | None:

@@ -107,12 +107,17 @@ def parse_parameters(text: str, *, where: str) -> Params:
     Raises:
         OAuthError: ``invalid_request`` for a repeated parameter or invalid percent-encoding.
     """
-    try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
-    except UnicodeDecodeError:
-        raise OAuthError(
-            "invalid_request", f"the {where} has percent-encoded bytes that are not UTF-8"
-        ) from None
+    if "%" in text or "+" in text:
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+        except UnicodeDecodeError:
+            raise OAuthError(
+                "invalid_request", f"the {where} has percent-encoded bytes that are not UTF-8"
+            ) from None
+    else:
+        # Nothing to decode: what parse_qsl returns, without its per-field unquoting (empty
+        # fields skipped, a field without "=" has the empty value).
+        pairs = [field.partition("=")[::2] for field in text.split("&") if field]
     form = Params()
     seen: set[str] = set()
     for name, value in pairs:
@@ -238,7 +243,7 @@ def decode_basic(value: str, *, realm: str, form_encoded: bool = True) -> tuple[
             "the Basic credentials have no ':' between client_id and client_secret",
             realm=realm,
         )
-    if form_encoded:
+    if form_encoded and ("%" in decoded or "+" in decoded):  # else nothing to decode
         client_id, client_secret = unquote_plus(client_id), unquote_plus(client_secret)
     return client_id, client_secret
 

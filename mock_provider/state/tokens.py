@@ -9,7 +9,7 @@ Layering: imports ``protocol``, ``state.clock``, ``state.keys``, ``state.records
 
 from __future__ import annotations
 
-import base64
+import binascii
 import secrets
 import threading
 from typing import TYPE_CHECKING
@@ -197,6 +197,10 @@ class TokenStore:
         self.refresh_tokens.clear()
 
 
+# base64.urlsafe_b64encode's alphabet (RFC 4648 §5), applied to binascii's output directly.
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def _urlsafe(raw: bytes) -> str:
     # What secrets.token_urlsafe does with its bytes: URL-safe base64, no padding.
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode("ascii")
