@@ -62,7 +62,7 @@ class Headers:
     __slots__ = ("_index", "_items")
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
-        self._items = list(items)
+        self._items = tuple(items)
         self._index: dict[str, list[str]] | None = None
 
     def _lookup(self) -> dict[str, list[str]]:
@@ -88,6 +88,11 @@ class Headers:
     def items(self) -> list[tuple[str, str]]:
         """The headers as sent: ``(name, value)`` pairs in order."""
         return list(self._items)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """:meth:`items` as the immutable tuple held (no copy: cheap to keep)."""
+        return self._items
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self.get(name) is not None
