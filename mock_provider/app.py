@@ -102,7 +102,8 @@ def handle(core: ProviderCore, request: Request) -> Response:
             response.status,
             request.query,
             request.headers.pairs,
-            dict(ex.form) if ex.form is not None else None,
+            # Built from its items, the copy is a dict the collector does not track.
+            dict(ex.form.items()) if ex.form is not None else None,
             ex.client_id,
             ex.auth_method,
             ex.token,
