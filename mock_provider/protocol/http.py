@@ -63,27 +63,22 @@ class Headers:
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._items = tuple(items)
-        self._index: dict[str, list[str]] | None = None
-
-    def _lookup(self) -> dict[str, list[str]]:
-        # Built on the first lookup: a request is asked for a dozen fields on its way
-        # through the provider, each a scan with lower() of every name otherwise.
-        index = self._index
-        if index is None:
-            index = {}
-            for key, value in self._items:
-                index.setdefault(key.lower(), []).append(value)
-            self._index = index
-        return index
+        self._index: dict[str, str] | None = None
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first value of ``name``, or ``default``."""
-        values = self._lookup().get(name.lower())
-        return values[0] if values else default
+        index = self._index
+        if index is None:
+            # Built on the first lookup (a request is asked for several fields on its way
+            # through the provider): each name's first value, as the reversed pairs leave
+            # it last written.
+            index = self._index = {key.lower(): value for key, value in reversed(self._items)}
+        return index.get(name.lower(), default)
 
     def get_all(self, name: str) -> list[str]:
         """Every value of ``name``, in order."""
-        return list(self._lookup().get(name.lower(), ()))
+        wanted = name.lower()
+        return [value for key, value in self._items if key.lower() == wanted]
 
     def items(self) -> list[tuple[str, str]]:
         """The headers as sent: ``(name, value)`` pairs in order."""
@@ -134,11 +129,12 @@ class Response:
         headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
     ) -> Response:
         """A JSON response with ``Content-Type: application/json``."""
-        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+        # A plain dict is the usual case: told apart without the Mapping ABC's check.
+        fields = (
+            headers.items() if type(headers) is dict or isinstance(headers, Mapping) else headers
+        )
         return cls(
-            status,
-            [("Content-Type", "application/json"), *pairs],
-            _dumps(payload).encode(),
+            status, [("Content-Type", "application/json"), *fields], _dumps(payload).encode()
         )
 
     def header(self, name: str) -> str | None:

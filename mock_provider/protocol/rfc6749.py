@@ -51,8 +51,9 @@ _SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
 class Params(dict[str, str]):
     """Request parameters: one value per name, plus every value of repeatable ones."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    __slots__ = ("multi",)
+
+    def __init__(self) -> None:  # dict's own __init__ has nothing to do without arguments
         self.multi: dict[str, list[str]] = {}
 
     def getlist(self, name: str) -> list[str]:

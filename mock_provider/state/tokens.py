@@ -10,7 +10,7 @@ Layering: imports ``protocol``, ``state.clock``, ``state.keys``, ``state.records
 from __future__ import annotations
 
 import binascii
-import secrets
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,37 @@ __all__ = ["TokenStore"]
 # provider second, or when the store has doubled: many live tokens then cost amortised
 # O(1) per issue instead of a full scan each time.
 _PURGE_ABOVE = 2048
+
+# Randomness for 64 tokens per read of the system's CSPRNG (a getrandom() call per token was
+# the slowest step of issuing one): the same bytes secrets.token_bytes returns, used once each.
+_ENTROPY_BLOCK = 48 * 64
+
+
+class _Entropy:
+    """Bytes from ``os.urandom``, read a block at a time and handed out once each."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop the unread bytes (a forked child must not hand out its parent's)."""
+        self._lock = threading.Lock()  # new: a fork may have copied it held
+        self._block = b""
+        self._used = 0
+
+    def take(self, size: int) -> bytes:
+        """``size`` bytes no caller was given before."""
+        with self._lock:
+            start = self._used
+            if start + size > len(self._block):
+                self._block, start = os.urandom(max(size, _ENTROPY_BLOCK)), 0
+            self._used = start + size
+            return self._block[start : start + size]
+
+
+_entropy = _Entropy()
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_entropy.forget)
 
 
 class TokenStore:
@@ -73,9 +104,8 @@ class TokenStore:
         )
         issuer = self.settings.url
         aud = audience or client.audiences or (issuer,)
-        # One read of the system's randomness for both values (a syscall each otherwise):
         # 16 bytes of jti, and for opaque tokens 32 bytes of token, as token_urlsafe gives.
-        entropy = secrets.token_bytes(48)
+        entropy = _entropy.take(48)
         jti = _urlsafe(entropy[:16])
         token_format = self.settings.token_format
         if token_format == "jwt":
