@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
-from urllib.parse import unquote
 
 from mock_provider.protocol.http import Headers, Request, Response, Served
 
@@ -31,14 +30,26 @@ def to_provider_request(request: Any, body: bytes) -> Request:
     model."""
     url = request.url
     return Request(
-        method=request.method,
-        path=unquote(url.raw_path.split(b"?", 1)[0].decode("ascii"), errors="replace"),
-        query=url.query.decode("ascii", "replace"),
-        headers=Headers(request.headers.multi_items()),
-        body=body,
-        scheme=url.scheme,
-        host=url.host,
+        request.method,
+        url.path,  # percent-decoded as unquote(errors="replace") does, without the query
+        url.query.decode("ascii", "replace"),
+        Headers(_header_pairs(request.headers)),
+        body,
+        url.scheme,
+        url.host,
     )
+
+
+def _header_pairs(headers: Any) -> list[tuple[str, str]]:
+    """``headers.multi_items()``: (lower-case name, value) pairs, decoded as the stack does."""
+    encoding = headers.encoding
+    try:
+        # Both stacks keep (name, lower-case name, value) byte triples in Headers._list;
+        # multi_items() reads the same triples but looks the encoding up twice per field.
+        return [(name.decode(encoding), value.decode(encoding)) for _, name, value in headers._list]
+    except (AttributeError, TypeError, ValueError):  # another layout: the public way
+        pairs: list[tuple[str, str]] = headers.multi_items()
+        return pairs
 
 
 def _read_timeout(request: Any) -> float | None:

@@ -118,3 +118,48 @@ def test_a_cyclic_resource_body_is_answered_server_error() -> None:
 def test_urlsafe_tokens_are_token_urlsafe_encoding(size: int) -> None:
     raw = secrets.token_bytes(size)
     assert _urlsafe(raw) == base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize("stack", ["httpx", "httpx2"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://a.test/oauth/token",
+        "https://a.test/pa%20th/%E2%82%AC/x%2Fy?q=%20&r=1",
+        "https://a.test/bad%ff%zz?",
+        "https://a.test",
+    ],
+)
+def test_httpx_requests_translate_as_their_public_api_reads(stack: str, url: str) -> None:
+    http = pytest.importorskip(stack)
+    from urllib.parse import unquote
+
+    from mock_provider.transport.httpx_family import _header_pairs, to_provider_request
+
+    headers = [
+        ("X-Mixed-Case", "v"),
+        ("x-repeat", "1"),
+        ("X-Repeat", "2"),
+        ("X-Latin", "caf\xe9".encode("latin-1")),
+        ("Authorization", "Basic eDp5"),
+    ]
+    request = http.Request("POST", url, headers=headers, content=b"a=b")
+    assert _header_pairs(request.headers) == request.headers.multi_items()
+    translated = to_provider_request(request, b"a=b")
+    raw_path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
+    assert translated.path == unquote(raw_path, errors="replace")
+    assert translated.headers.items() == request.headers.multi_items()
+    assert translated.query == request.url.query.decode("ascii")
+
+
+def test_header_pairs_fall_back_to_multi_items_for_another_layout() -> None:
+    from mock_provider.transport.httpx_family import _header_pairs
+
+    class OtherHeaders:
+        encoding = "ascii"
+        _list = ((b"only-two", b"fields"),)
+
+        def multi_items(self) -> list[tuple[str, str]]:
+            return [("only-two", "fields")]
+
+    assert _header_pairs(OtherHeaders()) == [("only-two", "fields")]
