@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote_plus
 
 from .errors import InvalidClientError, OAuthError
@@ -185,12 +185,13 @@ def format_scope(scopes: Iterable[str]) -> str:
     return " ".join(scopes)
 
 
-@dataclass(frozen=True)
-class PresentedCredentials:
+class PresentedCredentials(NamedTuple):
     """The client credentials a request presented, before they are checked.
 
     ``method`` is ``client_secret_basic``, ``client_secret_post`` or ``None`` (nothing sent,
     or an RFC 7523 client assertion, whose method only its verified ``alg`` tells).
+    Immutable; a named tuple because every client-authenticated request builds one (a
+    frozen dataclass costs three times as much to build).
     """
 
     method: str | None

@@ -73,7 +73,7 @@ class ProviderCore:
         self.jti_store = JtiStore(clock.time)
         self.control: ControlSettings | None = None
         self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
-        self._routes: tuple[tuple[str, int], dict[str, str]] | None = None
+        self._routes: tuple[tuple[str | None, int], dict[str, str]] | None = None
         self._placements: tuple[int, tuple[str, ...], tuple[str, ...]] | None = None
 
     def bind_url(self, url: str) -> None:
@@ -93,7 +93,7 @@ class ProviderCore:
     def _route_table(self) -> dict[str, str]:
         # Built once per issuer and set of resources, not per request (the paths are fixed
         # when the settings are made).
-        key = (self.settings.url, self.registry.resources_version)
+        key = (self.settings.issuer, self.registry.resources_version)  # url is issuer or default
         cached = self._routes
         if cached is not None and cached[0] == key:
             return cached[1]

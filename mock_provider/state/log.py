@@ -226,20 +226,22 @@ class RequestLog:
 
     def append(self, entry: RecordedRequest) -> None:
         """Record one request (long values truncated), dropping the oldest when full."""
-        self._push(bounded(entry), raw=False)
-
-    def append_pending(self, pending: Pending) -> None:
-        """Record one request whose record is built when the log is next read (the caller
-        keeps only small requests raw), dropping the oldest when full."""
-        self._push(pending, raw=True)
-
-    def _push(self, entry: RecordedRequest | Pending, *, raw: bool) -> None:
+        entry = bounded(entry)
         with self._lock:
             entries = self._entries
             if len(entries) == entries.maxlen:
                 self._dropped += 1
             entries.append(entry)
-            self._raw += raw
+
+    def append_pending(self, pending: Pending) -> None:
+        """Record one request whose record is built when the log is next read (the caller
+        keeps only small requests raw), dropping the oldest when full."""
+        with self._lock:  # what append does, for the request path's own entry kind
+            entries = self._entries
+            if len(entries) == entries.maxlen:
+                self._dropped += 1
+            entries.append(pending)
+            self._raw += 1
 
     def _settle(self) -> None:
         # Called with the lock held: every raw exchange becomes its record, in place.
