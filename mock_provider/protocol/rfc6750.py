@@ -58,6 +58,8 @@ def token_placement(
         ValueError: a header name that is not an RFC 9110 field name, a prefix with control
             characters, an empty query name, or a query together with a header or prefix.
     """
+    if token_query is None and token_header == "Authorization" and token_prefix == "Bearer ":
+        return BEARER_HEADER  # the default (every provider's "me" resource): nothing to check
     if token_query is not None:
         if (token_header, token_prefix) != ("Authorization", "Bearer "):
             raise ValueError("token_query replaces the header: give no token_header/token_prefix")

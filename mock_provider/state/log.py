@@ -213,9 +213,11 @@ class RequestLog:
 
     @max_requests.setter
     def max_requests(self, max_requests: int) -> None:
+        if _check_bound(max_requests) == self._entries.maxlen:
+            return  # what every provider's set-up asks for: the default bound again
         with self._lock:
             self._settle()
-            kept = deque(self._entries, maxlen=_check_bound(max_requests))
+            kept = deque(self._entries, maxlen=max_requests)
             self._dropped += len(self._entries) - len(kept)
             self._entries = kept
 
