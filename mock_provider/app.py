@@ -31,7 +31,6 @@ from .protocol.rfc6749 import (
     parse_form,
 )
 from .state.core import CONTROL_PREFIX, ProviderCore
-from .state.exchange import Exchange, record
 
 __all__ = ["handle"]
 
@@ -91,10 +90,9 @@ def handle(core: ProviderCore, request: Request) -> Response:
             response.headers.append(("Content-Length", str(len(response.body))))
         response.body = b""
     token_headers, token_params = core.token_placements()
-    # The raw facts only: the log redacts them when it is read (see state.exchange).
-    record(
-        core.request_log,
-        Exchange(
+    # The raw facts only (see state.exchange): the log redacts them when it is read.
+    core.request_log.append_exchange(
+        (
             core.clock.time(),
             name,
             request.method,
@@ -102,8 +100,7 @@ def handle(core: ProviderCore, request: Request) -> Response:
             response.status,
             request.query,
             request.headers.pairs,
-            # Built from its items, the copy is a dict the collector does not track.
-            dict(ex.form.items()) if ex.form is not None else None,
+            tuple(ex.form.items()) if ex.form is not None else None,
             ex.client_id,
             ex.auth_method,
             ex.token,
@@ -111,7 +108,7 @@ def handle(core: ProviderCore, request: Request) -> Response:
             fault.id if fault is not None else None,
             token_headers,
             token_params,
-        ),
+        )
     )
     return response
 
