@@ -48,9 +48,13 @@ def handle(core: ProviderCore, request: Request) -> Response:
     name = core.endpoint_name(request.path)
     ex = RequestFacts(request, Params())
     error: str | None = None
-    # Taken before the fault fires: a clear from then on cuts its delay short.
-    waker = core.scripting.faults.waker()
-    fault = core.take_fault(name, request)
+    faults = core.scripting.faults
+    if faults:  # read without the lock: most providers have none queued
+        # Taken before the fault fires: a clear from then on cuts its delay short.
+        waker = faults.waker()
+        fault = core.take_fault(name, request)
+    else:
+        waker, fault = None, None
     try:
         if request.query:
             ex.query = parse_query(request)

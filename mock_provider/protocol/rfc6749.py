@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
@@ -233,18 +234,28 @@ def decode_basic(value: str, *, realm: str, form_encoded: bool = True) -> tuple[
             realm=realm,
         )
     try:
-        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+        return _basic_credentials(credentials.strip(), form_encoded)
+    except _Unreadable as unreadable:
+        raise InvalidClientError(str(unreadable), realm=realm) from None
+
+
+class _Unreadable(ValueError):
+    """Basic credentials that do not decode (the message says why; it never echoes them)."""
+
+
+# A client sends the same credentials on every request: decoded once each. Only what decodes
+# is kept (an exception is not cached), at most 64 values, and never shown anywhere.
+@functools.lru_cache(maxsize=64)
+def _basic_credentials(credentials: str, form_encoded: bool) -> tuple[str, str]:
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidClientError(
-            "the Basic credentials are not valid base64 of UTF-8 text (RFC 7617 §2)",
-            realm=realm,
+        raise _Unreadable(
+            "the Basic credentials are not valid base64 of UTF-8 text (RFC 7617 §2)"
         ) from None
     client_id, colon, client_secret = decoded.partition(":")
     if not colon:
-        raise InvalidClientError(
-            "the Basic credentials have no ':' between client_id and client_secret",
-            realm=realm,
-        )
+        raise _Unreadable("the Basic credentials have no ':' between client_id and client_secret")
     if form_encoded and ("%" in decoded or "+" in decoded):  # else nothing to decode
         client_id, client_secret = unquote_plus(client_id), unquote_plus(client_secret)
     return client_id, client_secret

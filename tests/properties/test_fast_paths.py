@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, unquote_plus
@@ -163,3 +164,34 @@ def test_header_pairs_fall_back_to_multi_items_for_another_layout() -> None:
             return [("only-two", "fields")]
 
     assert _header_pairs(OtherHeaders()) == [("only-two", "fields")]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "Basic !!!",
+            "the Basic credentials are not valid base64 of UTF-8 text (RFC 7617 section 2)",
+        ),
+        ("Basic " + base64.b64encode(b"no-colon").decode(), "have no ':' between client_id"),
+        ("Basic " + base64.b64encode(b"\xff:x").decode(), "not valid base64 of UTF-8 text"),
+    ],
+)
+def test_unreadable_basic_credentials_are_refused_every_time(value: str, message: str) -> None:
+    from mock_provider.protocol.errors import InvalidClientError
+
+    for _ in range(2):  # a refusal is never cached: the second request is refused alike
+        with pytest.raises(InvalidClientError, match=re.escape(message)) as refused:
+            decode_basic(value, realm="r")
+        assert value.partition(" ")[2] not in refused.value.description
+
+
+def test_decoded_basic_credentials_are_kept_bounded() -> None:
+    from mock_provider.protocol import rfc6749
+
+    for index in range(100):
+        raw = base64.b64encode(f"client-{index}:secret-{index}".encode()).decode()
+        assert decode_basic(f"Basic {raw}", realm="r") == (f"client-{index}", f"secret-{index}")
+        # the same value again, with other whitespace around it, reads the same
+        assert decode_basic(f"  basic  {raw} ", realm="r") == (f"client-{index}", f"secret-{index}")
+    assert rfc6749._basic_credentials.cache_info().currsize <= 64
