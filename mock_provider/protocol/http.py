@@ -59,11 +59,14 @@ _dumps = _compact_encoder()
 class Headers:
     """Case-insensitive, multi-valued request headers (names as sent are kept for display)."""
 
-    __slots__ = ("_index", "_items")
+    __slots__ = ("_index", "_items", "_lowercase")
 
-    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, items: Iterable[tuple[str, str]] = (), *, lowercase: bool = False) -> None:
+        """``lowercase``: every name is already lower-case (httpx hands them so), so the
+        lookup index is built without lowering them again."""
         self._items = tuple(items)
         self._index: dict[str, str] | None = None
+        self._lowercase = lowercase
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first value of ``name``, or ``default``."""
@@ -72,7 +75,10 @@ class Headers:
             # Built on the first lookup (a request is asked for several fields on its way
             # through the provider): each name's first value, as the reversed pairs leave
             # it last written.
-            index = self._index = {key.lower(): value for key, value in reversed(self._items)}
+            pairs = reversed(self._items)
+            lower = self._lowercase
+            index = dict(pairs) if lower else {key.lower(): value for key, value in pairs}
+            self._index = index
         return index.get(name.lower(), default)
 
     def get_all(self, name: str) -> list[str]:

@@ -33,7 +33,7 @@ def to_provider_request(request: Any, body: bytes) -> Request:
         request.method,
         url.path,  # percent-decoded as unquote(errors="replace") does, without the query
         url.query.decode("ascii", "replace"),
-        Headers(_header_pairs(request.headers)),
+        Headers(_header_pairs(request.headers), lowercase=True),
         body,
         url.scheme,
         url.host,
@@ -41,7 +41,8 @@ def to_provider_request(request: Any, body: bytes) -> Request:
 
 
 def _header_pairs(headers: Any) -> list[tuple[str, str]]:
-    """``headers.multi_items()``: (lower-case name, value) pairs, decoded as the stack does."""
+    """``headers.multi_items()``: (lower-case name, value) pairs, decoded as the stack does
+    (the names are lower-case either way)."""
     encoding = headers.encoding
     try:
         # Both stacks keep (name, lower-case name, value) byte triples in Headers._list;

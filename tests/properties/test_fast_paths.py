@@ -195,3 +195,21 @@ def test_decoded_basic_credentials_are_kept_bounded() -> None:
         # the same value again, with other whitespace around it, reads the same
         assert decode_basic(f"  basic  {raw} ", realm="r") == (f"client-{index}", f"secret-{index}")
     assert rfc6749._basic_credentials.cache_info().currsize <= 64
+
+
+@given(
+    st.lists(
+        st.tuples(st.text("abcx-", min_size=1, max_size=3), st.text("vw", max_size=2)), max_size=6
+    ),
+    st.text("abcxABCX-", min_size=1, max_size=3),
+)
+def test_headers_named_lower_case_look_up_as_any_headers(
+    pairs: list[tuple[str, str]], name: str
+) -> None:
+    from mock_provider.protocol.http import Headers
+
+    told, found = Headers(pairs, lowercase=True), Headers(pairs)
+    assert told.get(name) == found.get(name)
+    assert told.get(name, "absent") == found.get(name, "absent")
+    assert told.get_all(name) == found.get_all(name)
+    assert told.items() == found.items() == pairs
