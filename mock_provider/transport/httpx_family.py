@@ -7,8 +7,8 @@ do - translate the request, ask the served object, wait out a scripted delay thr
 :mod:`.fault_wait`, raise the stack's own exceptions, hook the default transports - is
 written once here, for the stack's module passed in (``httpx`` or ``httpx2``).
 
-Layering: imports ``protocol``, :mod:`.fault_wait` and :mod:`.routing`; never the stacks
-themselves (their module is an argument).
+Layering: imports ``protocol``, ``faults.queue`` (to tell a scripted answer), :mod:`.fault_wait`
+and :mod:`.routing`; never the stacks themselves (their module is an argument).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from mock_provider.faults.queue import FaultResponse
 from mock_provider.protocol.http import Headers, Request, Response, Served
 
 from . import routing
@@ -78,12 +79,20 @@ def answer(http: ModuleType, target: Served, request: Any) -> Any:
     """``target``'s answer to ``request`` as a response of the stack ``http``; a scripted
     delay blocks this thread (cut short when the provider's faults are cleared)."""
     response = target.handle(to_provider_request(request, request.read()))
+    if not isinstance(response, FaultResponse):  # nothing scripted: no timeout to read
+        return http.Response(
+            response.status, headers=response.headers, content=response.body, request=request
+        )
     return _response(http, response, request, wait_out(response, _read_timeout(request)))
 
 
 async def answer_async(http: ModuleType, target: Served, request: Any) -> Any:
     """:func:`answer` for an async client: a delay never blocks the event loop."""
     response = target.handle(to_provider_request(request, await request.aread()))
+    if not isinstance(response, FaultResponse):
+        return http.Response(
+            response.status, headers=response.headers, content=response.body, request=request
+        )
     outcome = await async_wait_out(response, _read_timeout(request))
     return _response(http, response, request, outcome)
 
