@@ -45,7 +45,7 @@ __all__ = [
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestFacts:
     """What the provider learned about one request, for the request log."""
 
