@@ -101,7 +101,8 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
             "unauthorized_client",
             f"client {client.client_id} may not use grant_type {grant_type}",
         )
-    requested = parse_scope(form.get("scope"))
+    scope = form.get("scope")
+    requested = parse_scope(scope) if scope is not None else ()
     quirks = core.scripting.quirks_for(client.client_id)
     store = core.token_store
     if refreshing:
