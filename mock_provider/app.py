@@ -45,7 +45,8 @@ def handle(core: ProviderCore, request: Request) -> Response:
         # Control requests script the provider; they are not what the client under test
         # sent, so they stay out of the request log.
         return handle_control(core, request)
-    name = core.endpoint_name(request.path)
+    routes, token_headers, token_params = core.served()
+    name = routes.get(request.path)
     ex = RequestFacts(request, Params())
     error: str | None = None
     faults = core.scripting.faults
@@ -93,7 +94,6 @@ def handle(core: ProviderCore, request: Request) -> Response:
         if response.header("Content-Length") is None:
             response.headers.append(("Content-Length", str(len(response.body))))
         response.body = b""
-    token_headers, token_params = core.token_placements()
     # The raw facts only (see state.exchange): the log redacts them when it is read.
     core.request_log.append_exchange(
         (

@@ -108,22 +108,17 @@ class ProviderCore:
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
-        return dict(self._route_table())
+        return dict(self.served()[0])
 
     def endpoint_name(self, path: str) -> str | None:
         """The name of the endpoint served at ``path`` (as requested), or ``None``."""
-        return self._route_table().get(path)
+        return self.served()[0].get(path)
 
-    def _route_table(self) -> dict[str, str]:
-        return self._served()[0]
-
-    def token_placements(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The header fields and query parameters the resources take their tokens in (so
-        the request log fingerprints a custom one instead of showing it)."""
-        _, headers, params = self._served()
-        return headers, params
-
-    def _served(self) -> _Served:
+    def served(self) -> _Served:
+        """The route table (each served path, as requested on the wire, to its endpoint
+        name; shared, never to be modified), and the header fields and query parameters the
+        resources take their tokens in (so the request log fingerprints a custom one instead
+        of showing it)."""
         # Kept until the issuer or the resources change (the endpoint paths are fixed when
         # the settings are made); built from what it depends on only, so providers set up
         # alike (one per test) share one table.

@@ -13,23 +13,23 @@ from mock_provider import MockProvider
 
 def test_providers_set_up_alike_share_one_route_table() -> None:
     first, second = MockProvider(), MockProvider()
-    assert first.core._route_table() is second.core._route_table()
+    assert first.core.served()[0] is second.core.served()[0]
     assert first.routes() == second.routes()
     assert first.routes() is not second.routes()  # callers get their own copy
 
 
 def test_a_different_issuer_path_or_resource_gets_its_own_table() -> None:
     plain = MockProvider()
-    assert MockProvider("https://other.test/tenant").core._route_table() is not (
-        plain.core._route_table()
+    assert (
+        MockProvider("https://other.test/tenant").core.served()[0] is not (plain.core.served()[0])
     )
     assert MockProvider(token_path="/token").routes()["/token"] == "token"
     changed = MockProvider()
     changed.add_resource("orders", "/api/orders", token_header="X-Auth", token_prefix="")
     assert changed.routes()["/api/orders"] == "orders"
     assert "/api/orders" not in plain.routes()
-    assert changed.core.token_placements() == (("Authorization", "X-Auth"), ())
-    assert plain.core.token_placements() == (("Authorization",), ())
+    assert changed.core.served()[1:] == (("Authorization", "X-Auth"), ())
+    assert plain.core.served()[1:] == (("Authorization",), ())
 
 
 def test_an_issuer_bound_later_rebuilds_the_table() -> None:
