@@ -34,31 +34,38 @@ __all__ = ["TokenStore"]
 # O(1) per issue instead of a full scan each time.
 _PURGE_ABOVE = 2048
 
-# Randomness for 64 tokens per read of the system's CSPRNG (a getrandom() call per token was
-# the slowest step of issuing one): the same bytes secrets.token_bytes returns, used once each.
-_ENTROPY_BLOCK = 48 * 64
+# Random values for 64 tokens per read of the system's CSPRNG, encoded in one go: a
+# getrandom() call and two encodings per token were the slowest steps of issuing one.
+_BATCH = 64
 
 
 class _Entropy:
-    """Bytes from ``os.urandom``, read a block at a time and handed out once each."""
+    """(jti, token) value pairs from ``os.urandom``, made a batch at a time and handed out
+    once each: 16 and 32 random bytes, URL-safe base64 as ``secrets.token_urlsafe`` gives."""
 
     def __init__(self) -> None:
-        self.forget()
+        self._ready: list[tuple[str, str]] = []
 
     def forget(self) -> None:
-        """Drop the unread bytes (a forked child must not hand out its parent's)."""
-        self._lock = threading.Lock()  # new: a fork may have copied it held
-        self._block = b""
-        self._used = 0
+        """Drop the values not handed out (a forked child must not hand out its parent's)."""
+        self._ready = []
 
-    def take(self, size: int) -> bytes:
-        """``size`` bytes no caller was given before."""
-        with self._lock:
-            start = self._used
-            if start + size > len(self._block):
-                self._block, start = os.urandom(max(size, _ENTROPY_BLOCK)), 0
-            self._used = start + size
-            return self._block[start : start + size]
+    def take(self) -> tuple[str, str]:
+        """A pair no caller was given before."""
+        # No lock: list.pop() is atomic, so each pair goes to one caller; two threads that
+        # find the batch empty each make one, and the values of the one replaced are lost,
+        # never handed out twice.
+        try:
+            return self._ready.pop()
+        except IndexError:
+            block = os.urandom(48 * _BATCH)
+            ready = [
+                (_urlsafe(block[i : i + 16]), _urlsafe(block[i + 16 : i + 48]))
+                for i in range(0, len(block), 48)
+            ]
+            pair = ready.pop()
+            self._ready = ready
+            return pair
 
 
 _entropy = _Entropy()
@@ -104,9 +111,7 @@ class TokenStore:
         )
         issuer = self.settings.url
         aud = audience or client.audiences or (issuer,)
-        # 16 bytes of jti, and for opaque tokens 32 bytes of token, as token_urlsafe gives.
-        entropy = _entropy.take(48)
-        jti = _urlsafe(entropy[:16])
+        jti, opaque = _entropy.take()  # the opaque value is the token unless it is a JWT
         token_format = self.settings.token_format
         if token_format == "jwt":
             from .keys import mint
@@ -122,7 +127,7 @@ class TokenStore:
             )
             value = mint(self.signing_keys, claims)
         else:
-            value = _urlsafe(entropy[16:])
+            value = opaque
         token = IssuedToken(
             value, client.client_id, scopes, now, now + lifetime, aud, jti, token_format
         )
