@@ -78,21 +78,22 @@ def parse_form(
         OAuthError: ``invalid_request`` for another content type, a body that is not UTF-8,
             or a repeated parameter.
     """
-    media_type, _, params = (content_type or "").partition(";")
-    # §4.4.2 (and §4.1.3, §6): the client makes the request "using the
-    # application/x-www-form-urlencoded format ... in the HTTP request entity-body".
-    if media_type.strip().lower() != FORM_CONTENT_TYPE:
-        shown = media_type.strip() or "none"
-        raise OAuthError(
-            "invalid_request",
-            f"the request body must be {FORM_CONTENT_TYPE} (RFC 6749 §4.4.2); "
-            f"Content-Type was {shown}",
-        )
-    if params.strip() and not allow_charset:
-        raise OAuthError(
-            "invalid_request",
-            f"this provider accepts Content-Type {FORM_CONTENT_TYPE} with no parameters",
-        )
+    if content_type != FORM_CONTENT_TYPE:  # the exact type (what clients send) is fine
+        media_type, _, params = (content_type or "").partition(";")
+        # §4.4.2 (and §4.1.3, §6): the client makes the request "using the
+        # application/x-www-form-urlencoded format ... in the HTTP request entity-body".
+        if media_type.strip().lower() != FORM_CONTENT_TYPE:
+            shown = media_type.strip() or "none"
+            raise OAuthError(
+                "invalid_request",
+                f"the request body must be {FORM_CONTENT_TYPE} (RFC 6749 §4.4.2); "
+                f"Content-Type was {shown}",
+            )
+        if params.strip() and not allow_charset:
+            raise OAuthError(
+                "invalid_request",
+                f"this provider accepts Content-Type {FORM_CONTENT_TYPE} with no parameters",
+            )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -277,13 +278,13 @@ def presented_credentials(
     """
     # §2.3.1: client credentials "MUST NOT be included in the request URI"; RFC 7523 §2.2
     # puts a client assertion in the request body too.
-    if "client_assertion" in query:
+    if query and "client_assertion" in query:
         raise OAuthError(
             "invalid_request",
             "client_assertion must not be sent in the URI query (RFC 7523 §2.2); "
             "send it in the request body",
         )
-    if "client_secret" in query:
+    if query and "client_secret" in query:
         raise OAuthError(
             "invalid_request",
             "client_secret must not be sent in the URI query (RFC 6749 §2.3.1); "

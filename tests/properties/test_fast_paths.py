@@ -213,3 +213,31 @@ def test_headers_named_lower_case_look_up_as_any_headers(
     assert told.get(name, "absent") == found.get(name, "absent")
     assert told.get_all(name) == found.get_all(name)
     assert told.items() == found.items() == pairs
+
+
+@pytest.mark.parametrize(
+    ("content_type", "allow_charset", "accepted"),
+    [
+        ("application/x-www-form-urlencoded", False, True),  # the fast path
+        ("application/x-www-form-urlencoded", True, True),
+        ("Application/X-WWW-Form-Urlencoded", False, True),
+        (" application/x-www-form-urlencoded ", False, True),
+        ("application/x-www-form-urlencoded;charset=UTF-8", True, True),
+        ("application/x-www-form-urlencoded;charset=UTF-8", False, False),
+        ("application/x-www-form-urlencoded; ", False, True),
+        ("application/json", True, False),
+        ("", True, False),
+        (None, True, False),
+    ],
+)
+def test_form_content_types_are_judged_alike_on_every_path(
+    content_type: str | None, allow_charset: bool, accepted: bool
+) -> None:
+    from mock_provider.protocol.rfc6749 import parse_form
+
+    if accepted:
+        form = parse_form(b"grant_type=x", content_type, allow_charset=allow_charset)
+        assert dict(form) == {"grant_type": "x"}
+    else:
+        with pytest.raises(OAuthError, match="invalid_request"):
+            parse_form(b"grant_type=x", content_type, allow_charset=allow_charset)
