@@ -22,7 +22,7 @@ from .endpoints import ENDPOINTS, NO_STORE, RequestFacts, parse_query, resource
 from .faults.answers import CLIENT_AUTH, apply_fault, fault_answer, recorded_error
 from .protocol.errors import BearerError, OAuthError, sanitize_description
 from .protocol.http import Request, Response
-from .protocol.redaction import fingerprint, redact_form, redact_headers, redact_query
+from .protocol.redaction import fingerprint
 from .protocol.rfc6749 import (
     CLIENT_SECRET_BASIC,
     CLIENT_SECRET_POST,
@@ -31,7 +31,6 @@ from .protocol.rfc6749 import (
     parse_form,
 )
 from .state.core import CONTROL_PREFIX, ProviderCore
-from .state.log import RecordedRequest
 
 __all__ = ["handle"]
 
@@ -46,14 +45,20 @@ def handle(core: ProviderCore, request: Request) -> Response:
         # Control requests script the provider; they are not what the client under test
         # sent, so they stay out of the request log.
         return handle_control(core, request)
-    name = core.endpoint_name(request.path)
+    routes, token_headers, token_params = core.served()
+    name = routes.get(request.path)
     ex = RequestFacts(request, Params())
     error: str | None = None
-    # Taken before the fault fires: a clear from then on cuts its delay short.
-    waker = core.scripting.faults.waker()
-    fault = core.take_fault(name, request)
+    faults = core.scripting.faults
+    if faults:  # read without the lock: most providers have none queued
+        # Taken before the fault fires: a clear from then on cuts its delay short.
+        waker = faults.waker()
+        fault = core.take_fault(name, request)
+    else:
+        waker, fault = None, None
     try:
-        ex.query = parse_query(request)
+        if request.query:
+            ex.query = parse_query(request)
         if fault is not None and (fault.drop or fault.replaces_answer):
             _observe(ex, name, core.presented_client_id(request, name))
             response = fault_answer(fault, name or "", realm=core.settings.realm)
@@ -89,25 +94,24 @@ def handle(core: ProviderCore, request: Request) -> Response:
         if response.header("Content-Length") is None:
             response.headers.append(("Content-Length", str(len(response.body))))
         response.body = b""
-    # Where the resources take their tokens, so a custom header or parameter is not logged.
-    placements = [r.placement for r in core.registry.resources.values()]
-    token_headers = [p.header for p in placements if p.header is not None]
-    token_params = [p.query for p in placements if p.query is not None]
-    core.request_log.append(
-        RecordedRequest(
-            time=core.clock.time(),
-            endpoint=name,
-            method=request.method,
-            path=request.path,
-            status=response.status,
-            query=redact_query(request.query, token_params) if request.query else {},
-            headers=redact_headers(request.headers.items(), token_headers),
-            form=redact_form(dict(ex.form)) if ex.form is not None else {},
-            client_id=ex.client_id,
-            auth_method=ex.auth_method,
-            token=ex.token,
-            error=error,
-            fault=fault.id if fault is not None else None,
+    # The raw facts only (see state.exchange): the log redacts them when it is read.
+    core.request_log.append_exchange(
+        (
+            core.clock.time(),
+            name,
+            request.method,
+            request.path,
+            response.status,
+            request.query,
+            request.headers.pairs,
+            tuple(ex.form.items()) if ex.form is not None else None,
+            ex.client_id,
+            ex.auth_method,
+            ex.token,
+            error,
+            fault.id if fault is not None else None,
+            token_headers,
+            token_params,
         )
     )
     return response

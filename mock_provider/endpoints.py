@@ -45,7 +45,7 @@ __all__ = [
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestFacts:
     """What the provider learned about one request, for the request log."""
 
@@ -101,7 +101,8 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
             "unauthorized_client",
             f"client {client.client_id} may not use grant_type {grant_type}",
         )
-    requested = parse_scope(form.get("scope"))
+    scope = form.get("scope")
+    requested = parse_scope(scope) if scope is not None else ()
     quirks = core.scripting.quirks_for(client.client_id)
     store = core.token_store
     if refreshing:
@@ -116,7 +117,7 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
             else None
         )
     else:
-        not_allowed = [s for s in requested if s not in client.scopes]
+        not_allowed = [s for s in requested if s not in client.scopes] if requested else None
         if not_allowed:
             raise OAuthError(
                 "invalid_scope",
@@ -130,9 +131,11 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
         sticky = store.sticky(client.client_id, granted) if quirks.sticky_token else None
         issued = sticky or store.issue(client, granted, audience)
         # §4.4.3: "A refresh token SHOULD NOT be included" - unless the client is set to.
-        wanted = client.refresh_tokens
-        grant = [issued.value]
-        refresh = store.refresh_tokens.issue(client, granted, audience, grant) if wanted else None
+        refresh = (
+            store.refresh_tokens.issue(client, granted, audience, [issued.value])
+            if client.refresh_tokens
+            else None
+        )
     lifetime = round(issued.expires_at - max(issued.issued_at, core.clock.time()))
     # §5.1: access_token, token_type and (RECOMMENDED) expires_in; scope is REQUIRED when
     # it differs from the request, so we send it whenever a scope was granted.
@@ -150,6 +153,8 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
 
 def _requested_audience(form: Params, client: RegisteredClient) -> tuple[str, ...]:
     """RFC 8707 ``resource`` values and the ``audience`` parameter, checked for the client."""
+    if not form.multi and "audience" not in form:  # most requests name no audience
+        return ()
     resources = form.getlist("resource")
     for value in resources:
         parts = urlsplit(value)

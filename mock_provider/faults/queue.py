@@ -136,6 +136,11 @@ class FaultQueue:
         with self._lock:
             return len(self._pending)
 
+    def __bool__(self) -> bool:
+        # No lock: every request asks, and the length of a list is read atomically; a fault
+        # queued while a request is being answered applies from the next one, as with it.
+        return bool(self._pending)
+
     def __repr__(self) -> str:
         return f"FaultQueue(pending={len(self)})"
 

@@ -13,19 +13,19 @@ from urllib.parse import urlencode
 
 from mock_provider.protocol.http import Response
 
-from .quirks import Quirks
+from .quirks import CONFORMANT, Quirks
 
 __all__ = ["shape_token_response"]
-
-_CONFORMANT = Quirks()
 
 
 def shape_token_response(
     quirks: Quirks, body: dict[str, Any], *, expires_at: float, headers: Mapping[str, str]
 ) -> Response:
     """Turn a conformant RFC 6749 §5.1 token response ``body`` into the quirky one."""
-    if quirks == _CONFORMANT:  # most requests: nothing to shape
-        return Response.json(200, body, list(headers.items()))
+    # Most requests: nothing to shape (the provider holds CONFORMANT itself unless quirks
+    # were set; a set equal to it, e.g. restored from a snapshot, is compared).
+    if quirks is CONFORMANT or quirks == CONFORMANT:
+        return Response.json(200, body, headers)
     shaped = dict(body)
     if quirks.claimed_expires_in is not None:
         expires_at += quirks.claimed_expires_in - body.get("expires_in", 0)

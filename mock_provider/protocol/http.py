@@ -11,48 +11,89 @@ in-process path pays for no WSGI environ round trip.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from json import encoder as _json_encoder
 from typing import Any, Protocol
 
 __all__ = ["Headers", "Request", "Response", "Served"]
 
-# One encoder for every JSON answer: json.dumps builds a new one per call when given options.
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """``json.dumps(payload, separators=(",", ":"))`` without its per-call set-up.
+
+    ``JSONEncoder.encode`` builds a new C encoder for each call (a fresh table of the objects
+    seen, to detect cycles); the one here is built once and keeps no state between calls, so
+    the output is the same, byte for byte. A cyclic payload (only a user's resource or fault
+    body can be one) raises ``RecursionError`` instead of ``ValueError``: either way the
+    request is answered ``server_error``. Without the C accelerator, the standard path.
+    """
+    standard = json.JSONEncoder(separators=(",", ":"))
+    # Not in the type stubs: the C accelerator json.encoder itself uses when present.
+    make: Callable[..., Any] | None = getattr(_json_encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return standard.encode
+    encode = make(
+        None,  # no cycle check
+        standard.default,
+        _json_encoder.encode_basestring_ascii,  # ensure_ascii=True, as json.dumps
+        None,  # no indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+
+    def dumps(payload: Any) -> str:
+        if isinstance(payload, str):  # as JSONEncoder.encode: a bare string is one chunk
+            return standard.encode(payload)
+        return "".join(encode(payload, 0))
+
+    return dumps
+
+
+_dumps = _compact_encoder()
 
 
 class Headers:
     """Case-insensitive, multi-valued request headers (names as sent are kept for display)."""
 
-    __slots__ = ("_index", "_items")
+    __slots__ = ("_index", "_items", "_lowercase")
 
-    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
-        self._items = list(items)
-        self._index: dict[str, list[str]] | None = None
-
-    def _lookup(self) -> dict[str, list[str]]:
-        # Built on the first lookup: a request is asked for a dozen fields on its way
-        # through the provider, each a scan with lower() of every name otherwise.
-        index = self._index
-        if index is None:
-            index = {}
-            for key, value in self._items:
-                index.setdefault(key.lower(), []).append(value)
-            self._index = index
-        return index
+    def __init__(self, items: Iterable[tuple[str, str]] = (), *, lowercase: bool = False) -> None:
+        """``lowercase``: every name is already lower-case (httpx hands them so), so the
+        lookup index is built without lowering them again."""
+        self._items = tuple(items)
+        self._index: dict[str, str] | None = None
+        self._lowercase = lowercase
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first value of ``name``, or ``default``."""
-        values = self._lookup().get(name.lower())
-        return values[0] if values else default
+        index = self._index
+        if index is None:
+            # Built on the first lookup (a request is asked for several fields on its way
+            # through the provider): each name's first value, as the reversed pairs leave
+            # it last written.
+            pairs = reversed(self._items)
+            lower = self._lowercase
+            index = dict(pairs) if lower else {key.lower(): value for key, value in pairs}
+            self._index = index
+        return index.get(name.lower(), default)
 
     def get_all(self, name: str) -> list[str]:
         """Every value of ``name``, in order."""
-        return list(self._lookup().get(name.lower(), ()))
+        wanted = name.lower()
+        return [value for key, value in self._items if key.lower() == wanted]
 
     def items(self) -> list[tuple[str, str]]:
         """The headers as sent: ``(name, value)`` pairs in order."""
         return list(self._items)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """:meth:`items` as the immutable tuple held (no copy: cheap to keep)."""
+        return self._items
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self.get(name) is not None
@@ -94,11 +135,12 @@ class Response:
         headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
     ) -> Response:
         """A JSON response with ``Content-Type: application/json``."""
-        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+        # A plain dict is the usual case: told apart without the Mapping ABC's check.
+        fields = (
+            headers.items() if type(headers) is dict or isinstance(headers, Mapping) else headers
+        )
         return cls(
-            status,
-            [("Content-Type", "application/json"), *pairs],
-            _COMPACT.encode(payload).encode(),
+            status, [("Content-Type", "application/json"), *fields], _dumps(payload).encode()
         )
 
     def header(self, name: str) -> str | None:

@@ -11,6 +11,7 @@ endpoints, app, control, transport or the facade.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,9 +21,10 @@ from mock_provider.faults.answers import presented_client_id
 from mock_provider.faults.fault import ENDPOINTS, Fault
 from mock_provider.faults.quirks import Quirks
 from mock_provider.faults.scripting import Scripting, ScriptingSnapshot
-from mock_provider.protocol import oidc_discovery, rfc9728
+from mock_provider.protocol import oidc_discovery, rfc8414, rfc9728
 from mock_provider.protocol.http import Request
 from mock_provider.protocol.rfc6749 import format_scope
+from mock_provider.protocol.rfc6750 import TokenPlacement
 
 from .clients import ClientRegistry
 from .clock import Clock
@@ -36,6 +38,29 @@ __all__ = ["CONTROL_PREFIX", "ControlSettings", "CoreSnapshot", "ProviderCore"]
 
 # The control API's reserved path prefix (always at the root of the server).
 CONTROL_PREFIX = "/_mock/"
+
+# A provider's route table (path -> endpoint name), and where its resources take tokens.
+_Served = tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=64)
+def _served_paths(
+    url: str,
+    paths: tuple[tuple[str, str], ...],
+    resources: tuple[tuple[str, str, TokenPlacement], ...],
+) -> _Served:
+    """The route table and token placements of an issuer, its endpoint paths and resources
+    (shared by the providers that have the same; never modified)."""
+    base = urlsplit(url).path.rstrip("/")
+    table = {base + path: name for name, path in paths}
+    table.update({base + path: name for name, path, _ in resources})
+    table[rfc8414.metadata_path(url)] = "metadata"
+    table[oidc_discovery.openid_configuration_path(url)] = "openid_configuration"
+    for _, path, _ in resources:
+        table[rfc9728.resource_metadata_path(url + path)] = "resource_metadata"
+    headers = tuple(p.header for _, _, p in resources if p.header is not None)
+    params = tuple(p.query for _, _, p in resources if p.query is not None)
+    return table, headers, params
 
 
 @dataclass(frozen=True)
@@ -73,7 +98,7 @@ class ProviderCore:
         self.jti_store = JtiStore(clock.time)
         self.control: ControlSettings | None = None
         self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
-        self._routes: tuple[tuple[str, int], dict[str, str]] | None = None
+        self._routes: tuple[tuple[str | None, int], _Served] | None = None
 
     def bind_url(self, url: str) -> None:
         """A server now serves this provider at ``url``: the issuer unless one was given."""
@@ -83,28 +108,28 @@ class ProviderCore:
 
     def routes(self) -> dict[str, str]:
         """Every served path (as requested on the wire) mapped to its endpoint name."""
-        return dict(self._route_table())
+        return dict(self.served()[0])
 
     def endpoint_name(self, path: str) -> str | None:
         """The name of the endpoint served at ``path`` (as requested), or ``None``."""
-        return self._route_table().get(path)
+        return self.served()[0].get(path)
 
-    def _route_table(self) -> dict[str, str]:
-        # Built once per issuer and set of resources, not per request (the paths are fixed
-        # when the settings are made).
-        key = (self.settings.url, self.registry.resources_version)
+    def served(self) -> _Served:
+        """The route table (each served path, as requested on the wire, to its endpoint
+        name; shared, never to be modified), and the header fields and query parameters the
+        resources take their tokens in (so the request log fingerprints a custom one instead
+        of showing it)."""
+        # Kept until the issuer or the resources change (the endpoint paths are fixed when
+        # the settings are made); built from what it depends on only, so providers set up
+        # alike (one per test) share one table.
+        key = (self.settings.issuer, self.registry.resources_version)  # url is issuer or default
         cached = self._routes
         if cached is not None and cached[0] == key:
             return cached[1]
-        base = urlsplit(self.settings.url).path.rstrip("/")
-        table = {base + path: name for name, path in self.settings.paths.items()}
-        resources = self.registry.resources.values()
-        table.update({base + r.path: r.name for r in resources})
-        table[self.settings.metadata_path] = "metadata"
-        table[oidc_discovery.openid_configuration_path(self.settings.url)] = "openid_configuration"
-        table.update({self.resource_metadata_path(r): "resource_metadata" for r in resources})
-        self._routes = (key, table)
-        return table
+        resources = tuple((r.name, r.path, r.placement) for r in self.registry.resources.values())
+        served = _served_paths(self.settings.url, tuple(self.settings.paths.items()), resources)
+        self._routes = (key, served)
+        return served
 
     def resource_metadata_path(self, resource: Resource) -> str:
         """The RFC 9728 §3.1 path of ``resource``'s metadata (inserted form)."""

@@ -127,7 +127,10 @@ class RegisteredClient:
         """Compare ``presented`` with the secret in constant time (a client without a
         secret matches nothing, after the same comparison)."""
         secret = self.client_secret if self.client_secret is not None else "\x00" * 32
-        matched = hmac.compare_digest(presented.encode(), secret.encode())
+        try:  # ASCII text compares as it is (compare_digest refuses other str: then bytes)
+            matched = hmac.compare_digest(presented, secret)
+        except TypeError:
+            matched = hmac.compare_digest(presented.encode(), secret.encode())
         return matched and self.client_secret is not None
 
     @functools.cached_property

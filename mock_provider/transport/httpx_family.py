@@ -7,8 +7,8 @@ do - translate the request, ask the served object, wait out a scripted delay thr
 :mod:`.fault_wait`, raise the stack's own exceptions, hook the default transports - is
 written once here, for the stack's module passed in (``httpx`` or ``httpx2``).
 
-Layering: imports ``protocol``, :mod:`.fault_wait` and :mod:`.routing`; never the stacks
-themselves (their module is an argument).
+Layering: imports ``protocol``, ``faults.queue`` (to tell a scripted answer), :mod:`.fault_wait`
+and :mod:`.routing`; never the stacks themselves (their module is an argument).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
-from urllib.parse import unquote
 
+from mock_provider.faults.queue import FaultResponse
 from mock_provider.protocol.http import Headers, Request, Response, Served
 
 from . import routing
@@ -31,14 +31,27 @@ def to_provider_request(request: Any, body: bytes) -> Request:
     model."""
     url = request.url
     return Request(
-        method=request.method,
-        path=unquote(url.raw_path.split(b"?", 1)[0].decode("ascii"), errors="replace"),
-        query=url.query.decode("ascii", "replace"),
-        headers=Headers(request.headers.multi_items()),
-        body=body,
-        scheme=url.scheme,
-        host=url.host,
+        request.method,
+        url.path,  # percent-decoded as unquote(errors="replace") does, without the query
+        url.query.decode("ascii", "replace"),
+        Headers(_header_pairs(request.headers), lowercase=True),
+        body,
+        url.scheme,
+        url.host,
     )
+
+
+def _header_pairs(headers: Any) -> list[tuple[str, str]]:
+    """``headers.multi_items()``: (lower-case name, value) pairs, decoded as the stack does
+    (the names are lower-case either way)."""
+    encoding = headers.encoding
+    try:
+        # Both stacks keep (name, lower-case name, value) byte triples in Headers._list;
+        # multi_items() reads the same triples but looks the encoding up twice per field.
+        return [(name.decode(encoding), value.decode(encoding)) for _, name, value in headers._list]
+    except (AttributeError, TypeError, ValueError):  # another layout: the public way
+        pairs: list[tuple[str, str]] = headers.multi_items()
+        return pairs
 
 
 def _read_timeout(request: Any) -> float | None:
@@ -66,12 +79,20 @@ def answer(http: ModuleType, target: Served, request: Any) -> Any:
     """``target``'s answer to ``request`` as a response of the stack ``http``; a scripted
     delay blocks this thread (cut short when the provider's faults are cleared)."""
     response = target.handle(to_provider_request(request, request.read()))
+    if not isinstance(response, FaultResponse):  # nothing scripted: no timeout to read
+        return http.Response(
+            response.status, headers=response.headers, content=response.body, request=request
+        )
     return _response(http, response, request, wait_out(response, _read_timeout(request)))
 
 
 async def answer_async(http: ModuleType, target: Served, request: Any) -> Any:
     """:func:`answer` for an async client: a delay never blocks the event loop."""
     response = target.handle(to_provider_request(request, await request.aread()))
+    if not isinstance(response, FaultResponse):
+        return http.Response(
+            response.status, headers=response.headers, content=response.body, request=request
+        )
     outcome = await async_wait_out(response, _read_timeout(request))
     return _response(http, response, request, outcome)
 

@@ -1,0 +1,243 @@
+"""Every fast path of the request path answers exactly what the general path it skips would.
+
+The provider skips work when it can tell it is not needed (nothing to percent-decode in a
+form or in Basic credentials, a JSON encoder built once, URL-safe base64 without the
+wrapper). Each is held here against the standard library call it stands for, on any input.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+from typing import Any
+from urllib.parse import parse_qsl, quote_plus, unquote_plus
+
+import httpx
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from mock_provider import MockProvider
+from mock_provider.protocol.errors import OAuthError
+from mock_provider.protocol.http import Response
+from mock_provider.protocol.rfc6749 import decode_basic, parse_parameters
+from mock_provider.state.tokens import _urlsafe
+
+form_text = st.text(st.sampled_from("ab=&;%+ 2éF\x00"), max_size=24)
+
+
+def _reference(text: str) -> tuple[dict[str, str], dict[str, list[str]]] | str:
+    """What parse_parameters answered before its fast path: parse_qsl on every text."""
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return "not utf-8"
+    form: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for name, value in pairs:
+        if name == "resource":
+            if value:
+                multi.setdefault(name, []).append(value)
+                form.setdefault(name, value)
+            continue
+        if name in seen:
+            return "repeated"
+        seen.add(name)
+        if value:
+            form[name] = value
+    return form, multi
+
+
+@given(form_text)
+@example("grant_type=client_credentials&scope=a")
+@example("a&=b&&c=")
+@example("a=%ff")
+def test_form_parsing_equals_parse_qsl(text: str) -> None:
+    expected = _reference(text)
+    if isinstance(expected, str):
+        wording = "not UTF-8" if expected == "not utf-8" else "more than once"
+        with pytest.raises(OAuthError, match=wording):
+            parse_parameters(text, where="request body")
+        return
+    parsed = parse_parameters(text, where="request body")
+    assert (dict(parsed), parsed.multi) == expected
+
+
+@given(st.text(max_size=12), st.text(max_size=12), st.booleans())
+@example("id", "se+cr%2Bet", True)
+@example("a b", "plain", True)
+def test_basic_credentials_decode_as_unquote_plus(
+    client_id: str, secret: str, encode_first: bool
+) -> None:
+    if ":" in client_id and not encode_first:
+        return  # the first ':' splits id and secret: such an id must be form-encoded
+    username = quote_plus(client_id) if encode_first else client_id
+    password = quote_plus(secret) if encode_first else secret
+    raw = f"{username}:{password}".encode()
+    value = "Basic " + base64.b64encode(raw).decode()
+    assert decode_basic(value, realm="r") == (unquote_plus(username), unquote_plus(password))
+    assert decode_basic(value, realm="r", form_encoded=False) == (username, password)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=12,
+)
+
+
+@given(json_values, st.integers(100, 599))
+def test_json_answers_are_json_dumps_compact(payload: Any, status: int) -> None:
+    response = Response.json(status, payload, {"Cache-Control": "no-store"})
+    assert response.body == json.dumps(payload, separators=(",", ":")).encode()
+    assert response.headers == [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-store"),
+    ]
+
+
+def test_a_cyclic_resource_body_is_answered_server_error() -> None:
+    cyclic: dict[str, Any] = {}
+    cyclic["self"] = cyclic
+    provider = MockProvider()
+    provider.add_client("c", "s")
+    provider.add_resource("loop", "/api/loop", body=cyclic)
+    with httpx.Client(transport=provider.transport(), base_url=provider.url) as http:
+        token = http.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, auth=("c", "s")
+        ).json()["access_token"]
+        answer = http.get("/api/loop", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 500
+    assert answer.json()["error"] == "server_error"
+    assert provider.requests[-1].error == "server_error"
+
+
+@pytest.mark.parametrize("size", [0, 1, 15, 16, 32, 33, 48])
+def test_urlsafe_tokens_are_token_urlsafe_encoding(size: int) -> None:
+    raw = secrets.token_bytes(size)
+    assert _urlsafe(raw) == base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize("stack", ["httpx", "httpx2"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://a.test/oauth/token",
+        "https://a.test/pa%20th/%E2%82%AC/x%2Fy?q=%20&r=1",
+        "https://a.test/bad%ff%zz?",
+        "https://a.test",
+    ],
+)
+def test_httpx_requests_translate_as_their_public_api_reads(stack: str, url: str) -> None:
+    http = pytest.importorskip(stack)
+    from urllib.parse import unquote
+
+    from mock_provider.transport.httpx_family import _header_pairs, to_provider_request
+
+    headers = [
+        ("X-Mixed-Case", "v"),
+        ("x-repeat", "1"),
+        ("X-Repeat", "2"),
+        ("X-Latin", "caf\xe9".encode("latin-1")),
+        ("Authorization", "Basic eDp5"),
+    ]
+    request = http.Request("POST", url, headers=headers, content=b"a=b")
+    assert _header_pairs(request.headers) == request.headers.multi_items()
+    translated = to_provider_request(request, b"a=b")
+    raw_path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
+    assert translated.path == unquote(raw_path, errors="replace")
+    assert translated.headers.items() == request.headers.multi_items()
+    assert translated.query == request.url.query.decode("ascii")
+
+
+def test_header_pairs_fall_back_to_multi_items_for_another_layout() -> None:
+    from mock_provider.transport.httpx_family import _header_pairs
+
+    class OtherHeaders:
+        encoding = "ascii"
+        _list = ((b"only-two", b"fields"),)
+
+        def multi_items(self) -> list[tuple[str, str]]:
+            return [("only-two", "fields")]
+
+    assert _header_pairs(OtherHeaders()) == [("only-two", "fields")]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "Basic !!!",
+            "the Basic credentials are not valid base64 of UTF-8 text (RFC 7617 section 2)",
+        ),
+        ("Basic " + base64.b64encode(b"no-colon").decode(), "have no ':' between client_id"),
+        ("Basic " + base64.b64encode(b"\xff:x").decode(), "not valid base64 of UTF-8 text"),
+    ],
+)
+def test_unreadable_basic_credentials_are_refused_every_time(value: str, message: str) -> None:
+    from mock_provider.protocol.errors import InvalidClientError
+
+    for _ in range(2):  # a refusal is never cached: the second request is refused alike
+        with pytest.raises(InvalidClientError, match=re.escape(message)) as refused:
+            decode_basic(value, realm="r")
+        assert value.partition(" ")[2] not in refused.value.description
+
+
+def test_decoded_basic_credentials_are_kept_bounded() -> None:
+    from mock_provider.protocol import rfc6749
+
+    for index in range(100):
+        raw = base64.b64encode(f"client-{index}:secret-{index}".encode()).decode()
+        assert decode_basic(f"Basic {raw}", realm="r") == (f"client-{index}", f"secret-{index}")
+        # the same value again, with other whitespace around it, reads the same
+        assert decode_basic(f"  basic  {raw} ", realm="r") == (f"client-{index}", f"secret-{index}")
+    assert rfc6749._basic_credentials.cache_info().currsize <= 64
+
+
+@given(
+    st.lists(
+        st.tuples(st.text("abcx-", min_size=1, max_size=3), st.text("vw", max_size=2)), max_size=6
+    ),
+    st.text("abcxABCX-", min_size=1, max_size=3),
+)
+def test_headers_named_lower_case_look_up_as_any_headers(
+    pairs: list[tuple[str, str]], name: str
+) -> None:
+    from mock_provider.protocol.http import Headers
+
+    told, found = Headers(pairs, lowercase=True), Headers(pairs)
+    assert told.get(name) == found.get(name)
+    assert told.get(name, "absent") == found.get(name, "absent")
+    assert told.get_all(name) == found.get_all(name)
+    assert told.items() == found.items() == pairs
+
+
+@pytest.mark.parametrize(
+    ("content_type", "allow_charset", "accepted"),
+    [
+        ("application/x-www-form-urlencoded", False, True),  # the fast path
+        ("application/x-www-form-urlencoded", True, True),
+        ("Application/X-WWW-Form-Urlencoded", False, True),
+        (" application/x-www-form-urlencoded ", False, True),
+        ("application/x-www-form-urlencoded;charset=UTF-8", True, True),
+        ("application/x-www-form-urlencoded;charset=UTF-8", False, False),
+        ("application/x-www-form-urlencoded; ", False, True),
+        ("application/json", True, False),
+        ("", True, False),
+        (None, True, False),
+    ],
+)
+def test_form_content_types_are_judged_alike_on_every_path(
+    content_type: str | None, allow_charset: bool, accepted: bool
+) -> None:
+    from mock_provider.protocol.rfc6749 import parse_form
+
+    if accepted:
+        form = parse_form(b"grant_type=x", content_type, allow_charset=allow_charset)
+        assert dict(form) == {"grant_type": "x"}
+    else:
+        with pytest.raises(OAuthError, match="invalid_request"):
+            parse_form(b"grant_type=x", content_type, allow_charset=allow_charset)

@@ -1,0 +1,40 @@
+"""Providers set up alike share what is immutable between them: the route table.
+
+Every pytest test gets a fresh provider; building its route table on its first request was
+most of what that request cost over the next ones. The table depends only on the issuer, the
+endpoint paths and the resources, so providers with the same share one, and a provider whose
+issuer or resources change gets its own.
+"""
+
+from __future__ import annotations
+
+from mock_provider import MockProvider
+
+
+def test_providers_set_up_alike_share_one_route_table() -> None:
+    first, second = MockProvider(), MockProvider()
+    assert first.core.served()[0] is second.core.served()[0]
+    assert first.routes() == second.routes()
+    assert first.routes() is not second.routes()  # callers get their own copy
+
+
+def test_a_different_issuer_path_or_resource_gets_its_own_table() -> None:
+    plain = MockProvider()
+    assert (
+        MockProvider("https://other.test/tenant").core.served()[0] is not (plain.core.served()[0])
+    )
+    assert MockProvider(token_path="/token").routes()["/token"] == "token"
+    changed = MockProvider()
+    changed.add_resource("orders", "/api/orders", token_header="X-Auth", token_prefix="")
+    assert changed.routes()["/api/orders"] == "orders"
+    assert "/api/orders" not in plain.routes()
+    assert changed.core.served()[1:] == (("Authorization", "X-Auth"), ())
+    assert plain.core.served()[1:] == (("Authorization",), ())
+
+
+def test_an_issuer_bound_later_rebuilds_the_table() -> None:
+    provider = MockProvider()
+    assert "/oauth/token" in provider.routes()
+    provider.core.bind_url("http://127.0.0.1:8765/base")
+    assert "/base/oauth/token" in provider.routes()
+    assert "/oauth/token" not in provider.routes()
