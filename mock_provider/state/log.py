@@ -128,8 +128,30 @@ class RequestLog:
         return count
 
     def find(self, **filters: Any) -> list[RecordedRequest]:
-        """Recorded requests matching ``filters`` (see :func:`select`), oldest first."""
-        return select(self.entries, **filters)
+        """Recorded requests matching ``filters`` (see :func:`select`), oldest first.
+
+        A filter a raw exchange answers as its record would (:data:`_RAW_FIELDS`) is tried on
+        the exchange first, so only the exchanges that can match become records: the
+        plugin's check after each test (is any request unmatched, or a provider failure?)
+        builds none when there is none.
+        """
+        select((), **filters)  # an unknown filter name raises before any work
+        raw = [(_RAW_FIELDS[name], value) for name, value in filters.items() if name in _RAW_FIELDS]
+        with self._lock:
+            if not raw:
+                self._settle()
+            elif self._raw:
+                entries = self._entries
+                if any(type(e) is tuple and _matches(e, raw) for e in entries):
+                    settled = (
+                        record_of(e) if type(e) is tuple and _matches(e, raw) else e
+                        for e in entries
+                    )
+                    self._entries = deque(settled, maxlen=entries.maxlen)
+                    self._raw = sum(type(e) is tuple for e in self._entries)
+            # Raw exchanges left now match no raw filter, so neither would their records.
+            kept = [e for e in self._entries if type(e) is not tuple]
+        return select(kept, **filters)  # type: ignore[arg-type]  # records only
 
     def last_token_request(self) -> RecordedRequest:
         """The latest token request.
@@ -163,3 +185,19 @@ class RequestLog:
                 f"{len(matched)} matched; requests received:\n{describe(entries)}"
             )
         return matched
+
+
+# Filters whose value a raw exchange holds exactly as its record will (never redacted or
+# truncated), by position in :data:`~.exchange.Exchange`.
+_RAW_FIELDS = {
+    "endpoint": 1,
+    "method": 2,
+    "status": 4,
+    "client_id": 8,
+    "auth_method": 9,
+    "error": 11,
+}
+
+
+def _matches(exchange: Exchange, raw: list[tuple[int, Any]]) -> bool:
+    return all(exchange[index] == value for index, value in raw)

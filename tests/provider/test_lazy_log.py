@@ -11,10 +11,13 @@ import base64
 import gc
 
 import httpx
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_provider import MockProvider
 from mock_provider.state.exchange import Exchange
 from mock_provider.state.log import MAX_VALUE, RecordedRequest, RequestLog
+from mock_provider.state.recorded import select
 
 SECRET = "lazy-s3cret-value"
 BASIC = "Basic " + base64.b64encode(f"lazy:{SECRET}".encode()).decode()
@@ -127,3 +130,52 @@ def test_a_raw_exchange_keeps_no_object_of_the_request() -> None:
         gc.collect()
     assert not gc.is_tracked(kept)
     assert dict(zip(FIELDS, kept, strict=True))["form"] == (("grant_type", "client_credentials"),)
+
+
+_VARIANTS = (
+    {},
+    {"endpoint": None, "status": 404, "error": None, "client_id": None, "auth_method": None},
+    {"status": 401, "error": "invalid_client", "client_id": "other"},
+    {"status": 500, "error": "server_error"},
+    {"status": 500, "error": "server_error", "fault": 1},
+    {"method": "GET", "endpoint": "jwks", "path": "/jwks.json", "form": None},
+    {"headers": (("x-long", "v" * (5 * MAX_VALUE)),)},  # recorded at once
+)
+_FILTERS = (
+    {"endpoint": None},
+    {"status": 500, "error": "server_error"},
+    {"client_id": "other"},
+    {"endpoint": "token", "method": "POST"},
+    {"auth_method": "client_secret_basic", "scope": "read"},
+    {"status": 200, "token": "never-issued"},
+)
+
+
+@given(
+    st.lists(st.sampled_from(range(len(_VARIANTS))), max_size=12),
+    st.lists(st.sampled_from(range(len(_FILTERS))), min_size=1, max_size=4),
+)
+def test_find_answers_as_a_filter_over_every_record(
+    variants: list[int], filter_picks: list[int]
+) -> None:
+    # find() settles only the exchanges its filters can match; what it returns, and what
+    # the log shows afterwards, is what filtering the fully recorded log returns.
+    lazy, eager = RequestLog(), RequestLog()
+    for index, pick in enumerate(variants):
+        exchange = _exchange(time=float(index), **_VARIANTS[pick])
+        lazy.append_exchange(exchange)
+        eager.append_exchange(exchange)
+    everything = eager.entries
+    for pick in filter_picks:
+        assert lazy.find(**_FILTERS[pick]) == select(everything, **_FILTERS[pick])
+    assert lazy.entries == everything
+
+
+def test_the_check_after_a_test_builds_no_record_when_nothing_is_wrong() -> None:
+    log = RequestLog()
+    log.append_exchange(_exchange())
+    assert log.find(endpoint=None) == []
+    assert log.find(status=500, error="server_error") == []
+    assert sum(type(entry) is tuple for entry in log._entries) == 1  # still raw
+    assert [entry.endpoint for entry in log.find(endpoint="token")] == ["token"]
+    assert sum(type(entry) is tuple for entry in log._entries) == 0

@@ -63,9 +63,9 @@ class CheckedProvider(MockProvider):
                     + "Make the request the fault waits for, remove the fault, or pass "
                     f"@pytest.mark.{MARKER}(assert_all_faults_fired=False)."
                 )
-        recorded = self.requests
         if unmatched:
-            lost = [r for r in recorded if r.endpoint is None]
+            # find_requests builds the records of matching requests only (none, mostly).
+            lost = self.find_requests(endpoint=None)
             if lost:
                 served = "\n".join(f"  {path} [{name}]" for path, name in self.routes().items())
                 found.append(
@@ -75,7 +75,11 @@ class CheckedProvider(MockProvider):
                     f"@pytest.mark.{MARKER}(assert_all_requests_matched=False)."
                 )
         if errors:
-            failed = [r for r in recorded if _provider_failure(r)]
+            failed = [
+                r
+                for r in self.find_requests(status=500, error="server_error")
+                if _provider_failure(r)
+            ]
             if failed:
                 found.append(
                     f"{where}: {_count(failed, 'request')} failed inside the provider "
