@@ -113,9 +113,9 @@ def _reject(rule: str, description: str) -> AssertionRejected:
 
 
 class _Jose(NamedTuple):
-    jws: Any
     JoseError: type[Exception]
     OctKey: Any
+    algorithms: Mapping[str, Any]
     urlsafe_b64decode: Callable[[bytes], bytes]
 
 
@@ -128,7 +128,7 @@ def _jose() -> _Jose:
     from joserfc.jwk import OctKey
     from joserfc.util import urlsafe_b64decode
 
-    return _Jose(jws, JoseError, OctKey, urlsafe_b64decode)
+    return _Jose(JoseError, OctKey, jws.JWSRegistry.algorithms, urlsafe_b64decode)
 
 
 def hmac_key(secret: str) -> Any:
@@ -137,22 +137,29 @@ def hmac_key(secret: str) -> Any:
     return _jose().OctKey.import_key(secret.encode())
 
 
-@functools.cache
-def _registry() -> Any:
-    from joserfc import jws
-
-    class Registry(jws.JWSRegistry):
-        # An x5c header carries a certificate chain (MSAL sends one): joserfc's 512-byte
-        # header bound is for headers without one; 16 KiB holds a chain of a few certificates.
-        max_header_length = 16384
-        # RFC 7518 §3.3 signatures of 8192-bit RSA keys are 1 KiB, 1366 bytes in base64url.
-        max_signature_length = 1400
-        max_payload_length = 16384
-
-    return Registry()
+# joserfc's bounds on a JWS (its JWSRegistry's), raised for client assertions: an x5c header
+# carries a certificate chain (MSAL sends one), so 16 KiB of header rather than joserfc's 512
+# bytes; RFC 7518 §3.3 signatures of 8192-bit RSA keys are 1366 bytes in base64url.
+_MAX_HEADER = 16384
+_MAX_SIGNATURE = 1400
+_MAX_PAYLOAD = 16384
 
 
-def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, Any]]:
+class _Signed(NamedTuple):
+    """What the signature of a parsed JWS covers and the signature, still base64url."""
+
+    signing_input: bytes
+    signature: bytes
+
+
+def _json_object(segment: bytes, decode: Callable[[bytes], bytes]) -> Any:
+    # RFC 7515 §5.2 steps 2-3 (header) and RFC 7519 §7.2 step 10 (claims): base64url-decode,
+    # then the octets must be "a UTF-8-encoded representation of a completely valid JSON
+    # object": decoded as UTF-8 (json.loads of bytes would also read UTF-16 and UTF-32).
+    return json.loads(decode(segment).decode("utf-8"))
+
+
+def _parse(assertion: object, assertion_type: object) -> tuple[_Signed, Any, Any]:
     jose = _jose()
     # RFC 7523 §2.2: the client_assertion_type value is the jwt-bearer URN.
     if assertion_type != JWT_BEARER:
@@ -161,14 +168,41 @@ def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, An
     # §3 item 8: it "MUST be digitally signed or have a MAC applied": a JWS, never a JWE.
     if not isinstance(assertion, str) or assertion.count(".") != 2:
         raise _reject("format", "must be a JWT in JWS compact serialization (RFC 7523 §2.2)")
+    # RFC 7515 §7.1: BASE64URL(header) "." BASE64URL(payload) "." BASE64URL(signature); each
+    # segment decoded once, by joserfc's strict base64url (no padding, canonical last digit).
     try:
-        obj = jose.jws.extract_compact(assertion.encode("ascii"), registry=_registry())
-        claims = json.loads(obj.payload)
+        value = assertion.encode("ascii")
+        head, _, rest = value.partition(b".")
+        body, _, signature = rest.partition(b".")
+        if (
+            len(value) > _MAX_HEADER + _MAX_PAYLOAD + _MAX_SIGNATURE
+            or len(head) > _MAX_HEADER
+            or len(signature) > _MAX_SIGNATURE
+            or len(body) > _MAX_PAYLOAD
+        ):
+            raise ValueError("the JWS exceeds a size bound")
+        header = _json_object(head, jose.urlsafe_b64decode)
+        # RFC 7515 §4: the JOSE Header is a JSON object; §4.1.1: "alg" MUST be present.
+        if not isinstance(header, dict) or "alg" not in header:
+            raise ValueError("not a JOSE header")
+        # RFC 7797 §3: an unencoded payload is the JSON itself.
+        claims = _json_object(body, jose.urlsafe_b64decode if _encoded(header) else bytes)
     except (jose.JoseError, ValueError, UnicodeError):
         raise _reject("format", "is not a decodable JWS compact serialization") from None
     if not isinstance(claims, dict):
         raise _reject("format", "the JWT claims must be a JSON object (RFC 7519 §7.2)")
-    return obj, claims
+    return _Signed(head + b"." + body, signature), header, claims
+
+
+def _encoded(header: Mapping[str, Any]) -> bool:
+    """RFC 7797 §3: a "b64": false header leaves the payload unencoded; §6: only with "b64"
+    in crit (refused later, RFC 7515 §4.1.11, as a client assertion uses no extension)."""
+    if header.get("b64", True) is True:
+        return True
+    crit = header.get("crit")
+    if isinstance(crit, list) and "b64" in crit:
+        return False
+    raise ValueError("b64 without crit")
 
 
 def _check_identity(claims: Mapping[str, Any], client_id: str | None) -> str:
@@ -196,7 +230,7 @@ class ClaimedAssertion:
     client_id: str
     header: Mapping[str, Any] = field(repr=False)
     claims: Mapping[str, Any] = field(repr=False)
-    jws: Any = field(repr=False)
+    signed: _Signed = field(repr=False)
 
 
 def claim_assertion(assertion: object, kind: object, client_id: str | None) -> ClaimedAssertion:
@@ -205,8 +239,8 @@ def claim_assertion(assertion: object, kind: object, client_id: str | None) -> C
     Raises:
         AssertionRejected: a wrong type, a malformed JWT, iss/sub/client_id disagreeing.
     """
-    obj, claims = _parse(assertion, kind)
-    return ClaimedAssertion(_check_identity(claims, client_id), obj.headers(), claims, obj)
+    signed, header, claims = _parse(assertion, kind)
+    return ClaimedAssertion(_check_identity(claims, client_id), header, claims, signed)
 
 
 def claimed_client_id(assertion: object, assertion_type: object, client_id: str | None) -> str:
@@ -264,18 +298,17 @@ def _verification_key(
     return method, secret_key if secret_key is not None else hmac_key(secret)
 
 
-def _check_signature(obj: Any, alg: str, key: Any) -> None:
+def _check_signature(signed: _Signed, alg: str, key: Any) -> None:
     jose = _jose()
-    model = jose.jws.JWSRegistry.algorithms[alg]
+    model = jose.algorithms[alg]
     try:
         # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature.
         model.check_key(key)
-        signature = jose.urlsafe_b64decode(obj.segments["signature"])
+        signature = jose.urlsafe_b64decode(signed.signature)
     except (jose.JoseError, ValueError):
         raise _reject("signature", f"the registered key does not allow {alg}") from None
-    signing_input = obj.segments["header"] + b"." + obj.segments["payload"]
     # RFC 7523 §3 item 9 / RFC 7515 §5.2: the signature must verify with the client's key.
-    if not model.verify(signing_input, signature, key):
+    if not model.verify(signed.signing_input, signature, key):
         raise _reject("signature", "the signature does not verify with the client's key")
 
 
@@ -365,13 +398,14 @@ def verify_client_assertion(
     Raises:
         AssertionRejected: naming the failed rule; the endpoint answers ``invalid_client``.
     """
-    claimed = assertion if isinstance(assertion, ClaimedAssertion) else None
-    obj, claims = (claimed.jws, claimed.claims) if claimed else _parse(assertion, assertion_type)
-    header = claimed.header if claimed else obj.headers()
+    if isinstance(assertion, ClaimedAssertion):
+        signed, header, claims = assertion.signed, assertion.header, assertion.claims
+    else:
+        signed, header, claims = _parse(assertion, assertion_type)
     identity = _check_identity(claims, client_id)
     alg = _check_header(header)
     method, key = _verification_key(alg, header, secret, keys, auth_methods, secret_key)
-    _check_signature(obj, alg, key)
+    _check_signature(signed, alg, key)
     jti, exp = _check_claims(claims, audiences, now, max_lifetime, skew)
     # OpenID Connect Core §9: "These tokens MUST only be used once"; RFC 7523 §3 item 7:
     # kept "for the length of time for which the JWT would be considered valid".
