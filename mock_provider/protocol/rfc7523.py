@@ -70,6 +70,8 @@ CLOCK_SKEW = 60.0
 # RFC 7515 §4.1.9 / RFC 8725 §3.11: explicit typing; "JWT" and the RFC 7523bis draft's
 # "client-authentication+jwt" are a client assertion, any other typ is another kind of JWT.
 _TYPES = frozenset({"jwt", "client-authentication+jwt"})
+# json.loads of a str without options, minus its argument checks.
+_decode_json = json.JSONDecoder().decode
 
 
 class AssertionRejected(Exception):
@@ -156,7 +158,7 @@ def _json_object(segment: bytes, decode: Callable[[bytes], bytes]) -> Any:
     # RFC 7515 §5.2 steps 2-3 (header) and RFC 7519 §7.2 step 10 (claims): base64url-decode,
     # then the octets must be "a UTF-8-encoded representation of a completely valid JSON
     # object": decoded as UTF-8 (json.loads of bytes would also read UTF-16 and UTF-32).
-    return json.loads(decode(segment).decode("utf-8"))
+    return _decode_json(decode(segment).decode("utf-8"))
 
 
 def _parse(assertion: object, assertion_type: object) -> tuple[_Signed, Any, Any]:
