@@ -139,29 +139,13 @@ def hmac_key(secret: str) -> Any:
     return _jose().OctKey.import_key(secret.encode())
 
 
-# joserfc's bounds on a JWS (its JWSRegistry's), raised for client assertions: an x5c header
-# carries a certificate chain (MSAL sends one), so 16 KiB of header rather than joserfc's 512
-# bytes; RFC 7518 §3.3 signatures of 8192-bit RSA keys are 1366 bytes in base64url.
-_MAX_HEADER = 16384
-_MAX_SIGNATURE = 1400
-_MAX_PAYLOAD = 16384
+# joserfc's bounds on a JWS (its JWSRegistry's), raised: an x5c header carries a certificate
+# chain (MSAL sends one), so 16 KiB rather than 512 bytes; RFC 7518 §3.3 signatures of
+# 8192-bit RSA keys are 1366 bytes in base64url.
+_MAX_HEADER, _MAX_PAYLOAD, _MAX_SIGNATURE = 16384, 16384, 1400
 
 
-class _Signed(NamedTuple):
-    """What the signature of a parsed JWS covers and the signature, still base64url."""
-
-    signing_input: bytes
-    signature: bytes
-
-
-def _json_object(segment: bytes, decode: Callable[[bytes], bytes]) -> Any:
-    # RFC 7515 §5.2 steps 2-3 (header) and RFC 7519 §7.2 step 10 (claims): base64url-decode,
-    # then the octets must be "a UTF-8-encoded representation of a completely valid JSON
-    # object": decoded as UTF-8 (json.loads of bytes would also read UTF-16 and UTF-32).
-    return _decode_json(decode(segment).decode("utf-8"))
-
-
-def _parse(assertion: object, assertion_type: object) -> tuple[_Signed, Any, Any]:
+def _parse(assertion: object, assertion_type: object) -> tuple[tuple[bytes, bytes], Any, Any]:
     jose = _jose()
     # RFC 7523 §2.2: the client_assertion_type value is the jwt-bearer URN.
     if assertion_type != JWT_BEARER:
@@ -174,37 +158,30 @@ def _parse(assertion: object, assertion_type: object) -> tuple[_Signed, Any, Any
     # segment decoded once, by joserfc's strict base64url (no padding, canonical last digit).
     try:
         value = assertion.encode("ascii")
-        head, _, rest = value.partition(b".")
-        body, _, signature = rest.partition(b".")
-        if (
-            len(value) > _MAX_HEADER + _MAX_PAYLOAD + _MAX_SIGNATURE
-            or len(head) > _MAX_HEADER
-            or len(signature) > _MAX_SIGNATURE
-            or len(body) > _MAX_PAYLOAD
-        ):
-            raise ValueError("the JWS exceeds a size bound")
-        header = _json_object(head, jose.urlsafe_b64decode)
+        signing_input, _, signature = value.rpartition(b".")
+        head, _, body = signing_input.partition(b".")
+        if len(head) > _MAX_HEADER or len(body) > _MAX_PAYLOAD or len(signature) > _MAX_SIGNATURE:
+            raise ValueError("a segment exceeds its bound")
+        if len(value) > _MAX_HEADER + _MAX_PAYLOAD + _MAX_SIGNATURE:  # and so does the whole
+            raise ValueError("the JWS exceeds its bound")
+        # RFC 7515 §5.2 steps 2-3, RFC 7519 §7.2 step 10: the decoded octets must be "a UTF-8-
+        # encoded representation of a completely valid JSON object" (not UTF-16 nor UTF-32).
+        header = _decode_json(jose.urlsafe_b64decode(head).decode("utf-8"))
         # RFC 7515 §4: the JOSE Header is a JSON object; §4.1.1: "alg" MUST be present.
         if not isinstance(header, dict) or "alg" not in header:
             raise ValueError("not a JOSE header")
-        # RFC 7797 §3: an unencoded payload is the JSON itself.
-        claims = _json_object(body, jose.urlsafe_b64decode if _encoded(header) else bytes)
-    except (jose.JoseError, ValueError, UnicodeError):
+        # RFC 7797 §3: "b64": false leaves the payload unencoded (the JSON itself); §6: only
+        # with "b64" in crit, which _check_header refuses later (RFC 7515 §4.1.11).
+        if header.get("b64", True) is True:
+            body = jose.urlsafe_b64decode(body)
+        elif not isinstance(crit := header.get("crit"), list) or "b64" not in crit:
+            raise ValueError("b64 without crit")
+        claims = _decode_json(body.decode("utf-8"))
+    except ValueError:  # UnicodeError and binascii.Error included
         raise _reject("format", "is not a decodable JWS compact serialization") from None
     if not isinstance(claims, dict):
         raise _reject("format", "the JWT claims must be a JSON object (RFC 7519 §7.2)")
-    return _Signed(head + b"." + body, signature), header, claims
-
-
-def _encoded(header: Mapping[str, Any]) -> bool:
-    """RFC 7797 §3: a "b64": false header leaves the payload unencoded; §6: only with "b64"
-    in crit (refused later, RFC 7515 §4.1.11, as a client assertion uses no extension)."""
-    if header.get("b64", True) is True:
-        return True
-    crit = header.get("crit")
-    if isinstance(crit, list) and "b64" in crit:
-        return False
-    raise ValueError("b64 without crit")
+    return (signing_input, signature), header, claims
 
 
 def _check_identity(claims: Mapping[str, Any], client_id: str | None) -> str:
@@ -232,7 +209,9 @@ class ClaimedAssertion:
     client_id: str
     header: Mapping[str, Any] = field(repr=False)
     claims: Mapping[str, Any] = field(repr=False)
-    signed: _Signed = field(repr=False)
+    # What the signature covers (RFC 7515 §5.2 step 8: the header and payload segments,
+    # dot-joined) and the signature segment, still base64url.
+    signed: tuple[bytes, bytes] = field(repr=False)
 
 
 def claim_assertion(assertion: object, kind: object, client_id: str | None) -> ClaimedAssertion:
@@ -286,7 +265,7 @@ def _verification_key(
         if not keys:
             raise _reject("key", "the client has no registered public key for private_key_jwt")
         try:
-            return method, select_key(header, keys, alg).key
+            return method, select_key(header, keys, alg)
         except KeyChoiceError as error:
             raise _reject(error.rule, error.description) from None
     # RFC 8725 §2.1 / §3.1: an HMAC alg must never be keyed with a public key (the
@@ -300,17 +279,22 @@ def _verification_key(
     return method, secret_key if secret_key is not None else hmac_key(secret)
 
 
-def _check_signature(signed: _Signed, alg: str, key: Any) -> None:
+def _check_signature(signed: tuple[bytes, bytes], alg: str, key: Any) -> None:
     jose = _jose()
     model = jose.algorithms[alg]
     try:
-        # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature.
-        model.check_key(key)
-        signature = jose.urlsafe_b64decode(signed.signature)
+        # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature
+        # (a registered public key is checked at its first signature of each alg).
+        if isinstance(key, PublicKey):
+            key.check_allows(alg, model)
+            key = key.key
+        else:
+            model.check_key(key)
+        signature = jose.urlsafe_b64decode(signed[1])
     except (jose.JoseError, ValueError):
         raise _reject("signature", f"the registered key does not allow {alg}") from None
     # RFC 7523 §3 item 9 / RFC 7515 §5.2: the signature must verify with the client's key.
-    if not model.verify(signed.signing_input, signature, key):
+    if not model.verify(signed[0], signature, key):
         raise _reject("signature", "the signature does not verify with the client's key")
 
 
