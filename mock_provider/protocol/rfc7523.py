@@ -139,9 +139,8 @@ def hmac_key(secret: str) -> Any:
     return _jose().OctKey.import_key(secret.encode())
 
 
-# joserfc's bounds on a JWS (its JWSRegistry's), raised: an x5c header carries a certificate
-# chain (MSAL sends one), so 16 KiB rather than 512 bytes; RFC 7518 §3.3 signatures of
-# 8192-bit RSA keys are 1366 bytes in base64url.
+# joserfc's JWS bounds, raised: an x5c header carries a certificate chain (MSAL sends one),
+# 16 KiB, not 512 bytes; RFC 7518 §3.3 signatures of 8192-bit RSA keys: 1366 in base64url.
 _MAX_HEADER, _MAX_PAYLOAD, _MAX_SIGNATURE = 16384, 16384, 1400
 
 
@@ -316,10 +315,10 @@ def _check_claims(
     skew: float,
 ) -> tuple[str, float]:
     aud = claims.get("aud")
-    aud_values = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+    listed = isinstance(aud, list) and any(isinstance(v, str) and v in audiences for v in aud)
     # RFC 7523 §3 item 3: "The authorization server MUST reject any JWT that does not
     # contain its own identity as the intended audience" (token endpoint URL or issuer).
-    if not any(isinstance(value, str) and value in audiences for value in aud_values):
+    if not (aud in audiences if isinstance(aud, str) else listed):
         raise _reject("aud", "aud must hold the token endpoint URL or the issuer (RFC 7523 §3)")
     exp = _numeric_date(claims, "exp")
     # RFC 7523 §3 item 4: "The JWT MUST contain an "exp" (expiration time) claim".
