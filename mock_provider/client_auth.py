@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -124,12 +125,7 @@ def _assertion_client(
             realm=realm,
         )
     settings = core.settings
-    origin = urlsplit(settings.url)
-    called = f"{origin.scheme}://{origin.netloc}{ex.request.path}"
-    # RFC 7523 §3 item 3: the token endpoint URL as the audience; the issuer is accepted too
-    # (RFC 7523bis, MCP SDK), and so is the URL of the endpoint called (Authlib at revoke).
-    # RFC 3986 §6.2.3: a path-less issuer with a trailing slash is the same URL.
-    audiences = {*issuer_spellings(settings.url), settings.endpoint_url("token"), called}
+    audiences = _audiences(settings.url, settings.endpoint_url("token"), ex.request.path)
     # Recorded as the method its alg implies until verified; the keys at a jwks_uri are
     # fetched only for a private_key_jwt assertion.
     ex.auth_method = _method_of(claimed.header.get("alg"))
@@ -156,6 +152,18 @@ def _assertion_client(
         ex.auth_method = verified.method
         return client
     raise AssertionError("unreachable: the second attempt returns or raises")
+
+
+@functools.lru_cache(maxsize=64)
+def _audiences(issuer: str, token_url: str, path: str) -> frozenset[str]:
+    """The ``aud`` values an assertion sent to ``path`` may name (a provider's few endpoints
+    and issuers: computed once each)."""
+    origin = urlsplit(issuer)
+    called = f"{origin.scheme}://{origin.netloc}{path}"
+    # RFC 7523 §3 item 3: the token endpoint URL as the audience; the issuer is accepted too
+    # (RFC 7523bis, MCP SDK), and so is the URL of the endpoint called (Authlib at revoke).
+    # RFC 3986 §6.2.3: a path-less issuer with a trailing slash is the same URL.
+    return frozenset({*issuer_spellings(issuer), token_url, called})
 
 
 def _keys(client: RegisteredClient, method: str | None, *, refresh: bool) -> tuple[PublicKey, ...]:

@@ -15,7 +15,7 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +83,19 @@ class PublicKey:
     x5t: str | None
     x5t_s256: str | None
     spki: bytes
+    _allowed: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def check_allows(self, alg: str, model: Any) -> None:
+        """RFC 7517 §4.2-4.4: the key's ``use``, ``key_ops`` and ``alg`` must allow ``alg``
+        signatures. joserfc's algorithm ``model`` checks at the first ``alg`` signature
+        only: neither a registered key nor the algorithm changes after.
+
+        Raises:
+            joserfc.errors.JoseError: when the key does not allow ``alg``.
+        """
+        if alg not in self._allowed:
+            model.check_key(self.key)
+            self._allowed.add(alg)
 
     def __repr__(self) -> str:
         return f"PublicKey(kty={self.kty!r}, kid={self.kid!r})"

@@ -70,6 +70,8 @@ CLOCK_SKEW = 60.0
 # RFC 7515 §4.1.9 / RFC 8725 §3.11: explicit typing; "JWT" and the RFC 7523bis draft's
 # "client-authentication+jwt" are a client assertion, any other typ is another kind of JWT.
 _TYPES = frozenset({"jwt", "client-authentication+jwt"})
+# json.loads of a str without options, minus its argument checks.
+_decode_json = json.JSONDecoder().decode
 
 
 class AssertionRejected(Exception):
@@ -113,9 +115,9 @@ def _reject(rule: str, description: str) -> AssertionRejected:
 
 
 class _Jose(NamedTuple):
-    jws: Any
     JoseError: type[Exception]
     OctKey: Any
+    algorithms: Mapping[str, Any]
     urlsafe_b64decode: Callable[[bytes], bytes]
 
 
@@ -128,7 +130,7 @@ def _jose() -> _Jose:
     from joserfc.jwk import OctKey
     from joserfc.util import urlsafe_b64decode
 
-    return _Jose(jws, JoseError, OctKey, urlsafe_b64decode)
+    return _Jose(JoseError, OctKey, jws.JWSRegistry.algorithms, urlsafe_b64decode)
 
 
 def hmac_key(secret: str) -> Any:
@@ -137,22 +139,12 @@ def hmac_key(secret: str) -> Any:
     return _jose().OctKey.import_key(secret.encode())
 
 
-@functools.cache
-def _registry() -> Any:
-    from joserfc import jws
-
-    class Registry(jws.JWSRegistry):
-        # An x5c header carries a certificate chain (MSAL sends one): joserfc's 512-byte
-        # header bound is for headers without one; 16 KiB holds a chain of a few certificates.
-        max_header_length = 16384
-        # RFC 7518 §3.3 signatures of 8192-bit RSA keys are 1 KiB, 1366 bytes in base64url.
-        max_signature_length = 1400
-        max_payload_length = 16384
-
-    return Registry()
+# joserfc's JWS bounds, raised: an x5c header carries a certificate chain (MSAL sends one),
+# 16 KiB, not 512 bytes; RFC 7518 §3.3 signatures of 8192-bit RSA keys: 1366 in base64url.
+_MAX_HEADER, _MAX_PAYLOAD, _MAX_SIGNATURE = 16384, 16384, 1400
 
 
-def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, Any]]:
+def _parse(assertion: object, assertion_type: object) -> tuple[tuple[bytes, bytes], Any, Any]:
     jose = _jose()
     # RFC 7523 §2.2: the client_assertion_type value is the jwt-bearer URN.
     if assertion_type != JWT_BEARER:
@@ -161,14 +153,34 @@ def _parse(assertion: object, assertion_type: object) -> tuple[Any, dict[str, An
     # §3 item 8: it "MUST be digitally signed or have a MAC applied": a JWS, never a JWE.
     if not isinstance(assertion, str) or assertion.count(".") != 2:
         raise _reject("format", "must be a JWT in JWS compact serialization (RFC 7523 §2.2)")
+    # RFC 7515 §7.1: BASE64URL(header) "." BASE64URL(payload) "." BASE64URL(signature); each
+    # segment decoded once, by joserfc's strict base64url (no padding, canonical last digit).
     try:
-        obj = jose.jws.extract_compact(assertion.encode("ascii"), registry=_registry())
-        claims = json.loads(obj.payload)
-    except (jose.JoseError, ValueError, UnicodeError):
+        value = assertion.encode("ascii")
+        signing_input, _, signature = value.rpartition(b".")
+        head, _, body = signing_input.partition(b".")
+        if len(head) > _MAX_HEADER or len(body) > _MAX_PAYLOAD or len(signature) > _MAX_SIGNATURE:
+            raise ValueError("a segment exceeds its bound")
+        if len(value) > _MAX_HEADER + _MAX_PAYLOAD + _MAX_SIGNATURE:  # and so does the whole
+            raise ValueError("the JWS exceeds its bound")
+        # RFC 7515 §5.2 steps 2-3, RFC 7519 §7.2 step 10: the decoded octets must be "a UTF-8-
+        # encoded representation of a completely valid JSON object" (not UTF-16 nor UTF-32).
+        header = _decode_json(jose.urlsafe_b64decode(head).decode("utf-8"))
+        # RFC 7515 §4: the JOSE Header is a JSON object; §4.1.1: "alg" MUST be present.
+        if not isinstance(header, dict) or "alg" not in header:
+            raise ValueError("not a JOSE header")
+        # RFC 7797 §3: "b64": false leaves the payload unencoded (the JSON itself); §6: only
+        # with "b64" in crit, which _check_header refuses later (RFC 7515 §4.1.11).
+        if header.get("b64", True) is True:
+            body = jose.urlsafe_b64decode(body)
+        elif not isinstance(crit := header.get("crit"), list) or "b64" not in crit:
+            raise ValueError("b64 without crit")
+        claims = _decode_json(body.decode("utf-8"))
+    except ValueError:  # UnicodeError and binascii.Error included
         raise _reject("format", "is not a decodable JWS compact serialization") from None
     if not isinstance(claims, dict):
         raise _reject("format", "the JWT claims must be a JSON object (RFC 7519 §7.2)")
-    return obj, claims
+    return (signing_input, signature), header, claims
 
 
 def _check_identity(claims: Mapping[str, Any], client_id: str | None) -> str:
@@ -196,7 +208,9 @@ class ClaimedAssertion:
     client_id: str
     header: Mapping[str, Any] = field(repr=False)
     claims: Mapping[str, Any] = field(repr=False)
-    jws: Any = field(repr=False)
+    # What the signature covers (RFC 7515 §5.2 step 8: the header and payload segments,
+    # dot-joined) and the signature segment, still base64url.
+    signed: tuple[bytes, bytes] = field(repr=False)
 
 
 def claim_assertion(assertion: object, kind: object, client_id: str | None) -> ClaimedAssertion:
@@ -205,8 +219,8 @@ def claim_assertion(assertion: object, kind: object, client_id: str | None) -> C
     Raises:
         AssertionRejected: a wrong type, a malformed JWT, iss/sub/client_id disagreeing.
     """
-    obj, claims = _parse(assertion, kind)
-    return ClaimedAssertion(_check_identity(claims, client_id), obj.headers(), claims, obj)
+    signed, header, claims = _parse(assertion, kind)
+    return ClaimedAssertion(_check_identity(claims, client_id), header, claims, signed)
 
 
 def claimed_client_id(assertion: object, assertion_type: object, client_id: str | None) -> str:
@@ -250,7 +264,7 @@ def _verification_key(
         if not keys:
             raise _reject("key", "the client has no registered public key for private_key_jwt")
         try:
-            return method, select_key(header, keys, alg).key
+            return method, select_key(header, keys, alg)
         except KeyChoiceError as error:
             raise _reject(error.rule, error.description) from None
     # RFC 8725 §2.1 / §3.1: an HMAC alg must never be keyed with a public key (the
@@ -264,18 +278,22 @@ def _verification_key(
     return method, secret_key if secret_key is not None else hmac_key(secret)
 
 
-def _check_signature(obj: Any, alg: str, key: Any) -> None:
+def _check_signature(signed: tuple[bytes, bytes], alg: str, key: Any) -> None:
     jose = _jose()
-    model = jose.jws.JWSRegistry.algorithms[alg]
+    model = jose.algorithms[alg]
     try:
-        # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature.
-        model.check_key(key)
-        signature = jose.urlsafe_b64decode(obj.segments["signature"])
+        # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature
+        # (a registered public key is checked at its first signature of each alg).
+        if isinstance(key, PublicKey):
+            key.check_allows(alg, model)
+            key = key.key
+        else:
+            model.check_key(key)
+        signature = jose.urlsafe_b64decode(signed[1])
     except (jose.JoseError, ValueError):
         raise _reject("signature", f"the registered key does not allow {alg}") from None
-    signing_input = obj.segments["header"] + b"." + obj.segments["payload"]
     # RFC 7523 §3 item 9 / RFC 7515 §5.2: the signature must verify with the client's key.
-    if not model.verify(signing_input, signature, key):
+    if not model.verify(signed[0], signature, key):
         raise _reject("signature", "the signature does not verify with the client's key")
 
 
@@ -297,10 +315,10 @@ def _check_claims(
     skew: float,
 ) -> tuple[str, float]:
     aud = claims.get("aud")
-    aud_values = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+    listed = isinstance(aud, list) and any(isinstance(v, str) and v in audiences for v in aud)
     # RFC 7523 §3 item 3: "The authorization server MUST reject any JWT that does not
     # contain its own identity as the intended audience" (token endpoint URL or issuer).
-    if not any(isinstance(value, str) and value in audiences for value in aud_values):
+    if not (aud in audiences if isinstance(aud, str) else listed):
         raise _reject("aud", "aud must hold the token endpoint URL or the issuer (RFC 7523 §3)")
     exp = _numeric_date(claims, "exp")
     # RFC 7523 §3 item 4: "The JWT MUST contain an "exp" (expiration time) claim".
@@ -365,13 +383,14 @@ def verify_client_assertion(
     Raises:
         AssertionRejected: naming the failed rule; the endpoint answers ``invalid_client``.
     """
-    claimed = assertion if isinstance(assertion, ClaimedAssertion) else None
-    obj, claims = (claimed.jws, claimed.claims) if claimed else _parse(assertion, assertion_type)
-    header = claimed.header if claimed else obj.headers()
+    if isinstance(assertion, ClaimedAssertion):
+        signed, header, claims = assertion.signed, assertion.header, assertion.claims
+    else:
+        signed, header, claims = _parse(assertion, assertion_type)
     identity = _check_identity(claims, client_id)
     alg = _check_header(header)
     method, key = _verification_key(alg, header, secret, keys, auth_methods, secret_key)
-    _check_signature(obj, alg, key)
+    _check_signature(signed, alg, key)
     jti, exp = _check_claims(claims, audiences, now, max_lifetime, skew)
     # OpenID Connect Core §9: "These tokens MUST only be used once"; RFC 7523 §3 item 7:
     # kept "for the length of time for which the JWT would be considered valid".

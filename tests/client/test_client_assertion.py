@@ -4,6 +4,10 @@ jti each time, and the key never shown (errors, reprs)."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import textwrap
 from typing import Any
 
 import pytest
@@ -80,6 +84,62 @@ def test_every_assertion_has_a_fresh_jti_and_each_is_accepted_once() -> None:
     assertions = [signer.assertion(CLIENT_ID, TOKEN_URL, now=NOW) for _ in range(20)]
     jtis = {verify(a, replay=store).jti for a in assertions}
     assert len(jtis) == 20
+
+
+def _jti(assertion: str) -> str:
+    jti: str = json.loads(urlsafe_b64decode(assertion.split(".")[1].encode()))["jti"]
+    return jti
+
+
+def test_rfc7519_4_1_7_jtis_are_unique_across_signers_and_in_a_forked_child() -> None:
+    """A jti is unique per process by its counter, and across processes by 96 random bits
+    that a forked child draws again (its counter starts where its parent's stood)."""
+    first, second = secret_signer(SECRET), private_key_signer(ec_key("P-256").as_dict(True))
+    jtis = [_jti(s.assertion(CLIENT_ID, TOKEN_URL, now=NOW)) for s in (first, second) * 500]
+    assert len(set(jtis)) == len(jtis)
+    assert {len(jti) for jti in jtis} == {32}
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    # Forked in a process of its own: a forked pytest worker may hold threads.
+    script = textwrap.dedent(
+        f"""
+        import os
+        from pytest_oauthcc.client.assertion import secret_signer
+        signer = secret_signer({SECRET!r})
+        signer.assertion("c", "https://as.test/token", now=0)
+        read, write = os.pipe()
+        if os.fork() == 0:
+            os.write(write, signer.assertion("c", "https://as.test/token", now=0).encode())
+            os._exit(0)
+        os.close(write)
+        os.wait()
+        print(os.read(read, 4096).decode())
+        print(signer.assertion("c", "https://as.test/token", now=0))
+        """
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    in_child, in_parent = (_jti(line) for line in ran.stdout.split())
+    assert len(in_child) == len(in_parent) == 32
+    # Without the reseed both would be the parent's second jti: the child drew its own
+    # prefix and counts from zero.
+    assert in_child[:16] != in_parent[:16]
+    assert (in_child[16:], in_parent[16:]) == (f"{0:016x}", f"{1:016x}")
+
+
+def test_the_signing_key_is_resolved_once_and_never_shown() -> None:
+    signer = private_key_signer(ec_key("P-256").as_dict(True))
+    prepared = signer._signing_key
+    assert prepared.get_op_key("sign") is prepared.get_op_key("sign")
+    assert prepared.curve_key_size == 256
+    assert prepared.key_type == "EC"  # anything else is the joserfc key's own
+    assert repr(prepared) == "_SigningKey()"
+    assert (
+        verify(
+            signer.assertion(CLIENT_ID, TOKEN_URL, now=NOW),
+            keys=keys_of(public_jwk(ec_key("P-256"))),
+        ).alg
+        == "ES256"
+    )
 
 
 def test_the_lifetime_is_short_and_configurable() -> None:

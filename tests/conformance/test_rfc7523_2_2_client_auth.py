@@ -86,6 +86,67 @@ def test_rfc7523_2_2_an_undecodable_jws_is_refused_without_echo() -> None:
     assert error.description == "client assertion: is not a decodable JWS compact serialization"
 
 
+def _compact(header: bytes, payload: bytes, signature: bytes = b"s" * 64) -> str:
+    return b".".join(urlsafe_b64encode(part) for part in (header, payload, signature)).decode()
+
+
+UNDECODABLE = "client assertion: is not a decodable JWS compact serialization"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(b'"alg"', id="a-string-holding-alg"),
+        pytest.param(b'["alg"]', id="an-array-holding-alg"),
+        pytest.param(b'{"typ":"JWT"}', id="no-alg"),
+    ],
+)
+def test_rfc7515_4_the_jose_header_is_a_json_object_with_alg(header: bytes) -> None:
+    # A string or an array holding "alg" once passed as a header (and failed later with an
+    # AttributeError, a 500 at the endpoint); RFC 7515 §4.1.1: alg "MUST be present".
+    error = _rejected(_compact(header, json.dumps(claims()).encode()))
+    assert (error.rule, error.description) == ("format", UNDECODABLE)
+
+
+@pytest.mark.parametrize("part", ["header", "claims"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_rfc7515_5_2_header_and_claims_are_utf8_json(part: str, encoding: str) -> None:
+    """§5.2 step 3 (RFC 7519 §7.2 step 10 for the claims): the octets must be "a
+    UTF-8-encoded representation of a completely valid JSON object"; json.loads of bytes
+    would read UTF-16, UTF-32 and a BOM too."""
+    header, payload = json.dumps({"alg": "RS256"}), json.dumps(claims())
+    assertion = _compact(
+        header.encode(encoding if part == "header" else "utf-8"),
+        payload.encode(encoding if part == "claims" else "utf-8"),
+    )
+    error = _rejected(assertion)
+    assert (error.rule, error.description) == ("format", UNDECODABLE)
+
+
+def test_rfc7797_6_an_unencoded_payload_needs_b64_in_crit() -> None:
+    """RFC 7797 §6: "b64": false without "b64" in crit is not a JWS (joserfc's rule); with
+    it, the payload is the JSON itself, and crit is refused (RFC 7515 §4.1.11)."""
+    body = json.dumps(claims(aud="no-dots"), separators=(",", ":"))  # a compact JWS has two
+    error = _rejected(_compact(b'{"alg":"RS256","b64":false}', body.encode()))
+    assert (error.rule, error.description) == ("format", UNDECODABLE)
+    with_crit = urlsafe_b64encode(b'{"alg":"RS256","b64":false,"crit":["b64"]}').decode()
+    assert _rejected(f"{with_crit}.{body}.{'s' * 86}").rule == "crit"
+
+
+def test_rfc7523_2_2_joserfcs_size_bounds_hold() -> None:
+    """joserfc's JWS bounds, raised for x5c headers: 16 KiB of header or payload, 1400 bytes
+    of signature segment."""
+    padded = claims(pad="p" * 12000)
+    assert verify(sign(padded)).client_id == CLIENT_ID  # 16 KiB of base64url
+    for assertion in (
+        sign(claims(pad="p" * 12300)),
+        sign(claims(), x5c=["A" * 12300]),
+        sign(claims()) + "A" * 1400,
+    ):
+        error = _rejected(assertion)
+        assert (error.rule, error.description) == ("format", UNDECODABLE)
+
+
 def test_rfc7521_4_2_a_client_id_parameter_must_name_the_assertion_client() -> None:
     assertion = sign(claims())
     assert verify(assertion, client_id=CLIENT_ID).client_id == CLIENT_ID
@@ -315,6 +376,28 @@ def test_rfc7517_4_4_a_key_registered_for_another_alg_is_refused() -> None:
         "signature",
         "client assertion: the registered key does not allow RS256",
     )
+
+
+def test_rfc7517_4_4_a_registered_key_is_checked_at_its_first_signature_of_an_alg() -> None:
+    """The use/key_ops/alg check of a registered key runs once per alg; a refusal is not
+    remembered as an acceptance: the key is refused at every assertion."""
+    allowed = keys_of(public_jwk(rsa_key(), alg="RS256"))
+    calls: list[str] = []
+    real = allowed[0].check_allows
+
+    def counting(alg: str, model: Any) -> None:
+        calls.append(alg)
+        real(alg, model)
+
+    object.__setattr__(allowed[0], "check_allows", counting)
+    for jti in ("a", "b", "c"):
+        verify(sign(claims(jti=jti)), keys=allowed)
+    assert calls == ["RS256"] * 3  # asked each time, answered by joserfc once
+    assert allowed[0]._allowed == {"RS256"}
+    refused = keys_of(public_jwk(rsa_key(), alg="PS256"))
+    for jti in ("a", "b"):
+        assert _rejected(sign(claims(jti=jti)), keys=refused).rule == "signature"
+    assert refused[0]._allowed == set()
 
 
 def test_oidc_core_9_a_verified_jti_is_spent_in_the_given_store() -> None:

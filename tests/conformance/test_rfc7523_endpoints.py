@@ -3,6 +3,7 @@ the provider end to end (registration, verification, refusals, replay, recording
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 
@@ -311,3 +312,11 @@ def test_rfc7523_2_2_the_provider_decodes_each_assertion_once(
     # The client's identity and its verification read one decoded JWT (issue 14).
     assert len(decoded) == 1
     assert provider.last_token_request().auth_method == "client_secret_jwt"
+
+
+def test_rfc7515_4_a_header_that_is_no_json_object_is_invalid_client(http: httpx.Client) -> None:
+    """A JSON string holding "alg" as the header once passed as one, then failed as a 500."""
+    segments = (b'"alg"', json.dumps(claims()).encode(), b"s" * 64)
+    assertion = ".".join(base64.urlsafe_b64encode(s).rstrip(b"=").decode() for s in segments)
+    description = _refusal(_token(http, assertion))
+    assert description == "client assertion: is not a decodable JWS compact serialization"

@@ -8,6 +8,7 @@ import base64
 import json
 from typing import Any
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from tests.assertions import (
     CLIENT_ID,
     ISSUER,
     NOW,
+    SECRET,
     TOKEN_URL,
     ec_key,
     keys_of,
@@ -137,3 +139,70 @@ def test_no_assertion_is_accepted_twice_in_any_order(
     distinct_jtis = {p["jti"] for p in payloads}
     assert len(accepted) == len(distinct_jtis)
     assert all(p["iss"] == CLIENT_ID for p in payloads)
+
+
+# What a compact JWS is written with: base64url and the dots between segments.
+BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+EDITS = ["replace", "insert", "delete", "truncate", "twin"]
+
+
+def _twin(segment: str, flip: int) -> str | None:
+    """``segment`` with its last character swapped for one that differs in the bits that
+    base64url leaves unused there (RFC 4648 §3.5: a lenient decoder reads both as the same
+    octets; joserfc refuses the non-canonical one)."""
+    unused = {2: 4, 3: 2}.get(len(segment) % 4)
+    if unused is None:
+        return None
+    value = BASE64URL.index(segment[-1]) ^ (flip % (2**unused - 1) + 1)
+    return segment[:-1] + BASE64URL[value]
+
+
+@st.composite
+def tampered(draw: st.DrawFn, assertion: str, edit: str) -> str:
+    """``assertion`` with one character replaced, inserted or deleted, cut short, or a
+    segment's last character swapped for its non-canonical twin (a replacement may be the
+    character itself: the untouched assertion is drawn too)."""
+    if edit == "twin":
+        segments = assertion.split(".")
+        which = draw(st.integers(0, 2))
+        twin = _twin(segments[which], draw(st.integers(0, 14)))
+        assume(twin is not None)
+        segments[which] = str(twin)
+        return ".".join(segments)
+    index = draw(st.integers(0, len(assertion) - 1))
+    character = draw(st.sampled_from(BASE64URL + "."))
+    if edit == "replace":
+        return assertion[:index] + character + assertion[index + 1 :]
+    if edit == "insert":
+        return assertion[:index] + character + assertion[index:]
+    if edit == "delete":
+        return assertion[:index] + assertion[index + 1 :]
+    return assertion[:index]
+
+
+def _joserfc_accepts(assertion: str, alg: str) -> bool:
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import OctKey
+
+    if alg.startswith("HS"):
+        key: Any = OctKey.import_key(SECRET.encode())
+    else:
+        key = ec_key("P-256") if alg == "ES256" else rsa_key()
+    try:
+        jwt.decode(assertion, key, algorithms=[alg])
+    except (JoseError, ValueError):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("edit", EDITS)
+@given(payload=valid_assertion_claims(), alg=ALGS, data=st.data())
+def test_the_verifier_accepts_exactly_what_joserfc_jwt_decode_accepts(
+    edit: str, payload: dict[str, Any], alg: str, data: st.DataObject
+) -> None:
+    """The verifier decodes the compact JWS itself (each segment once, joserfc's base64url)
+    and verifies with joserfc's algorithm: for any tampering, it accepts exactly the
+    assertions joserfc's own front door accepts (the claims being valid)."""
+    forged = data.draw(tampered(_sign(payload, alg), edit))
+    assert _accepts(forged) == _joserfc_accepts(forged, alg)

@@ -10,7 +10,9 @@ short ``exp``. No message or repr contains the key, the secret or an assertion.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -56,6 +58,63 @@ _MIN_RSA_BITS = 2048
 _CLAIMS_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
+class _JtiSource:
+    """RFC 7519 §4.1.7: a jti is "assigned in a manner that ensures that there is a negligible
+    probability that the same value will be accidentally assigned to a different data object".
+
+    96 random bits per process (drawn again in a forked child, whose counter would otherwise
+    repeat the parent's) then a 64-bit counter: 32 URL-safe characters, unique per process
+    by the counter and across processes by the random part, for a fraction of what reading
+    fresh entropy per assertion costs.
+    """
+
+    __slots__ = ("counter", "prefix")
+
+    def __init__(self) -> None:
+        self.reseed()
+
+    def reseed(self) -> None:
+        self.prefix = secrets.token_urlsafe(12)
+        self.counter = itertools.count()
+
+    def next(self) -> str:
+        return f"{self.prefix}{next(self.counter):016x}"
+
+
+_JTIS = _JtiSource()
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere a process is never a forked copy
+    os.register_at_fork(after_in_child=_JTIS.reseed)
+
+
+class _SigningKey:
+    """A private key as joserfc's algorithm models use it, with its signing key resolved once.
+
+    The models ask the key for ``get_op_key("sign")`` (and an EC key for its
+    ``curve_key_size``) on every signature; the answer never changes for one key, and
+    resolving it (RFC 7517 §4.3 ``key_ops`` and the key's privacy checked again) is a
+    fifth of what joserfc adds to the signature itself. Anything else is the key's own.
+    """
+
+    __slots__ = ("_key", "_sign", "curve_key_size")
+
+    def __init__(self, key: Any) -> None:
+        self._key = key
+        self._sign = key.get_op_key("sign")
+        if hasattr(key, "curve_key_size"):
+            self.curve_key_size = key.curve_key_size
+
+    def get_op_key(self, operation: str) -> Any:
+        return self._sign if operation == "sign" else self._key.get_op_key(operation)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # an unset slot (a copy being built): not the key's
+            raise AttributeError(name)
+        return getattr(self._key, name)
+
+    def __repr__(self) -> str:
+        return "_SigningKey()"
+
+
 class AssertionSigner:
     """Signs client assertions with one loaded key; build it with :func:`secret_signer` or
     :func:`private_key_signer`.
@@ -66,7 +125,17 @@ class AssertionSigner:
         kid: the ``kid`` header sent, if any.
     """
 
-    __slots__ = ("_b64", "_claims_head", "_head", "_key", "_signer", "alg", "kid", "method")
+    __slots__ = (
+        "_b64",
+        "_claims_head",
+        "_head",
+        "_key",
+        "_signer",
+        "_signing_key",
+        "alg",
+        "kid",
+        "method",
+    )
 
     def __init__(self, method: str, alg: str, key: Any, kid: str | None) -> None:
         from joserfc import jws
@@ -85,6 +154,7 @@ class AssertionSigner:
         # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
         # deprecates the name), which this client keeps for the verifiers that know only it.
         self._signer = jws.JWSRegistry.algorithms[alg]
+        self._signing_key = _SigningKey(key)
         self._b64 = urlsafe_b64encode
         # The JSON of the claims that stay the same per (client_id, audience): every
         # assertion of a client repeats them before its iat, exp and jti.
@@ -107,11 +177,10 @@ class AssertionSigner:
             head = _CLAIMS_JSON.encode({"iss": client_id, "sub": client_id, "aud": audience})
             head = self._claims_head[(client_id, audience)] = head[:-1] + ',"iat":'
         # What the JSON encoder writes for the claims in this order: the integers as they
-        # are, the jti (URL-safe base64) needs no escaping.
-        jti = secrets.token_urlsafe(24)
-        payload = f'{head}{iat},"exp":{iat + lifetime},"jti":"{jti}"}}'.encode()
+        # are, the jti (URL-safe base64 and hex digits) needs no escaping.
+        payload = f'{head}{iat},"exp":{iat + lifetime},"jti":"{_JTIS.next()}"}}'.encode()
         signing_input = self._head + self._b64(payload)
-        signature = self._signer.sign(signing_input, self._key)
+        signature = self._signer.sign(signing_input, self._signing_key)
         return (signing_input + b"." + self._b64(signature)).decode("ascii")
 
     def public_jwk(self) -> dict[str, Any]:
