@@ -5,6 +5,8 @@ Layering: imports ``protocol``, ``faults.options`` and ``state.records`` only.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -102,10 +104,17 @@ class ClientRegistry:
             ValueError: for a placement :func:`~mock_provider.protocol.token_placement`
                 refuses.
         """
-        placement = token_placement(token_header, token_prefix, token_query)
-        resource = Resource(
-            name, path, tuple(m.upper() for m in methods), tuple(scopes), body, placement
-        )
+        resource = None
+        if body is None and type(methods) is tuple and type(scopes) is tuple:
+            # Every provider serves "me" as it was set up: one immutable record for all.
+            with contextlib.suppress(TypeError):  # an unhashable member: made as any other
+                resource = _plain_resource(
+                    name, path, methods, scopes, token_header, token_prefix, token_query
+                )
+        if resource is None:
+            resource = _resource(
+                name, path, methods, scopes, body, token_header, token_prefix, token_query
+            )
         with self._lock:
             self._resources[name] = resource
             self.resources_version += 1
@@ -129,3 +138,32 @@ class ClientRegistry:
         """Back to the clients of :meth:`snapshot`; resources are configuration and stay."""
         with self._lock:
             self._clients = dict(saved)
+
+
+def _resource(
+    name: str,
+    path: str,
+    methods: Iterable[str],
+    scopes: Iterable[str],
+    body: Any,
+    token_header: str,
+    token_prefix: str,
+    token_query: str | None,
+) -> Resource:
+    placement = token_placement(token_header, token_prefix, token_query)
+    return Resource(name, path, tuple(m.upper() for m in methods), tuple(scopes), body, placement)
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_resource(
+    name: str,
+    path: str,
+    methods: tuple[str, ...],
+    scopes: tuple[str, ...],
+    token_header: str,
+    token_prefix: str,
+    token_query: str | None,
+) -> Resource:
+    # Resources are frozen records of immutable values: one made with the same options
+    # (a path, tuples, no body) is the same resource wherever it is registered.
+    return _resource(name, path, methods, scopes, None, token_header, token_prefix, token_query)

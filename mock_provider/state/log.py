@@ -211,7 +211,7 @@ _RAW_FIELDS = {
 
 
 def _matches(exchange: Exchange, raw: list[tuple[int, Any]]) -> bool:
-    for index, value in raw:  # (a loop: no generator per exchange)
+    for index, value in raw:  # noqa: SIM110 - a loop makes no generator per exchange
         if exchange[index] != value:
             return False
     return True

@@ -18,7 +18,15 @@ from typing import Any
 
 from mock_provider.protocol.redaction import fingerprint
 
-__all__ = ["CONTROL_FILTERS", "FILTERS", "MAX_VALUE", "RecordedRequest", "bounded", "describe", "select"]
+__all__ = [
+    "CONTROL_FILTERS",
+    "FILTERS",
+    "MAX_VALUE",
+    "RecordedRequest",
+    "bounded",
+    "describe",
+    "select",
+]
 
 #: The longest value (path, header, query or form value) a record keeps whole (1 KiB).
 MAX_VALUE = 1024

@@ -53,7 +53,9 @@ class Settings:
             raise ValueError(f"expires_in must be a whole number of seconds >= 0, got {lifetime!r}")
         if self.issuer:
             self.issuer = rfc8414.normalize_issuer(self.issuer)
-        self.paths = {name: endpoint_path(path) for name, path in self.paths.items()}
+        for path in self.paths.values():
+            endpoint_path(path)
+        self.paths = dict(self.paths)  # the settings' own
 
     @property
     def url(self) -> str:

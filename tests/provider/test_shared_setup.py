@@ -1,4 +1,5 @@
-"""Providers set up alike share what is immutable between them: the route table.
+"""Providers set up alike share what is immutable between them: the route table, the
+"me" resource record.
 
 Every pytest test gets a fresh provider; building its route table on its first request was
 most of what that request cost over the next ones. The table depends only on the issuer, the
@@ -38,3 +39,25 @@ def test_an_issuer_bound_later_rebuilds_the_table() -> None:
     provider.core.bind_url("http://127.0.0.1:8765/base")
     assert "/base/oauth/token" in provider.routes()
     assert "/oauth/token" not in provider.routes()
+
+
+def test_providers_set_up_alike_share_one_me_resource_record() -> None:
+    first, second = MockProvider(), MockProvider("https://other.test", me_scopes=())
+    assert first.resource("me") is second.resource("me")
+    assert first.resource("me").methods == ("GET",)
+    assert first.resource("me").scopes == ()
+
+
+def test_a_resource_with_a_body_or_other_options_gets_its_own_record() -> None:
+    plain = MockProvider()
+    scoped = MockProvider(me_scopes=("read",))
+    assert scoped.resource("me") is not plain.resource("me")
+    assert scoped.resource("me").scopes == ("read",)
+    one, two = MockProvider(), MockProvider()
+    answer = {"ok": True}
+    assert one.add_resource("x", "/x", body=answer) is not two.add_resource("x", "/x", body=answer)
+    lowered = one.add_resource("y", "/y", methods=("get", "post"))
+    assert lowered.methods == ("GET", "POST")
+    assert lowered is two.add_resource("y", "/y", methods=("get", "post"))
+    odd = one.add_resource("z", "/z", scopes=(["not", "hashable"],))  # type: ignore[arg-type]
+    assert odd.scopes == (["not", "hashable"],)
