@@ -30,6 +30,9 @@ class ClientRegistry:
         self._clients: dict[str, RegisteredClient] = {}
         self._resources: dict[str, Resource] = {}
         self.resources_version = 0  # bumped on every add_resource (for cached route tables)
+        # What route tables are built from: (name, path, token header, token query) per
+        # resource, strings only (hashed in C by the shared table's cache), kept current here.
+        self.resource_routes: tuple[tuple[str, str, str | None, str | None], ...] = ()
 
     def add_client(
         self, client_id: str, client_secret: str | None, jwks_transport: Any = None, **options: Any
@@ -116,8 +119,13 @@ class ClientRegistry:
                 name, path, methods, scopes, body, token_header, token_prefix, token_query
             )
         with self._lock:
+            replaced = name in self._resources
             self._resources[name] = resource
             self.resources_version += 1
+            if replaced:  # keeps its place, as in the dict
+                self.resource_routes = tuple(_route(r) for r in self._resources.values())
+            else:
+                self.resource_routes += (_route(resource),)
         return resource
 
     def resource(self, name: str) -> Resource:
@@ -138,6 +146,10 @@ class ClientRegistry:
         """Back to the clients of :meth:`snapshot`; resources are configuration and stay."""
         with self._lock:
             self._clients = dict(saved)
+
+
+def _route(resource: Resource) -> tuple[str, str, str | None, str | None]:
+    return (resource.name, resource.path, resource.placement.header, resource.placement.query)
 
 
 def _resource(

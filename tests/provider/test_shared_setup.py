@@ -61,3 +61,19 @@ def test_a_resource_with_a_body_or_other_options_gets_its_own_record() -> None:
     assert lowered is two.add_resource("y", "/y", methods=("get", "post"))
     odd = one.add_resource("z", "/z", scopes=(["not", "hashable"],))  # type: ignore[arg-type]
     assert odd.scopes == (["not", "hashable"],)
+
+
+def test_a_replaced_resource_keeps_its_place_and_its_new_token_placement() -> None:
+    provider = MockProvider()
+    provider.add_resource("orders", "/api/orders", token_header="X-Auth", token_prefix="")
+    provider.add_resource("items", "/api/items", token_query="key")
+    assert provider.core.served()[1:] == (("Authorization", "X-Auth"), ("key",))
+    provider.add_resource("orders", "/api/v2/orders", token_header="X-Other", token_prefix="")
+    assert [route[0] for route in provider.core.registry.resource_routes] == [
+        "me",
+        "orders",
+        "items",
+    ]
+    assert provider.routes()["/api/v2/orders"] == "orders"
+    assert "/api/orders" not in provider.routes()
+    assert provider.core.served()[1:] == (("Authorization", "X-Other"), ("key",))
