@@ -10,6 +10,7 @@ import functools
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 from mock_provider.faults.options import unknown_keywords
@@ -45,31 +46,12 @@ class ClientRegistry:
             ValueError: for an empty client_id or secret, an unknown auth method, a JWK Set
                 that is not one of public keys, or default scopes outside ``scopes``.
         """
-        call = "MockProvider.add_client"
-        unknown_keywords(options, CLIENT_OPTIONS, call=call)
-        keyless = options.get("jwks") is None and options.get("jwks_uri") is None
-        if client_secret is None and keyless:  # as Python words it (typos are reported first)
-            raise TypeError(f"{call}() missing 1 required positional argument: 'client_secret'")
-        if options.get("auth_methods") is not None and not options["auth_methods"]:
-            raise ValueError("auth_methods must be a non-empty list of auth methods, got []")
-        for name in ("scopes", "default_scopes", "auth_methods", "grant_types", "audiences"):
-            if options.get(name) is not None:
-                options[name] = tuple(dict.fromkeys(options[name]))
-        if options.get("auth_methods") is None:
-            options.pop("auth_methods", None)
-        if "me" in options:
-            options["me"] = dict(options["me"] or {})
-        client = RegisteredClient(client_id, client_secret, **options)
-        problems = client_problems(client)
-        if problems:
-            # A key problem names its place in the set ("jwks.keys[1]"), never a value.
-            shown = [f"{f}: {m}" if f.startswith("jwks.") else m for f, m in problems]
-            raise ValueError("; ".join(shown))
-        if client.jwks is not None:
-            # Imported once here, so each assertion only verifies (RFC 7517 rules checked).
-            client = replace(client, keys=load_public_keys(client.jwks))
-        elif client.jwks_uri is not None:
-            client = replace(client, remote_keys=RemoteJWKS(client.jwks_uri, jwks_transport))
+        client = None
+        if jwks_transport is None and not _UNSHARED.intersection(options):
+            with contextlib.suppress(TypeError):  # an unhashable option: made as below
+                client = _shared_record(client_id, client_secret, tuple(options.items()))
+        if client is None:
+            client = _record(client_id, client_secret, jwks_transport, options)
         with self._lock:
             self._clients[client_id] = client
         return client
@@ -146,6 +128,60 @@ class ClientRegistry:
         """Back to the clients of :meth:`snapshot`; resources are configuration and stay."""
         with self._lock:
             self._clients = dict(saved)
+
+
+# Options a shared record cannot have: its keys (loaded per registration) and its "me"
+# members (a mapping the caller handed in).
+_UNSHARED = frozenset({"jwks", "jwks_uri", "me"})
+_NO_ME: Mapping[str, Any] = MappingProxyType({})
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_record(
+    client_id: str, client_secret: str | None, options: tuple[tuple[str, Any], ...]
+) -> RegisteredClient:
+    # A suite registers the same client again and again (the fixtures' demo client, once
+    # per test): a secret-only client is made and checked once. Records are frozen and its
+    # "me" is read-only, so no provider can change what another one holds. A refused
+    # registration raises here as below, and is not kept.
+    return _record(client_id, client_secret, None, dict(options), me=_NO_ME)
+
+
+def _record(
+    client_id: str,
+    client_secret: str | None,
+    jwks_transport: Any,
+    options: dict[str, Any],
+    me: Mapping[str, Any] | None = None,
+) -> RegisteredClient:
+    call = "MockProvider.add_client"
+    unknown_keywords(options, CLIENT_OPTIONS, call=call)
+    keyless = options.get("jwks") is None and options.get("jwks_uri") is None
+    if client_secret is None and keyless:  # as Python words it (typos are reported first)
+        raise TypeError(f"{call}() missing 1 required positional argument: 'client_secret'")
+    if options.get("auth_methods") is not None and not options["auth_methods"]:
+        raise ValueError("auth_methods must be a non-empty list of auth methods, got []")
+    for name in ("scopes", "default_scopes", "auth_methods", "grant_types", "audiences"):
+        if options.get(name) is not None:
+            options[name] = tuple(dict.fromkeys(options[name]))
+    if options.get("auth_methods") is None:
+        options.pop("auth_methods", None)
+    if "me" in options:
+        options["me"] = dict(options["me"] or {})
+    if me is not None:
+        options["me"] = me
+    client = RegisteredClient(client_id, client_secret, **options)
+    problems = client_problems(client)
+    if problems:
+        # A key problem names its place in the set ("jwks.keys[1]"), never a value.
+        shown = [f"{f}: {m}" if f.startswith("jwks.") else m for f, m in problems]
+        raise ValueError("; ".join(shown))
+    if client.jwks is not None:
+        # Imported once here, so each assertion only verifies (RFC 7517 rules checked).
+        client = replace(client, keys=load_public_keys(client.jwks))
+    elif client.jwks_uri is not None:
+        client = replace(client, remote_keys=RemoteJWKS(client.jwks_uri, jwks_transport))
+    return client
 
 
 def _route(resource: Resource) -> tuple[str, str, str | None, str | None]:

@@ -9,6 +9,8 @@ issuer or resources change gets its own.
 
 from __future__ import annotations
 
+import pytest
+
 from mock_provider import MockProvider
 
 
@@ -77,3 +79,40 @@ def test_a_replaced_resource_keeps_its_place_and_its_new_token_placement() -> No
     assert provider.routes()["/api/v2/orders"] == "orders"
     assert "/api/orders" not in provider.routes()
     assert provider.core.served()[1:] == (("Authorization", "X-Other"), ("key",))
+
+
+def test_a_secret_client_registered_alike_is_one_record_whose_me_is_read_only() -> None:
+    first, second = MockProvider(), MockProvider()
+    one = first.add_client("app", "app-secret-value", scopes=("read",))
+    assert second.add_client("app", "app-secret-value", scopes=("read",)) is one
+    assert one.scopes == ("read",)
+    assert dict(one.me) == {}
+    with pytest.raises(TypeError):
+        one.me["name"] = "changed"  # type: ignore[index]
+    assert first.add_client("app", "other-secret-value", scopes=("read",)) is not one
+    assert first.client("app") is not one  # the registration replaced it
+
+
+def test_a_client_with_its_own_me_or_unhashable_options_gets_its_own_record() -> None:
+    first, second = MockProvider(), MockProvider()
+    with_me = first.add_client("app", "app-secret-value", me={"name": "App"})
+    assert second.add_client("app", "app-secret-value", me={"name": "App"}) is not with_me
+    with_me.me["name"] = "changed"  # type: ignore[index]  # its own dict, as before
+    other = second.client("app")
+    assert other is not None
+    assert other.me == {"name": "App"}
+    listed = first.add_client("app", "app-secret-value", scopes=["read", "read"])
+    assert listed.scopes == ("read",)
+    assert second.add_client("app", "app-secret-value", scopes=["read"]) is not listed
+
+
+def test_a_refused_registration_is_refused_every_time() -> None:
+    provider = MockProvider()
+    for _ in range(2):
+        with pytest.raises(TypeError, match="scope"):
+            provider.add_client("app", "app-secret-value", scope=("read",))  # type: ignore[call-arg]
+        with pytest.raises(ValueError, match="non-empty"):
+            provider.add_client("app", "")
+        with pytest.raises(TypeError, match="client_secret"):
+            provider.add_client("app")
+    assert provider.client("app") is None
