@@ -65,8 +65,11 @@ def oauth_provider() -> Iterator[CheckedProvider]:
 
     item = _running_item()
     options = _options(item)
-    with ExitStack() as stack:
-        yield routed(item, options, issuer=options.issuer, stack=stack)
+    provider, release = routed(item, options, issuer=options.issuer)
+    try:
+        yield provider
+    finally:
+        release()
 
 
 @pytest.fixture

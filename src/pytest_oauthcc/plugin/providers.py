@@ -10,7 +10,7 @@ checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` impor
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -42,8 +42,9 @@ _HOSTS = pytest.StashKey[set[str]]()
 _PROCESS_CLOCK = pytest.StashKey[str]()
 
 
-def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack) -> None:
-    """Start a ``clock="process"`` provider's clock; ``stack`` stops it at teardown.
+def _start_clock(item: pytest.Item, provider: CheckedProvider) -> Callable[[], None] | None:
+    """Start a ``clock="process"`` provider's clock; return what stops it at teardown
+    (``None`` for another clock).
 
     Fails the test (not an error in the plugin) when time-machine is missing, or when
     another provider of the test already drives the wall clock.
@@ -51,7 +52,7 @@ def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack)
     __tracebackhide__ = True
     clock = provider.clock
     if not isinstance(clock, ProcessClock):
-        return
+        return None
     other = item.stash.get(_PROCESS_CLOCK, None)
     if other is not None:
         pytest.fail(
@@ -68,8 +69,14 @@ def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack)
     if missing:  # failed outside the except block, so no exception chain is printed
         pytest.fail(missing, pytrace=False)
     item.stash[_PROCESS_CLOCK] = provider.url
-    stack.callback(item.stash.__delitem__, _PROCESS_CLOCK)
-    stack.callback(clock.stop)
+
+    def stop() -> None:
+        try:
+            clock.stop()
+        finally:
+            del item.stash[_PROCESS_CLOCK]
+
+    return stop
 
 
 def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOptions) -> None:
@@ -92,12 +99,13 @@ def issuer_under(base: str, issuer: str | None) -> str | None:
 
 
 def routed(
-    item: pytest.Item, options: ProviderOptions, *, issuer: str | None, stack: ExitStack
-) -> CheckedProvider:
-    """A provider answering every request to its issuer's origin in-process until ``stack``
-    closes, on every HTTP stack the process uses (httpx, httpx2, requests, aiohttp: the
-    routing table of :func:`mock_provider.register_in_process`); requests to other hosts go
-    where they would without it.
+    item: pytest.Item, options: ProviderOptions, *, issuer: str | None
+) -> tuple[CheckedProvider, Callable[[], None]]:
+    """A provider answering every request to its issuer's origin in-process until the
+    release returned with it is called, on every HTTP stack the process uses (httpx,
+    httpx2, requests, aiohttp: the routing table of :func:`mock_provider.register_in_process`);
+    requests to other hosts go where they would without it. (A release, not an
+    ``ExitStack``: a suite sets up and tears down one provider per test.)
 
     Raises:
         ValueError: if another provider of this test already answers that host.
@@ -121,10 +129,22 @@ def routed(
         unroute()
         hosts.discard(host)
 
-    stack.callback(release)  # one callback: a suite sets up and tears down one per test
-    _start_clock(item, provider, stack)
+    try:
+        stop_clock = _start_clock(item, provider)
+    except BaseException:
+        release()
+        raise
     _track(item, provider, options)
-    return provider
+    if stop_clock is None:
+        return provider, release
+
+    def stop_and_release() -> None:
+        try:
+            stop_clock()
+        finally:
+            release()
+
+    return provider, stop_and_release
 
 
 @functools.lru_cache(maxsize=256)
@@ -160,7 +180,9 @@ class ProviderFactory:
         if issuer is None or issuer.startswith("/"):
             self._made += 1
             issuer = issuer_under(f"https://mock-oauth-{self._made}.test", issuer or "/")
-        return routed(self._item, merged, issuer=issuer, stack=self._stack)
+        provider, release = routed(self._item, merged, issuer=issuer)
+        self._stack.callback(release)
+        return provider
 
 
 @contextmanager
@@ -184,7 +206,9 @@ def served(
     provider = build_provider(options, issuer=issuer)
     provider.ca_path = pool.ca_path(tls=options.tls)
     with ExitStack() as stack:
-        _start_clock(item, provider, stack)
+        stop_clock = _start_clock(item, provider)
+        if stop_clock is not None:
+            stack.callback(stop_clock)
         _track(item, provider, options)
         pool.install(provider, tls=options.tls)
         try:
