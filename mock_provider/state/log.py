@@ -151,7 +151,10 @@ class RequestLog:
                 self._settle()
             elif self._raw:
                 entries = self._entries
-                if any(type(e) is tuple and _matches(e, raw) for e in entries):
+                matched, records = _scan(entries, raw)
+                if not matched and not records:
+                    return []  # the plugin's checks after a test, mostly
+                if matched:
                     settled = (
                         record_of(e) if type(e) is tuple and _matches(e, raw) else e
                         for e in entries
@@ -160,7 +163,7 @@ class RequestLog:
                     self._raw = sum(type(e) is tuple for e in self._entries)
             # Raw exchanges left now match no raw filter, so neither would their records.
             kept = [e for e in self._entries if type(e) is not tuple]
-        if not kept:  # the plugin's checks after a test, mostly: no record to select from
+        if not kept:  # no record to select from
             return []
         return select(kept, **filters)  # type: ignore[arg-type]  # records only
 
@@ -215,3 +218,18 @@ def _matches(exchange: Exchange, raw: list[tuple[int, Any]]) -> bool:
         if exchange[index] != value:
             return False
     return True
+
+
+def _scan(
+    entries: deque[RecordedRequest | Exchange], raw: list[tuple[int, Any]]
+) -> tuple[bool, bool]:
+    """Whether a raw exchange matches the raw filters, and whether any entry is a record."""
+    matched = records = False
+    for entry in entries:
+        if type(entry) is not tuple:
+            records = True
+        elif not matched and _matches(entry, raw):
+            matched = True
+        if matched and records:
+            break
+    return matched, records
