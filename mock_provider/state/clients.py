@@ -5,7 +5,6 @@ Layering: imports ``protocol``, ``faults.options`` and ``state.records`` only.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import threading
 from collections.abc import Iterable, Mapping
@@ -48,8 +47,10 @@ class ClientRegistry:
         """
         client = None
         if jwks_transport is None and not _UNSHARED.intersection(options):
-            with contextlib.suppress(TypeError):  # an unhashable option: made as below
+            try:  # (not contextlib.suppress: three Python calls per registration)
                 client = _shared_record(client_id, client_secret, tuple(options.items()))
+            except TypeError:  # an unhashable option, or refused: made (or refused) below
+                client = None
         if client is None:
             client = _record(client_id, client_secret, jwks_transport, options)
         with self._lock:
@@ -92,10 +93,12 @@ class ClientRegistry:
         resource = None
         if body is None and type(methods) is tuple and type(scopes) is tuple:
             # Every provider serves "me" as it was set up: one immutable record for all.
-            with contextlib.suppress(TypeError):  # an unhashable member: made as any other
+            try:
                 resource = _plain_resource(
                     name, path, methods, scopes, token_header, token_prefix, token_query
                 )
+            except TypeError:  # an unhashable member: made as any other resource
+                resource = None
         if resource is None:
             resource = _resource(
                 name, path, methods, scopes, body, token_header, token_prefix, token_query

@@ -32,17 +32,49 @@ from .servers import ServerPool
 if TYPE_CHECKING:
     from pytest_oauthcc.client import ClientCredentials
 
-__all__ = ["PROVIDERS", "ProviderFactory", "problems", "reference_auth", "routed", "served"]
+__all__ = [
+    "PROVIDERS",
+    "ProviderFactory",
+    "ProvidersOfTest",
+    "problems",
+    "reference_auth",
+    "routed",
+    "served",
+]
 
-# The providers a test used, with the options their checks follow.
-PROVIDERS = pytest.StashKey[list[tuple[CheckedProvider, ProviderOptions]]]()
-# The hosts answered in-process in this test: two providers on one host would shadow each other.
-_HOSTS = pytest.StashKey[set[str]]()
-# The provider whose clock the process wall clock follows in this test (clock="process").
-_PROCESS_CLOCK = pytest.StashKey[str]()
+
+class ProvidersOfTest:
+    """What the providers of one test share, kept in its item's stash (one entry, made
+    without a failed lookup: ``Stash.setdefault`` raises and catches a ``KeyError``).
+
+    Attributes:
+        providers: the providers the test used, with the options their checks follow.
+        hosts: the hosts answered in-process: two providers on one host would shadow
+            each other.
+        process_clock: the provider whose clock the process wall clock follows
+            (``clock="process"``), or ``None``.
+    """
+
+    __slots__ = ("hosts", "process_clock", "providers")
+
+    def __init__(self) -> None:
+        self.providers: list[tuple[CheckedProvider, ProviderOptions]] = []
+        self.hosts: set[str] = set()
+        self.process_clock: str | None = None
 
 
-def _start_clock(item: pytest.Item, provider: CheckedProvider) -> Callable[[], None] | None:
+PROVIDERS = pytest.StashKey[ProvidersOfTest]()
+
+
+def _of(item: pytest.Item) -> ProvidersOfTest:
+    stash = item.stash
+    if PROVIDERS in stash:
+        return stash[PROVIDERS]
+    made = stash[PROVIDERS] = ProvidersOfTest()
+    return made
+
+
+def _start_clock(test: ProvidersOfTest, provider: CheckedProvider) -> Callable[[], None] | None:
     """Start a ``clock="process"`` provider's clock; return what stops it at teardown
     (``None`` for another clock).
 
@@ -53,7 +85,7 @@ def _start_clock(item: pytest.Item, provider: CheckedProvider) -> Callable[[], N
     clock = provider.clock
     if not isinstance(clock, ProcessClock):
         return None
-    other = item.stash.get(_PROCESS_CLOCK, None)
+    other = test.process_clock
     if other is not None:
         pytest.fail(
             f'two providers of this test use clock="process" ({other} and {provider.url}); '
@@ -68,25 +100,21 @@ def _start_clock(item: pytest.Item, provider: CheckedProvider) -> Callable[[], N
         missing = ""
     if missing:  # failed outside the except block, so no exception chain is printed
         pytest.fail(missing, pytrace=False)
-    item.stash[_PROCESS_CLOCK] = provider.url
+    test.process_clock = provider.url
 
     def stop() -> None:
         try:
             clock.stop()
         finally:
-            del item.stash[_PROCESS_CLOCK]
+            test.process_clock = None
 
     return stop
 
 
-def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOptions) -> None:
-    item.stash.setdefault(PROVIDERS, []).append((provider, options))
-
-
-def _untrack(item: pytest.Item, provider: CheckedProvider) -> None:
+def _untrack(test: ProvidersOfTest, provider: CheckedProvider) -> None:
     # Items live as long as the session: a provider kept on its item after the test (with its
     # tokens and recording) would keep growing the heap every garbage collection walks.
-    tracked = item.stash.get(PROVIDERS, [])
+    tracked = test.providers
     tracked[:] = [entry for entry in tracked if entry[0] is not provider]
 
 
@@ -113,7 +141,8 @@ def routed(
     __tracebackhide__ = True
     provider = build_provider(options, issuer=issuer_under(DEFAULT_ISSUER, issuer))
     host = _host(provider.url)
-    hosts = item.stash.setdefault(_HOSTS, set())
+    test = _of(item)
+    hosts = test.hosts
     if host in hosts:
         raise ValueError(
             f"two providers of this test would answer {host}; give each its own issuer, "
@@ -123,18 +152,18 @@ def routed(
     hosts.add(host)
 
     def release() -> None:
-        _untrack(item, provider)
+        _untrack(test, provider)
         # Release any request still waiting on a scripted delay before the router stops.
         provider.clear_faults()
         unroute()
         hosts.discard(host)
 
     try:
-        stop_clock = _start_clock(item, provider)
+        stop_clock = _start_clock(test, provider)
     except BaseException:
         release()
         raise
-    _track(item, provider, options)
+    test.providers.append((provider, options))
     if stop_clock is None:
         return provider, release
 
@@ -205,11 +234,12 @@ def served(
     issuer = issuer_under(pool.url(tls=options.tls), options.issuer or "/")
     provider = build_provider(options, issuer=issuer)
     provider.ca_path = pool.ca_path(tls=options.tls)
+    test = _of(item)
     with ExitStack() as stack:
-        stop_clock = _start_clock(item, provider)
+        stop_clock = _start_clock(test, provider)
         if stop_clock is not None:
             stack.callback(stop_clock)
-        _track(item, provider, options)
+        test.providers.append((provider, options))
         pool.install(provider, tls=options.tls)
         try:
             yield provider
@@ -217,7 +247,7 @@ def served(
             pool.uninstall(tls=options.tls)
             # A request thread still waiting on a scripted delay must not outlive its test.
             provider.clear_faults()
-            _untrack(item, provider)
+            _untrack(test, provider)
 
 
 def reference_auth(provider: CheckedProvider) -> ClientCredentials:
@@ -252,6 +282,8 @@ def reference_auth(provider: CheckedProvider) -> ClientCredentials:
 def problems(item: pytest.Item) -> list[str]:
     """Every problem the providers of ``item`` saw, per the checks its options switch on."""
     found: list[str] = []
-    for provider, options in item.stash.get(PROVIDERS, []):
+    if PROVIDERS not in item.stash:
+        return found
+    for provider, options in item.stash[PROVIDERS].providers:
         found.extend(provider.check_options(options))
     return found
