@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 from mock_provider.faults.options import unknown_keywords
@@ -136,7 +135,26 @@ class ClientRegistry:
 # Options a shared record cannot have: its keys (loaded per registration) and its "me"
 # members (a mapping the caller handed in).
 _UNSHARED = frozenset({"jwks", "jwks_uri", "me"})
-_NO_ME: Mapping[str, Any] = MappingProxyType({})
+
+
+class _NoMembers(Mapping[str, Any]):
+    """The "me" members of a shared record: none, and none can be added. Shown, compared,
+    copied and pickled as the empty dict a record made on its own holds."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+
+_NO_ME = _NoMembers()
 
 
 @functools.lru_cache(maxsize=64)

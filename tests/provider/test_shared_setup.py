@@ -9,6 +9,9 @@ issuer or resources change gets its own.
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 
 from mock_provider import MockProvider
@@ -87,6 +90,14 @@ def test_a_secret_client_registered_alike_is_one_record_whose_me_is_read_only() 
     assert second.add_client("app", "app-secret-value", scopes=("read",)) is one
     assert one.scopes == ("read",)
     assert dict(one.me) == {}
+    assert one.me == {}
+    alone = MockProvider().add_client("app", "app-secret-value", scopes=("read",), me={})
+    assert alone is not one
+    assert repr(one) == repr(alone)
+    assert one == alone
+    assert repr(one.me) == "{}"
+    assert copy.deepcopy(one) == one
+    assert pickle.loads(pickle.dumps(one)) == one
     with pytest.raises(TypeError):
         one.me["name"] = "changed"  # type: ignore[index]
     assert first.add_client("app", "other-secret-value", scopes=("read",)) is not one
