@@ -5,8 +5,9 @@ Layering: imports ``protocol``, ``faults.options`` and ``state.records`` only.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -28,6 +29,9 @@ class ClientRegistry:
         self._clients: dict[str, RegisteredClient] = {}
         self._resources: dict[str, Resource] = {}
         self.resources_version = 0  # bumped on every add_resource (for cached route tables)
+        # What route tables are built from: (name, path, token header, token query) per
+        # resource, strings only (hashed in C by the shared table's cache), kept current here.
+        self.resource_routes: tuple[tuple[str, str, str | None, str | None], ...] = ()
 
     def add_client(
         self, client_id: str, client_secret: str | None, jwks_transport: Any = None, **options: Any
@@ -40,31 +44,14 @@ class ClientRegistry:
             ValueError: for an empty client_id or secret, an unknown auth method, a JWK Set
                 that is not one of public keys, or default scopes outside ``scopes``.
         """
-        call = "MockProvider.add_client"
-        unknown_keywords(options, CLIENT_OPTIONS, call=call)
-        keyless = options.get("jwks") is None and options.get("jwks_uri") is None
-        if client_secret is None and keyless:  # as Python words it (typos are reported first)
-            raise TypeError(f"{call}() missing 1 required positional argument: 'client_secret'")
-        if options.get("auth_methods") is not None and not options["auth_methods"]:
-            raise ValueError("auth_methods must be a non-empty list of auth methods, got []")
-        for name in ("scopes", "default_scopes", "auth_methods", "grant_types", "audiences"):
-            if options.get(name) is not None:
-                options[name] = tuple(dict.fromkeys(options[name]))
-        if options.get("auth_methods") is None:
-            options.pop("auth_methods", None)
-        if "me" in options:
-            options["me"] = dict(options["me"] or {})
-        client = RegisteredClient(client_id, client_secret, **options)
-        problems = client_problems(client)
-        if problems:
-            # A key problem names its place in the set ("jwks.keys[1]"), never a value.
-            shown = [f"{f}: {m}" if f.startswith("jwks.") else m for f, m in problems]
-            raise ValueError("; ".join(shown))
-        if client.jwks is not None:
-            # Imported once here, so each assertion only verifies (RFC 7517 rules checked).
-            client = replace(client, keys=load_public_keys(client.jwks))
-        elif client.jwks_uri is not None:
-            client = replace(client, remote_keys=RemoteJWKS(client.jwks_uri, jwks_transport))
+        client = None
+        if jwks_transport is None and not _UNSHARED.intersection(options):
+            try:  # (not contextlib.suppress: three Python calls per registration)
+                client = _shared_record(client_id, client_secret, tuple(options.items()))
+            except TypeError:  # an unhashable option, or refused: made (or refused) below
+                client = None
+        if client is None:
+            client = _record(client_id, client_secret, jwks_transport, options)
         with self._lock:
             self._clients[client_id] = client
         return client
@@ -102,13 +89,27 @@ class ClientRegistry:
             ValueError: for a placement :func:`~mock_provider.protocol.token_placement`
                 refuses.
         """
-        placement = token_placement(token_header, token_prefix, token_query)
-        resource = Resource(
-            name, path, tuple(m.upper() for m in methods), tuple(scopes), body, placement
-        )
+        resource = None
+        if body is None and type(methods) is tuple and type(scopes) is tuple:
+            # Every provider serves "me" as it was set up: one immutable record for all.
+            try:
+                resource = _plain_resource(
+                    name, path, methods, scopes, token_header, token_prefix, token_query
+                )
+            except TypeError:  # an unhashable member: made as any other resource
+                resource = None
+        if resource is None:
+            resource = _resource(
+                name, path, methods, scopes, body, token_header, token_prefix, token_query
+            )
         with self._lock:
+            replaced = name in self._resources
             self._resources[name] = resource
             self.resources_version += 1
+            if replaced:  # keeps its place, as in the dict
+                self.resource_routes = tuple(_route(r) for r in self._resources.values())
+            else:
+                self.resource_routes += (_route(resource),)
         return resource
 
     def resource(self, name: str) -> Resource:
@@ -129,3 +130,109 @@ class ClientRegistry:
         """Back to the clients of :meth:`snapshot`; resources are configuration and stay."""
         with self._lock:
             self._clients = dict(saved)
+
+
+# Options a shared record cannot have: its keys (loaded per registration) and its "me"
+# members (a mapping the caller handed in).
+_UNSHARED = frozenset({"jwks", "jwks_uri", "me"})
+
+
+class _NoMembers(Mapping[str, Any]):
+    """The "me" members of a shared record: none, and none can be added. Shown, compared,
+    copied and pickled as the empty dict a record made on its own holds."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+
+_NO_ME = _NoMembers()
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_record(
+    client_id: str, client_secret: str | None, options: tuple[tuple[str, Any], ...]
+) -> RegisteredClient:
+    # A suite registers the same client again and again (the fixtures' demo client, once
+    # per test): a secret-only client is made and checked once. Records are frozen and its
+    # "me" is read-only, so no provider can change what another one holds. A refused
+    # registration raises here as below, and is not kept.
+    return _record(client_id, client_secret, None, dict(options), me=_NO_ME)
+
+
+def _record(
+    client_id: str,
+    client_secret: str | None,
+    jwks_transport: Any,
+    options: dict[str, Any],
+    me: Mapping[str, Any] | None = None,
+) -> RegisteredClient:
+    call = "MockProvider.add_client"
+    unknown_keywords(options, CLIENT_OPTIONS, call=call)
+    keyless = options.get("jwks") is None and options.get("jwks_uri") is None
+    if client_secret is None and keyless:  # as Python words it (typos are reported first)
+        raise TypeError(f"{call}() missing 1 required positional argument: 'client_secret'")
+    if options.get("auth_methods") is not None and not options["auth_methods"]:
+        raise ValueError("auth_methods must be a non-empty list of auth methods, got []")
+    for name in ("scopes", "default_scopes", "auth_methods", "grant_types", "audiences"):
+        if options.get(name) is not None:
+            options[name] = tuple(dict.fromkeys(options[name]))
+    if options.get("auth_methods") is None:
+        options.pop("auth_methods", None)
+    if "me" in options:
+        options["me"] = dict(options["me"] or {})
+    if me is not None:
+        options["me"] = me
+    client = RegisteredClient(client_id, client_secret, **options)
+    problems = client_problems(client)
+    if problems:
+        # A key problem names its place in the set ("jwks.keys[1]"), never a value.
+        shown = [f"{f}: {m}" if f.startswith("jwks.") else m for f, m in problems]
+        raise ValueError("; ".join(shown))
+    if client.jwks is not None:
+        # Imported once here, so each assertion only verifies (RFC 7517 rules checked).
+        client = replace(client, keys=load_public_keys(client.jwks))
+    elif client.jwks_uri is not None:
+        client = replace(client, remote_keys=RemoteJWKS(client.jwks_uri, jwks_transport))
+    return client
+
+
+def _route(resource: Resource) -> tuple[str, str, str | None, str | None]:
+    return (resource.name, resource.path, resource.placement.header, resource.placement.query)
+
+
+def _resource(
+    name: str,
+    path: str,
+    methods: Iterable[str],
+    scopes: Iterable[str],
+    body: Any,
+    token_header: str,
+    token_prefix: str,
+    token_query: str | None,
+) -> Resource:
+    placement = token_placement(token_header, token_prefix, token_query)
+    return Resource(name, path, tuple(m.upper() for m in methods), tuple(scopes), body, placement)
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_resource(
+    name: str,
+    path: str,
+    methods: tuple[str, ...],
+    scopes: tuple[str, ...],
+    token_header: str,
+    token_prefix: str,
+    token_query: str | None,
+) -> Resource:
+    # Resources are frozen records of immutable values: one made with the same options
+    # (a path, tuples, no body) is the same resource wherever it is registered.
+    return _resource(name, path, methods, scopes, None, token_header, token_prefix, token_query)

@@ -24,7 +24,6 @@ from mock_provider.faults.scripting import Scripting, ScriptingSnapshot
 from mock_provider.protocol import oidc_discovery, rfc8414, rfc9728
 from mock_provider.protocol.http import Request
 from mock_provider.protocol.rfc6749 import format_scope
-from mock_provider.protocol.rfc6750 import TokenPlacement
 
 from .clients import ClientRegistry
 from .clock import Clock
@@ -47,19 +46,19 @@ _Served = tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]
 def _served_paths(
     url: str,
     paths: tuple[tuple[str, str], ...],
-    resources: tuple[tuple[str, str, TokenPlacement], ...],
+    resources: tuple[tuple[str, str, str | None, str | None], ...],
 ) -> _Served:
     """The route table and token placements of an issuer, its endpoint paths and resources
     (shared by the providers that have the same; never modified)."""
     base = urlsplit(url).path.rstrip("/")
     table = {base + path: name for name, path in paths}
-    table.update({base + path: name for name, path, _ in resources})
+    table.update({base + path: name for name, path, _, _ in resources})
     table[rfc8414.metadata_path(url)] = "metadata"
     table[oidc_discovery.openid_configuration_path(url)] = "openid_configuration"
-    for _, path, _ in resources:
+    for _, path, _, _ in resources:
         table[rfc9728.resource_metadata_path(url + path)] = "resource_metadata"
-    headers = tuple(p.header for _, _, p in resources if p.header is not None)
-    params = tuple(p.query for _, _, p in resources if p.query is not None)
+    headers = tuple(header for _, _, header, _ in resources if header is not None)
+    params = tuple(query for _, _, _, query in resources if query is not None)
     return table, headers, params
 
 
@@ -126,8 +125,9 @@ class ProviderCore:
         cached = self._routes
         if cached is not None and cached[0] == key:
             return cached[1]
-        resources = tuple((r.name, r.path, r.placement) for r in self.registry.resources.values())
-        served = _served_paths(self.settings.url, tuple(self.settings.paths.items()), resources)
+        settings = self.settings
+        resources = self.registry.resource_routes
+        served = _served_paths(settings.url, tuple(settings.paths.items()), resources)
         self._routes = (key, served)
         return served
 

@@ -22,7 +22,15 @@ from typing import Any
 from mock_provider.protocol.redaction import fingerprint
 
 from .exchange import Exchange, is_small, record_of, redacted
-from .recorded import CONTROL_FILTERS, MAX_VALUE, RecordedRequest, bounded, describe, select
+from .recorded import (
+    CONTROL_FILTERS,
+    FILTERS,
+    MAX_VALUE,
+    RecordedRequest,
+    bounded,
+    describe,
+    select,
+)
 
 __all__ = [
     "CONTROL_FILTERS",
@@ -135,14 +143,18 @@ class RequestLog:
         plugin's check after each test (is any request unmatched, or a provider failure?)
         builds none when there is none.
         """
-        select((), **filters)  # an unknown filter name raises before any work
+        if not FILTERS.issuperset(filters):
+            select((), **filters)  # an unknown filter name raises before any work
         raw = [(_RAW_FIELDS[name], value) for name, value in filters.items() if name in _RAW_FIELDS]
         with self._lock:
             if not raw:
                 self._settle()
             elif self._raw:
                 entries = self._entries
-                if any(type(e) is tuple and _matches(e, raw) for e in entries):
+                matched, records = _scan(entries, raw)
+                if not matched and not records:
+                    return []  # the plugin's checks after a test, mostly
+                if matched:
                     settled = (
                         record_of(e) if type(e) is tuple and _matches(e, raw) else e
                         for e in entries
@@ -151,6 +163,8 @@ class RequestLog:
                     self._raw = sum(type(e) is tuple for e in self._entries)
             # Raw exchanges left now match no raw filter, so neither would their records.
             kept = [e for e in self._entries if type(e) is not tuple]
+        if not kept:  # no record to select from
+            return []
         return select(kept, **filters)  # type: ignore[arg-type]  # records only
 
     def last_token_request(self) -> RecordedRequest:
@@ -200,4 +214,22 @@ _RAW_FIELDS = {
 
 
 def _matches(exchange: Exchange, raw: list[tuple[int, Any]]) -> bool:
-    return all(exchange[index] == value for index, value in raw)
+    for index, value in raw:  # noqa: SIM110 - a loop makes no generator per exchange
+        if exchange[index] != value:
+            return False
+    return True
+
+
+def _scan(
+    entries: deque[RecordedRequest | Exchange], raw: list[tuple[int, Any]]
+) -> tuple[bool, bool]:
+    """Whether a raw exchange matches the raw filters, and whether any entry is a record."""
+    matched = records = False
+    for entry in entries:
+        if type(entry) is not tuple:
+            records = True
+        elif not matched and _matches(entry, raw):
+            matched = True
+        if matched and records:
+            break
+    return matched, records

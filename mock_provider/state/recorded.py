@@ -18,7 +18,15 @@ from typing import Any
 
 from mock_provider.protocol.redaction import fingerprint
 
-__all__ = ["CONTROL_FILTERS", "MAX_VALUE", "RecordedRequest", "bounded", "describe", "select"]
+__all__ = [
+    "CONTROL_FILTERS",
+    "FILTERS",
+    "MAX_VALUE",
+    "RecordedRequest",
+    "bounded",
+    "describe",
+    "select",
+]
 
 #: The longest value (path, header, query or form value) a record keeps whole (1 KiB).
 MAX_VALUE = 1024
@@ -91,6 +99,8 @@ class RecordedRequest:
 
 
 _FILTERS = ("endpoint", "client_id", "scope", "status", "method", "auth_method", "token", "error")
+#: The filter names :func:`select` takes (a set, for a membership test before any work).
+FILTERS = frozenset(_FILTERS)
 
 
 def select(requests: Iterable[RecordedRequest], **filters: Any) -> list[RecordedRequest]:

@@ -16,6 +16,14 @@ __all__ = ["DEFAULT_ISSUER", "TOKEN_FORMATS", "Settings", "endpoint_path"]
 
 DEFAULT_ISSUER = "https://mock-oauth.test"
 TOKEN_FORMATS = ("opaque", "jwt")
+# MockProvider's default endpoint paths, known to pass endpoint_path.
+_CHECKED_PATHS = {
+    "token": "/oauth/token",
+    "revoke": "/oauth/revoke",
+    "introspect": "/oauth/introspect",
+    "jwks": "/jwks.json",
+    "authorize": "/oauth/authorize",
+}
 
 
 def endpoint_path(path: str) -> str:
@@ -53,7 +61,10 @@ class Settings:
             raise ValueError(f"expires_in must be a whole number of seconds >= 0, got {lifetime!r}")
         if self.issuer:
             self.issuer = rfc8414.normalize_issuer(self.issuer)
-        self.paths = {name: endpoint_path(path) for name, path in self.paths.items()}
+        if self.paths != _CHECKED_PATHS:  # (every provider's set-up: the default paths)
+            for path in self.paths.values():
+                endpoint_path(path)
+        self.paths = dict(self.paths)  # the settings' own
 
     @property
     def url(self) -> str:

@@ -13,6 +13,7 @@ and :mod:`.routing`; never the stacks themselves (their module is an argument).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -114,8 +115,29 @@ def install_hook(http: ModuleType) -> Callable[[], None]:
     """
     sync_cls: Any = http.HTTPTransport
     async_cls: Any = http.AsyncHTTPTransport
-    network_sync = sync_cls.handle_request
-    network_async = async_cls.handle_async_request
+    handle_request, handle_async_request, undo = _hooks(
+        http, sync_cls.handle_request, async_cls.handle_async_request
+    )
+    sync_cls.handle_request = handle_request
+    async_cls.handle_async_request = handle_async_request
+    return undo
+
+
+# The hooks made for a stack's module and the methods they wrap, by module name: a suite
+# installs them once per test, and the same methods get the same hooks (one entry per name,
+# so a stack re-imported by pytester's in-process runs replaces its old one).
+_made: dict[str, tuple[tuple[Any, ...], Any, Any, Callable[[], None]]] = {}
+
+
+def _hooks(
+    http: ModuleType, network_sync: Any, network_async: Any
+) -> tuple[Any, Any, Callable[[], None]]:
+    wrapped = (http, network_sync, network_async)
+    made = _made.get(http.__name__)
+    if made is not None and all(map(operator.is_, made[0], wrapped)):
+        return made[1:]
+    sync_cls: Any = http.HTTPTransport
+    async_cls: Any = http.AsyncHTTPTransport
 
     def handle_request(self: Any, request: Any) -> Any:
         target = _target(request)
@@ -129,13 +151,11 @@ def install_hook(http: ModuleType) -> Callable[[], None]:
             return await network_async(self, request)
         return await answer_async(http, target, request)
 
-    sync_cls.handle_request = handle_request
-    async_cls.handle_async_request = handle_async_request
-
     def undo() -> None:
         if sync_cls.handle_request is handle_request:
             sync_cls.handle_request = network_sync
         if async_cls.handle_async_request is handle_async_request:
             async_cls.handle_async_request = network_async
 
-    return undo
+    _made[http.__name__] = (wrapped, handle_request, handle_async_request, undo)
+    return handle_request, handle_async_request, undo

@@ -48,9 +48,9 @@ class _Loader(importlib.abc.Loader):
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    def __init__(self, names: dict[str, str], callback: Callable[[str], None]) -> None:
-        self.names = names
-        self.callback = callback
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.callback: Callable[[str], None] = _ignore
         self._busy = threading.local()
 
     def find_spec(
@@ -80,25 +80,32 @@ class _Finder(importlib.abc.MetaPathFinder):
             self._busy.on = False
         if spec is None or spec.loader is None:
             return spec
-        spec.loader = _Loader(spec.loader, lambda: self.callback(name))
+        callback = self.callback  # the one of this watch, even if the next one starts
+        spec.loader = _Loader(spec.loader, lambda: callback(name))
         return spec
 
 
-_finder: _Finder | None = None
+def _ignore(name: str) -> None:
+    """The callback while nothing is watched."""
+
+
+# One finder for the process, on sys.meta_path only while watching: the routing table
+# watches from its first registration to its last removal, once per test in a suite.
+_finder = _Finder()
 
 
 def watch(names: dict[str, str], callback: Callable[[str], None]) -> None:
     """Call ``callback(names[module])`` right after ``module`` is first imported, for each
     module named in ``names`` (top-level names), until :func:`unwatch`."""
-    global _finder
     unwatch()
-    _finder = _Finder(dict(names), callback)
+    _finder.names = dict(names)
+    _finder.callback = callback
     sys.meta_path.insert(0, _finder)
 
 
 def unwatch() -> None:
     """Stop watching (idempotent)."""
-    global _finder
-    finder, _finder = _finder, None
-    if finder is not None and finder in sys.meta_path:
-        sys.meta_path.remove(finder)
+    _finder.names = {}
+    _finder.callback = _ignore
+    if _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)

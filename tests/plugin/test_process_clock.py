@@ -158,13 +158,18 @@ def test_a_missing_time_machine_fails_the_test_with_what_to_install(
         """
         import pytest
 
+        from mock_provider.transport import routing
+
         @pytest.mark.oauth_provider(clock="process")
         def test_needs_it(oauth_provider):
             pass
+
+        def test_its_provider_was_released():
+            assert routing.hooked_stacks() == ()
         """
     )
     result = pytester.runpytest()
-    result.assert_outcomes(errors=1)
+    result.assert_outcomes(errors=1, passed=1)
     result.stdout.fnmatch_lines(
         [
             "*ERROR at setup of test_needs_it*",
@@ -181,13 +186,19 @@ def test_one_provider_drives_the_wall_clock(pytester: pytest.Pytester) -> None:
         """
         import pytest
 
+        from mock_provider.transport import routing
+
         @pytest.mark.oauth_provider(clock="process")
         def test_two(oauth_provider, make_oauth_provider):
             make_oauth_provider()
+
+        def test_both_providers_were_released():
+            assert routing.hooked_stacks() == ()
+            assert routing.lookup_url("https://mock-oauth-2.test") is None
         """
     )
     result = pytester.runpytest()
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(
         [
             'two providers of this test use clock="process" '

@@ -53,12 +53,11 @@ class CheckedProvider(MockProvider):
             errors: report requests the provider failed on (500 ``server_error``).
         """
         found = []
-        where = f"{MARKER} at {self.url}"
         if faults:
             unfired = self.faults.unfired()
             if unfired:
                 found.append(
-                    f"{where}: {_count(unfired, 'queued fault')} never fired:\n"
+                    f"{self._where()}: {_count(unfired, 'queued fault')} never fired:\n"
                     + "".join(f"  {fault}\n" for fault in unfired)
                     + "Make the request the fault waits for, remove the fault, or pass "
                     f"@pytest.mark.{MARKER}(assert_all_faults_fired=False)."
@@ -69,7 +68,7 @@ class CheckedProvider(MockProvider):
             if lost:
                 served = "\n".join(f"  {path} [{name}]" for path, name in self.routes().items())
                 found.append(
-                    f"{where}: {_count(lost, 'request')} matched no endpoint:\n"
+                    f"{self._where()}: {_count(lost, 'request')} matched no endpoint:\n"
                     + "".join(f"  {r}\n" for r in lost)
                     + f"Served:\n{served}\nFix the URL, or pass "
                     f"@pytest.mark.{MARKER}(assert_all_requests_matched=False)."
@@ -82,7 +81,7 @@ class CheckedProvider(MockProvider):
             ]
             if failed:
                 found.append(
-                    f"{where}: {_count(failed, 'request')} failed inside the provider "
+                    f"{self._where()}: {_count(failed, 'request')} failed inside the provider "
                     "(500 server_error):\n"
                     + "".join(f"  {r}\n" for r in failed)
                     + "The traceback is in the 'mock_provider' log (shown under 'Captured "
@@ -90,6 +89,10 @@ class CheckedProvider(MockProvider):
                     f"@pytest.mark.{MARKER}(assert_no_provider_errors=False)."
                 )
         return found
+
+    def _where(self) -> str:
+        # Only built for a problem: the check after every test mostly finds none.
+        return f"{MARKER} at {self.url}"
 
     def check(self, *, faults: bool = True, unmatched: bool = True, errors: bool = True) -> None:
         """Fail now if the provider saw problems; the plugin also does this after each test.

@@ -59,12 +59,17 @@ def oauth_provider() -> Iterator[CheckedProvider]:
     code under test creates). Configured by ``@pytest.mark.oauth_provider(...)``; demo
     client ``demo-client`` / ``demo-secret``."""
     __tracebackhide__ = True
-    from .providers import routed
+    # Absolute: a relative import in a function resolves its package through the module
+    # spec's ``parent`` property (Python code) on every call, i.e. in every test.
+    from pytest_oauthcc.plugin.providers import routed
 
     item = _running_item()
     options = _options(item)
-    with ExitStack() as stack:
-        yield routed(item, options, issuer=options.issuer, stack=stack)
+    provider, release = routed(item, options, issuer=options.issuer)
+    try:
+        yield provider
+    finally:
+        release()
 
 
 @pytest.fixture

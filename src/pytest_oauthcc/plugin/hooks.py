@@ -150,7 +150,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Result[None], None
     outcome = yield
     if USED not in item.stash:  # (Stash.get would raise and catch a KeyError in every test)
         return
-    from .providers import problems
+    from pytest_oauthcc.plugin.providers import problems  # absolute: see fixtures.py
 
     found = problems(item)
     if not found:

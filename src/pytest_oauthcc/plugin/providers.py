@@ -10,7 +10,7 @@ checker and what :mod:`mock_provider` exports; nothing outside ``plugin/`` impor
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -32,18 +32,51 @@ from .servers import ServerPool
 if TYPE_CHECKING:
     from pytest_oauthcc.client import ClientCredentials
 
-__all__ = ["PROVIDERS", "ProviderFactory", "problems", "reference_auth", "routed", "served"]
+__all__ = [
+    "PROVIDERS",
+    "ProviderFactory",
+    "ProvidersOfTest",
+    "problems",
+    "reference_auth",
+    "routed",
+    "served",
+]
 
-# The providers a test used, with the options their checks follow.
-PROVIDERS = pytest.StashKey[list[tuple[CheckedProvider, ProviderOptions]]]()
-# The hosts answered in-process in this test: two providers on one host would shadow each other.
-_HOSTS = pytest.StashKey[set[str]]()
-# The provider whose clock the process wall clock follows in this test (clock="process").
-_PROCESS_CLOCK = pytest.StashKey[str]()
+
+class ProvidersOfTest:
+    """What the providers of one test share, kept in its item's stash (one entry, made
+    without a failed lookup: ``Stash.setdefault`` raises and catches a ``KeyError``).
+
+    Attributes:
+        providers: the providers the test used, with the options their checks follow.
+        hosts: the hosts answered in-process: two providers on one host would shadow
+            each other.
+        process_clock: the provider whose clock the process wall clock follows
+            (``clock="process"``), or ``None``.
+    """
+
+    __slots__ = ("hosts", "process_clock", "providers")
+
+    def __init__(self) -> None:
+        self.providers: list[tuple[CheckedProvider, ProviderOptions]] = []
+        self.hosts: set[str] = set()
+        self.process_clock: str | None = None
 
 
-def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack) -> None:
-    """Start a ``clock="process"`` provider's clock; ``stack`` stops it at teardown.
+PROVIDERS = pytest.StashKey[ProvidersOfTest]()
+
+
+def _of(item: pytest.Item) -> ProvidersOfTest:
+    stash = item.stash
+    if PROVIDERS in stash:
+        return stash[PROVIDERS]
+    made = stash[PROVIDERS] = ProvidersOfTest()
+    return made
+
+
+def _start_clock(test: ProvidersOfTest, provider: CheckedProvider) -> Callable[[], None] | None:
+    """Start a ``clock="process"`` provider's clock; return what stops it at teardown
+    (``None`` for another clock).
 
     Fails the test (not an error in the plugin) when time-machine is missing, or when
     another provider of the test already drives the wall clock.
@@ -51,8 +84,8 @@ def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack)
     __tracebackhide__ = True
     clock = provider.clock
     if not isinstance(clock, ProcessClock):
-        return
-    other = item.stash.get(_PROCESS_CLOCK, None)
+        return None
+    other = test.process_clock
     if other is not None:
         pytest.fail(
             f'two providers of this test use clock="process" ({other} and {provider.url}); '
@@ -67,19 +100,21 @@ def _start_clock(item: pytest.Item, provider: CheckedProvider, stack: ExitStack)
         missing = ""
     if missing:  # failed outside the except block, so no exception chain is printed
         pytest.fail(missing, pytrace=False)
-    item.stash[_PROCESS_CLOCK] = provider.url
-    stack.callback(item.stash.__delitem__, _PROCESS_CLOCK)
-    stack.callback(clock.stop)
+    test.process_clock = provider.url
+
+    def stop() -> None:
+        try:
+            clock.stop()
+        finally:
+            test.process_clock = None
+
+    return stop
 
 
-def _track(item: pytest.Item, provider: CheckedProvider, options: ProviderOptions) -> None:
-    item.stash.setdefault(PROVIDERS, []).append((provider, options))
-
-
-def _untrack(item: pytest.Item, provider: CheckedProvider) -> None:
+def _untrack(test: ProvidersOfTest, provider: CheckedProvider) -> None:
     # Items live as long as the session: a provider kept on its item after the test (with its
     # tokens and recording) would keep growing the heap every garbage collection walks.
-    tracked = item.stash.get(PROVIDERS, [])
+    tracked = test.providers
     tracked[:] = [entry for entry in tracked if entry[0] is not provider]
 
 
@@ -92,12 +127,13 @@ def issuer_under(base: str, issuer: str | None) -> str | None:
 
 
 def routed(
-    item: pytest.Item, options: ProviderOptions, *, issuer: str | None, stack: ExitStack
-) -> CheckedProvider:
-    """A provider answering every request to its issuer's origin in-process until ``stack``
-    closes, on every HTTP stack the process uses (httpx, httpx2, requests, aiohttp: the
-    routing table of :func:`mock_provider.register_in_process`); requests to other hosts go
-    where they would without it.
+    item: pytest.Item, options: ProviderOptions, *, issuer: str | None
+) -> tuple[CheckedProvider, Callable[[], None]]:
+    """A provider answering every request to its issuer's origin in-process until the
+    release returned with it is called, on every HTTP stack the process uses (httpx,
+    httpx2, requests, aiohttp: the routing table of :func:`mock_provider.register_in_process`);
+    requests to other hosts go where they would without it. (A release, not an
+    ``ExitStack``: a suite sets up and tears down one provider per test.)
 
     Raises:
         ValueError: if another provider of this test already answers that host.
@@ -105,7 +141,8 @@ def routed(
     __tracebackhide__ = True
     provider = build_provider(options, issuer=issuer_under(DEFAULT_ISSUER, issuer))
     host = _host(provider.url)
-    hosts = item.stash.setdefault(_HOSTS, set())
+    test = _of(item)
+    hosts = test.hosts
     if host in hosts:
         raise ValueError(
             f"two providers of this test would answer {host}; give each its own issuer, "
@@ -115,16 +152,28 @@ def routed(
     hosts.add(host)
 
     def release() -> None:
-        _untrack(item, provider)
+        _untrack(test, provider)
         # Release any request still waiting on a scripted delay before the router stops.
         provider.clear_faults()
         unroute()
         hosts.discard(host)
 
-    stack.callback(release)  # one callback: a suite sets up and tears down one per test
-    _start_clock(item, provider, stack)
-    _track(item, provider, options)
-    return provider
+    try:
+        stop_clock = _start_clock(test, provider)
+    except BaseException:
+        release()
+        raise
+    test.providers.append((provider, options))
+    if stop_clock is None:
+        return provider, release
+
+    def stop_and_release() -> None:
+        try:
+            stop_clock()
+        finally:
+            release()
+
+    return provider, stop_and_release
 
 
 @functools.lru_cache(maxsize=256)
@@ -160,7 +209,9 @@ class ProviderFactory:
         if issuer is None or issuer.startswith("/"):
             self._made += 1
             issuer = issuer_under(f"https://mock-oauth-{self._made}.test", issuer or "/")
-        return routed(self._item, merged, issuer=issuer, stack=self._stack)
+        provider, release = routed(self._item, merged, issuer=issuer)
+        self._stack.callback(release)
+        return provider
 
 
 @contextmanager
@@ -183,9 +234,12 @@ def served(
     issuer = issuer_under(pool.url(tls=options.tls), options.issuer or "/")
     provider = build_provider(options, issuer=issuer)
     provider.ca_path = pool.ca_path(tls=options.tls)
+    test = _of(item)
     with ExitStack() as stack:
-        _start_clock(item, provider, stack)
-        _track(item, provider, options)
+        stop_clock = _start_clock(test, provider)
+        if stop_clock is not None:
+            stack.callback(stop_clock)
+        test.providers.append((provider, options))
         pool.install(provider, tls=options.tls)
         try:
             yield provider
@@ -193,7 +247,7 @@ def served(
             pool.uninstall(tls=options.tls)
             # A request thread still waiting on a scripted delay must not outlive its test.
             provider.clear_faults()
-            _untrack(item, provider)
+            _untrack(test, provider)
 
 
 def reference_auth(provider: CheckedProvider) -> ClientCredentials:
@@ -228,6 +282,8 @@ def reference_auth(provider: CheckedProvider) -> ClientCredentials:
 def problems(item: pytest.Item) -> list[str]:
     """Every problem the providers of ``item`` saw, per the checks its options switch on."""
     found: list[str] = []
-    for provider, options in item.stash.get(PROVIDERS, []):
+    if PROVIDERS not in item.stash:
+        return found
+    for provider, options in item.stash[PROVIDERS].providers:
         found.extend(provider.check_options(options))
     return found
