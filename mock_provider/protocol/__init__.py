@@ -8,8 +8,7 @@ client can use them cheaply.
 from __future__ import annotations
 
 from .errors import BearerError, InvalidClientError, MockProviderError, OAuthError
-from .http import Headers, Request, Response, Served
-from .loopback import is_loopback
+from .http import Headers, Request, Response, Served, is_loopback
 from .redaction import fingerprint, redact_form, redact_headers, redact_query
 from .rfc6749 import AUTH_METHODS, CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
 from .rfc6750 import BEARER_HEADER, TokenPlacement, token_placement
