@@ -1,7 +1,7 @@
 """RFC 7523 §2.2 and §3, OpenID Connect Core 1.0 §9: JWT client assertions.
 
-Layering: pure; imports the standard library, :mod:`.jwks` and ``joserfc`` (the ``jwt``
-extra, imported lazily). The caller owns the clock, the client registry and the replay store;
+Layering: pure; imports the standard library, :mod:`.jwks`, :mod:`.jwa` and ``joserfc``
+(the ``jwt`` extra, imported lazily). The caller owns the clock, the client registry and the replay store;
 a refusal is an :class:`AssertionRejected` that the token, revocation and introspection
 endpoints render as ``invalid_client``.
 
@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from .jwa import signature_algorithms
 from .jwks import ASYMMETRIC_ALGORITHMS, KeyChoiceError, PublicKey, select_key
 
 __all__ = [
@@ -282,11 +283,11 @@ def _check_signature(signed: tuple[bytes, bytes], alg: str, key: Any) -> None:
     jose = _jose()
     model = jose.algorithms[alg]
     try:
-        # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature
-        # (a registered public key is checked at its first signature of each alg).
+        # RFC 7517 §4.2-4.4: the key's use, key_ops and alg must allow this signature (a
+        # registered key: once per alg; then .jwa verifies, its docstring says why).
         if isinstance(key, PublicKey):
             key.check_allows(alg, model)
-            key = key.key
+            model, key = signature_algorithms()[alg], key.verify_key
         else:
             model.check_key(key)
         signature = jose.urlsafe_b64decode(signed[1])
