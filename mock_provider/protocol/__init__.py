@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .errors import BearerError, InvalidClientError, MockProviderError, OAuthError
 from .http import Headers, Request, Response, Served, is_loopback
-from .jwa import SignatureAlgorithm, signature_algorithms
+from .jws import SignatureAlgorithm, signature_algorithms
 from .redaction import fingerprint, redact_form, redact_headers, redact_query
 from .rfc6749 import AUTH_METHODS, CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
 from .rfc6750 import BEARER_HEADER, TokenPlacement, token_placement

@@ -102,7 +102,7 @@ class PublicKey:
     def verify_key(self) -> Any:
         """The ``cryptography`` public key that verifies, resolved once by joserfc's
         ``get_op_key("verify")`` (RFC 7517 §4.3: ``key_ops`` must allow it), for
-        :mod:`.jwa`'s direct signature checks.
+        :mod:`.jws`'s direct signature checks.
 
         Raises:
             joserfc.errors.JoseError: when the key's ``key_ops`` do not allow ``verify``.

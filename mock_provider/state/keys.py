@@ -20,7 +20,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from mock_provider.protocol.errors import MockProviderError
-from mock_provider.protocol.jwa import signature_algorithms
+from mock_provider.protocol.jws import signature_algorithms
 from mock_provider.protocol.rfc9068 import (
     ALGORITHM,
     SIGNING_KEYS,
@@ -92,7 +92,7 @@ def process_key(alg: str = ALGORITHM) -> SigningKey:
 
 class _Signer:
     """One key with what each of its tokens repeats: the §2.1 header, encoded once, the
-    RFC 7518 signature of its alg (:mod:`mock_provider.protocol.jwa`, which says why not
+    RFC 7518 signature of its alg (:mod:`mock_provider.protocol.jws`, which says why not
     joserfc's model per signature) and the key's ``cryptography`` halves, resolved once by
     joserfc. ``model`` is joserfc's algorithm (the registry's table: its front door warns on
     EdDSA, whose name RFC 9864 deprecates, and the name is what RFC 9068 verifiers know)."""

@@ -1,11 +1,12 @@
 """JWT client assertions for the reference client: ``client_secret_jwt`` and ``private_key_jwt``.
 
 Layering: pure (no httpx, no I/O); imports :mod:`mock_provider.protocol` (its RFC 7518
-signature table) and ``joserfc`` / ``cryptography`` (the ``jwt`` extra) lazily. The key is loaded and checked once, up front, by :func:`secret_signer` or
-:func:`private_key_signer`; each token request then gets a fresh assertion from
-:meth:`AssertionSigner.assertion` (RFC 7523 §2.2, §3; OpenID Connect Core §9): ``iss`` =
-``sub`` = the client id, ``aud`` = the token endpoint URL, a fresh ``jti``, ``iat`` and a
-short ``exp``. No message or repr contains the key, the secret or an assertion.
+signature table) and ``joserfc`` / ``cryptography`` (the ``jwt`` extra) lazily. The key is
+loaded and checked once, up front, by :func:`secret_signer` or :func:`private_key_signer`;
+each token request then gets a fresh assertion from :meth:`AssertionSigner.assertion`
+(RFC 7523 §2.2, §3; OpenID Connect Core §9): ``iss`` = ``sub`` = the client id, ``aud`` =
+the token endpoint URL, a fresh ``jti``, ``iat`` and a short ``exp``. No message or repr
+contains the key, the secret or an assertion.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ class AssertionSigner:
         self._head = json_b64encode(header) + b"."
         self._signing_key = _SigningKey(key)
         # A private key signs through the project's one table of RFC 7518 signatures, on the
-        # cryptography key joserfc resolved once (mock_provider.protocol.jwa says why not
+        # cryptography key joserfc resolved once (mock_provider.protocol.jws says why not
         # joserfc's model per signature); the HMAC of client_secret_jwt through the
         # algorithm's own model (joserfc's registry front door warns on EdDSA, RFC 9864
         # deprecates the name, which this client keeps for the verifiers that know only it).
