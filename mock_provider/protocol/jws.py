@@ -105,43 +105,28 @@ def decode_compact(jws: str) -> tuple[bytes, bytes, dict[str, Any], Any]:
 
 class SignatureAlgorithm:
     """One ``alg``: ``sign(message, private_key)`` and ``verify(message, signature,
-    public_key)`` on ``cryptography`` keys of the type the algorithm needs."""
+    public_key)`` on ``cryptography`` keys of the type the algorithm needs; built by
+    :func:`signature_algorithms` only."""
 
-    __slots__ = ("_options", "_size", "name")
+    __slots__ = ("_invalid", "_options", "name")
 
-    def __init__(self, name: str, options: tuple[Any, ...], size: int = 0) -> None:
+    def __init__(self, name: str, options: tuple[Any, ...], invalid: type[Exception]) -> None:
         self.name = name
         # The padding and hash objects (RSA), the ECDSA(hash) object (EC) or nothing
         # (EdDSA: RFC 8037 §3.1, the curve fixes the hash): made once per algorithm.
         self._options = options
-        # RFC 7518 §3.4: the octets of each of R and S (the curve's order size); 0 for the
-        # algorithms whose signature is cryptography's own output.
-        self._size = size
+        self._invalid = invalid  # cryptography's InvalidSignature
 
     def sign(self, message: bytes, key: Any) -> bytes:
         """The JWS Signature octets of ``message`` (the JWS Signing Input)."""
         signature: bytes = key.sign(message, *self._options)
-        if not self._size:
-            return signature
-        # RFC 7518 §3.4: "the JWS Signature value ... is the concatenation of the two
-        # octet sequences" R and S, each of the fixed size, not the DER that ECDSA yields.
-        r, s = _dss().decode(signature)
-        return r.to_bytes(self._size, "big") + s.to_bytes(self._size, "big")
+        return signature
 
     def verify(self, message: bytes, signature: bytes, key: Any) -> bool:
         """Whether ``signature`` is a valid JWS Signature of ``message`` with ``key``."""
-        dss = _dss()
-        size = self._size
-        if size:
-            # RFC 7518 §3.4: "Validate that the JWS Signature ... is 64 octets long" (for
-            # ES256; twice the size of the curve's order for each curve).
-            if len(signature) != 2 * size:
-                return False
-            r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
-            signature = dss.encode(r, s)
         try:
             key.verify(signature, message, *self._options)
-        except dss.invalid:
+        except self._invalid:
             return False
         return True
 
@@ -149,29 +134,46 @@ class SignatureAlgorithm:
         return f"SignatureAlgorithm({self.name!r})"
 
 
-class _Dss:
-    __slots__ = ("decode", "encode", "invalid")
+class _ECDSA(SignatureAlgorithm):
+    """RFC 7518 §3.4: the JWS Signature of ECDSA is R || S, not the DER that ECDSA yields."""
 
-    def __init__(self) -> None:
-        from cryptography.exceptions import InvalidSignature
+    __slots__ = ("_decode", "_encode", "_size")
+
+    def __init__(self, name: str, options: tuple[Any, ...], invalid: type[Exception], size: int):
         from cryptography.hazmat.primitives.asymmetric.utils import (
             decode_dss_signature,
             encode_dss_signature,
         )
 
-        self.decode = decode_dss_signature
-        self.encode = encode_dss_signature
-        self.invalid = InvalidSignature
+        super().__init__(name, options, invalid)
+        # The octets of each of R and S: the size of the curve's order.
+        self._size = size
+        self._decode, self._encode = decode_dss_signature, encode_dss_signature
 
+    def sign(self, message: bytes, key: Any) -> bytes:
+        # §3.4: "the JWS Signature value ... is the concatenation of the two octet
+        # sequences" R and S, "in that order", each of the fixed size.
+        r, s = self._decode(key.sign(message, *self._options))
+        return r.to_bytes(self._size, "big") + s.to_bytes(self._size, "big")
 
-@functools.cache
-def _dss() -> _Dss:
-    return _Dss()
+    def verify(self, message: bytes, signature: bytes, key: Any) -> bool:
+        size = self._size
+        # §3.4: "Validate that the JWS Signature ... is 64 octets long" (for ES256; twice
+        # the size of the curve's order for each curve).
+        if len(signature) != 2 * size:
+            return False
+        r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
+        try:
+            key.verify(self._encode(r, s), message, *self._options)
+        except self._invalid:
+            return False
+        return True
 
 
 @functools.cache
 def signature_algorithms() -> Mapping[str, SignatureAlgorithm]:
     """The asymmetric JWS algorithms by ``alg``: RS*, PS*, ES* and EdDSA (built at first use)."""
+    from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding
 
@@ -182,14 +184,15 @@ def signature_algorithms() -> Mapping[str, SignatureAlgorithm]:
         (512, hashes.SHA512, 66),  # P-521: ceil(521 / 8) octets
     ):
         # RFC 7518 §3.3: RSASSA-PKCS1-v1_5 with SHA-2.
-        table[f"RS{bits}"] = SignatureAlgorithm(f"RS{bits}", (padding.PKCS1v15(), hash_type()))
+        rsa = (padding.PKCS1v15(), hash_type())
+        table[f"RS{bits}"] = SignatureAlgorithm(f"RS{bits}", rsa, InvalidSignature)
         # RFC 7518 §3.5: RSASSA-PSS, MGF1 with the same hash, "The size of the salt value is
         # the same size as the hash function output".
         pss = padding.PSS(mgf=padding.MGF1(hash_type()), salt_length=hash_type.digest_size)
-        table[f"PS{bits}"] = SignatureAlgorithm(f"PS{bits}", (pss, hash_type()))
+        table[f"PS{bits}"] = SignatureAlgorithm(f"PS{bits}", (pss, hash_type()), InvalidSignature)
         # RFC 7518 §3.4: ECDSA with P-256/SHA-256, P-384/SHA-384, P-521/SHA-512.
         ecdsa = (ec.ECDSA(hash_type()),)
-        table[f"ES{bits}"] = SignatureAlgorithm(f"ES{bits}", ecdsa, curve_bytes)
+        table[f"ES{bits}"] = _ECDSA(f"ES{bits}", ecdsa, InvalidSignature, curve_bytes)
     # RFC 8037 §3.1: Ed25519 and Ed448 sign the message itself.
-    table["EdDSA"] = SignatureAlgorithm("EdDSA", ())
+    table["EdDSA"] = SignatureAlgorithm("EdDSA", (), InvalidSignature)
     return table
