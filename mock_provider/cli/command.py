@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from mock_provider.bundled import bundled_scenarios
 from mock_provider.protocol.errors import MockProviderError
-from mock_provider.protocol.loopback import is_loopback
+from mock_provider.protocol.http import is_loopback
 from mock_provider.protocol.rfc9068 import ACCESS_TOKEN_ALGORITHMS, access_token_alg_problem
 from mock_provider.provider import MockProvider
 from mock_provider.scenario import Scenario, ScenarioError, ScenarioNotFound, load_scenario

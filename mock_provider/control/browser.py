@@ -30,8 +30,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from mock_provider.protocol.http import Request
-from mock_provider.protocol.loopback import is_loopback
+from mock_provider.protocol.http import Request, is_loopback
 from mock_provider.state.core import ProviderCore
 
 from .routes import ControlError

@@ -8,8 +8,8 @@ client can use them cheaply.
 from __future__ import annotations
 
 from .errors import BearerError, InvalidClientError, MockProviderError, OAuthError
-from .http import Headers, Request, Response, Served
-from .loopback import is_loopback
+from .http import Headers, Request, Response, Served, is_loopback
+from .jws import SignatureAlgorithm, signature_algorithms
 from .redaction import fingerprint, redact_form, redact_headers, redact_query
 from .rfc6749 import AUTH_METHODS, CLIENT_SECRET_BASIC, CLIENT_SECRET_POST
 from .rfc6750 import BEARER_HEADER, TokenPlacement, token_placement
@@ -34,6 +34,7 @@ __all__ = [
     "Request",
     "Response",
     "Served",
+    "SignatureAlgorithm",
     "TokenPlacement",
     "access_token_alg_problem",
     "fingerprint",
@@ -41,6 +42,7 @@ __all__ = [
     "redact_form",
     "redact_headers",
     "redact_query",
+    "signature_algorithms",
     "token_placement",
     "validate_schema",
 ]

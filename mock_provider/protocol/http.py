@@ -5,18 +5,20 @@ import it.
 
 The in-process httpx transports, the respx route and the WSGI adapter each translate to and
 from these two classes, so the protocol code runs the same way in every mode and the
-in-process path pays for no WSGI environ round trip.
+in-process path pays for no WSGI environ round trip. :func:`is_loopback` says which hosts
+name only this machine: where plain http or an unauthenticated control API is acceptable.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from json import encoder as _json_encoder
 from typing import Any, Protocol
 
-__all__ = ["Headers", "Request", "Response", "Served"]
+__all__ = ["Headers", "Request", "Response", "Served", "is_loopback"]
 
 
 def _compact_encoder() -> Callable[[Any], str]:
@@ -163,3 +165,20 @@ class Served(Protocol):
     def bind_url(self, url: str) -> None:
         """Called once with the server's URL when it starts."""
         ...
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names only this machine.
+
+    ``localhost`` and any ``*.localhost`` name (RFC 6761 §6.3: "Users are free to use
+    localhost names as they would any other domain names" and they resolve to loopback),
+    127.0.0.0/8 and ``::1``; brackets around an IPv6 literal are stripped and names are
+    compared case-insensitively (RFC 4343).
+    """
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

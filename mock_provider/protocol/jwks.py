@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,17 @@ class PublicKey:
         if alg not in self._allowed:
             model.check_key(self.key)
             self._allowed.add(alg)
+
+    @functools.cached_property
+    def verify_key(self) -> Any:
+        """The ``cryptography`` public key that verifies, resolved once by joserfc's
+        ``get_op_key("verify")`` (RFC 7517 §4.3: ``key_ops`` must allow it), for
+        :mod:`.jws`'s direct signature checks.
+
+        Raises:
+            joserfc.errors.JoseError: when the key's ``key_ops`` do not allow ``verify``.
+        """
+        return self.key.get_op_key("verify")
 
     def __repr__(self) -> str:
         return f"PublicKey(kty={self.kty!r}, kid={self.kid!r})"

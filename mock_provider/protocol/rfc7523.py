@@ -1,9 +1,9 @@
 """RFC 7523 §2.2 and §3, OpenID Connect Core 1.0 §9: JWT client assertions.
 
-Layering: pure; imports the standard library, :mod:`.jwks` and ``joserfc`` (the ``jwt``
-extra, imported lazily). The caller owns the clock, the client registry and the replay store;
-a refusal is an :class:`AssertionRejected` that the token, revocation and introspection
-endpoints render as ``invalid_client``.
+Layering: pure; imports the standard library, :mod:`.jwks`, :mod:`.jws` and ``joserfc``
+(the ``jwt`` extra, imported lazily). The caller owns the clock, the client registry and the
+replay store; a refusal is an :class:`AssertionRejected` that the token, revocation and
+introspection endpoints render as ``invalid_client``.
 
 Rule order: the assertion's form and header, then the method and key its ``alg`` implies,
 then the signature, then the claims, and only then the ``jti`` is spent - so a forged
@@ -14,13 +14,13 @@ claim value, a signature, a secret or a key.
 from __future__ import annotations
 
 import functools
-import json
 import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from .jwks import ASYMMETRIC_ALGORITHMS, KeyChoiceError, PublicKey, select_key
+from .jws import decode_compact, signature_algorithms
 
 __all__ = [
     "CLIENT_ASSERTION_METHODS",
@@ -70,8 +70,6 @@ CLOCK_SKEW = 60.0
 # RFC 7515 §4.1.9 / RFC 8725 §3.11: explicit typing; "JWT" and the RFC 7523bis draft's
 # "client-authentication+jwt" are a client assertion, any other typ is another kind of JWT.
 _TYPES = frozenset({"jwt", "client-authentication+jwt"})
-# json.loads of a str without options, minus its argument checks.
-_decode_json = json.JSONDecoder().decode
 
 
 class AssertionRejected(Exception):
@@ -139,13 +137,7 @@ def hmac_key(secret: str) -> Any:
     return _jose().OctKey.import_key(secret.encode())
 
 
-# joserfc's JWS bounds, raised: an x5c header carries a certificate chain (MSAL sends one),
-# 16 KiB, not 512 bytes; RFC 7518 §3.3 signatures of 8192-bit RSA keys: 1366 in base64url.
-_MAX_HEADER, _MAX_PAYLOAD, _MAX_SIGNATURE = 16384, 16384, 1400
-
-
 def _parse(assertion: object, assertion_type: object) -> tuple[tuple[bytes, bytes], Any, Any]:
-    jose = _jose()
     # RFC 7523 §2.2: the client_assertion_type value is the jwt-bearer URN.
     if assertion_type != JWT_BEARER:
         raise _reject("client_assertion_type", f"client_assertion_type must be {JWT_BEARER}")
@@ -153,29 +145,8 @@ def _parse(assertion: object, assertion_type: object) -> tuple[tuple[bytes, byte
     # §3 item 8: it "MUST be digitally signed or have a MAC applied": a JWS, never a JWE.
     if not isinstance(assertion, str) or assertion.count(".") != 2:
         raise _reject("format", "must be a JWT in JWS compact serialization (RFC 7523 §2.2)")
-    # RFC 7515 §7.1: BASE64URL(header) "." BASE64URL(payload) "." BASE64URL(signature); each
-    # segment decoded once, by joserfc's strict base64url (no padding, canonical last digit).
     try:
-        value = assertion.encode("ascii")
-        signing_input, _, signature = value.rpartition(b".")
-        head, _, body = signing_input.partition(b".")
-        if len(head) > _MAX_HEADER or len(body) > _MAX_PAYLOAD or len(signature) > _MAX_SIGNATURE:
-            raise ValueError("a segment exceeds its bound")
-        if len(value) > _MAX_HEADER + _MAX_PAYLOAD + _MAX_SIGNATURE:  # and so does the whole
-            raise ValueError("the JWS exceeds its bound")
-        # RFC 7515 §5.2 steps 2-3, RFC 7519 §7.2 step 10: the decoded octets must be "a UTF-8-
-        # encoded representation of a completely valid JSON object" (not UTF-16 nor UTF-32).
-        header = _decode_json(jose.urlsafe_b64decode(head).decode("utf-8"))
-        # RFC 7515 §4: the JOSE Header is a JSON object; §4.1.1: "alg" MUST be present.
-        if not isinstance(header, dict) or "alg" not in header:
-            raise ValueError("not a JOSE header")
-        # RFC 7797 §3: "b64": false leaves the payload unencoded (the JSON itself); §6: only
-        # with "b64" in crit, which _check_header refuses later (RFC 7515 §4.1.11).
-        if header.get("b64", True) is True:
-            body = jose.urlsafe_b64decode(body)
-        elif not isinstance(crit := header.get("crit"), list) or "b64" not in crit:
-            raise ValueError("b64 without crit")
-        claims = _decode_json(body.decode("utf-8"))
+        signing_input, signature, header, claims = decode_compact(assertion)
     except ValueError:  # UnicodeError and binascii.Error included
         raise _reject("format", "is not a decodable JWS compact serialization") from None
     if not isinstance(claims, dict):
@@ -282,11 +253,11 @@ def _check_signature(signed: tuple[bytes, bytes], alg: str, key: Any) -> None:
     jose = _jose()
     model = jose.algorithms[alg]
     try:
-        # RFC 7517 §4.2-4.4: the key's own use, key_ops and alg must allow this signature
-        # (a registered public key is checked at its first signature of each alg).
+        # RFC 7517 §4.2-4.4: the key's use, key_ops and alg must allow this signature (a
+        # registered key: once per alg; then .jws verifies, its docstring says why).
         if isinstance(key, PublicKey):
             key.check_allows(alg, model)
-            key = key.key
+            model, key = signature_algorithms()[alg], key.verify_key
         else:
             model.check_key(key)
         signature = jose.urlsafe_b64decode(signed[1])

@@ -20,6 +20,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from mock_provider.protocol.errors import MockProviderError
+from mock_provider.protocol.jws import signature_algorithms
 from mock_provider.protocol.rfc9068 import (
     ALGORITHM,
     SIGNING_KEYS,
@@ -90,11 +91,13 @@ def process_key(alg: str = ALGORITHM) -> SigningKey:
 
 
 class _Signer:
-    """One key with what each of its tokens repeats: the §2.1 header, encoded once, and
-    joserfc's algorithm (taken from the registry's table: its front door warns on EdDSA,
-    whose name RFC 9864 deprecates, and the name is what RFC 9068 verifiers know)."""
+    """One key with what each of its tokens repeats: the §2.1 header, encoded once, the
+    RFC 7518 signature of its alg (:mod:`mock_provider.protocol.jws`, which says why not
+    joserfc's model per signature) and the key's ``cryptography`` halves, resolved once by
+    joserfc. ``model`` is joserfc's algorithm (the registry's table: its front door warns on
+    EdDSA, whose name RFC 9864 deprecates, and the name is what RFC 9068 verifiers know)."""
 
-    __slots__ = ("b64", "head", "key", "model")
+    __slots__ = ("b64", "direct", "head", "key", "model", "private", "public")
 
     def __init__(self, alg: str, key: SigningKey) -> None:
         from joserfc import jws
@@ -104,13 +107,15 @@ class _Signer:
         self.key = key
         self.model = jws.JWSRegistry.algorithms[alg]
         self.model.check_key(key)  # RFC 7517 §4.2-4.4: its use and alg allow signing
+        self.direct = signature_algorithms()[alg]
+        self.private, self.public = key.get_op_key("sign"), key.get_op_key("verify")
         # §2.1: "typ" is "at+jwt"; the kid names the JWKS key that verifies the token.
         self.head = json_b64encode({"alg": alg, "typ": TYP, "kid": key.kid}) + b"."
 
     def sign(self, claims: dict[str, Any]) -> str:
         # RFC 7515 §7.1: BASE64URL(header) . BASE64URL(payload) . BASE64URL(signature).
         signing_input = self.head + self.b64(_CLAIMS_JSON.encode(claims).encode())
-        signature = self.b64(self.model.sign(signing_input, self.key))
+        signature = self.b64(self.direct.sign(signing_input, self.private))
         return (signing_input + b"." + signature).decode("ascii")
 
 
@@ -172,7 +177,7 @@ class SigningKeys:
         if header.get("alg") != self.alg or not has_access_token_typ(header):
             return None
         signing_input = obj.segments["header"] + b"." + obj.segments["payload"]
-        if not signer.model.verify(signing_input, signature, signer.key):
+        if not signer.direct.verify(signing_input, signature, signer.public):
             return None
         return claims if isinstance(claims, dict) else None
 

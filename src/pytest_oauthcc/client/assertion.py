@@ -1,11 +1,12 @@
 """JWT client assertions for the reference client: ``client_secret_jwt`` and ``private_key_jwt``.
 
-Layering: pure (no httpx, no I/O); imports ``joserfc`` / ``cryptography`` (the ``jwt``
-extra) lazily. The key is loaded and checked once, up front, by :func:`secret_signer` or
-:func:`private_key_signer`; each token request then gets a fresh assertion from
-:meth:`AssertionSigner.assertion` (RFC 7523 §2.2, §3; OpenID Connect Core §9): ``iss`` =
-``sub`` = the client id, ``aud`` = the token endpoint URL, a fresh ``jti``, ``iat`` and a
-short ``exp``. No message or repr contains the key, the secret or an assertion.
+Layering: pure (no httpx, no I/O); imports :mod:`mock_provider.protocol` (its RFC 7518
+signature table) and ``joserfc`` / ``cryptography`` (the ``jwt`` extra) lazily. The key is
+loaded and checked once, up front, by :func:`secret_signer` or :func:`private_key_signer`;
+each token request then gets a fresh assertion from :meth:`AssertionSigner.assertion`
+(RFC 7523 §2.2, §3; OpenID Connect Core §9): ``iss`` = ``sub`` = the client id, ``aud`` =
+the token endpoint URL, a fresh ``jti``, ``iat`` and a short ``exp``. No message or repr
+contains the key, the secret or an assertion.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from mock_provider.protocol import signature_algorithms
 from pytest_oauthcc.errors import ClientConfigurationError
 
 __all__ = [
@@ -87,7 +89,8 @@ if hasattr(os, "register_at_fork"):  # POSIX; elsewhere a process is never a for
 
 
 class _SigningKey:
-    """A private key as joserfc's algorithm models use it, with its signing key resolved once.
+    """A key as joserfc's algorithm models use it, with its signing key resolved once (the
+    HMAC model signs with it; a private key's resolved key goes to the RFC 7518 table).
 
     The models ask the key for ``get_op_key("sign")`` (and an EC key for its
     ``curve_key_size``) on every signature; the answer never changes for one key, and
@@ -130,6 +133,7 @@ class AssertionSigner:
         "_claims_head",
         "_head",
         "_key",
+        "_sign_key",
         "_signer",
         "_signing_key",
         "alg",
@@ -151,10 +155,20 @@ class AssertionSigner:
         if kid is not None:
             header["kid"] = kid
         self._head = json_b64encode(header) + b"."
-        # The algorithm's own signer: joserfc's registry front door warns on EdDSA (RFC 9864
-        # deprecates the name), which this client keeps for the verifiers that know only it.
-        self._signer = jws.JWSRegistry.algorithms[alg]
         self._signing_key = _SigningKey(key)
+        # A private key signs through the project's one table of RFC 7518 signatures, on the
+        # cryptography key joserfc resolved once (mock_provider.protocol.jws says why not
+        # joserfc's model per signature); the HMAC of client_secret_jwt through the
+        # algorithm's own model (joserfc's registry front door warns on EdDSA, RFC 9864
+        # deprecates the name, which this client keeps for the verifiers that know only it).
+        self._signer: Any
+        self._sign_key: Any
+        if method == PRIVATE_KEY_JWT:
+            self._signer = signature_algorithms()[alg]
+            self._sign_key = self._signing_key.get_op_key("sign")
+        else:
+            self._signer = jws.JWSRegistry.algorithms[alg]
+            self._sign_key = self._signing_key
         self._b64 = urlsafe_b64encode
         # The JSON of the claims that stay the same per (client_id, audience): every
         # assertion of a client repeats them before its iat, exp and jti.
@@ -180,7 +194,7 @@ class AssertionSigner:
         # are, the jti (URL-safe base64 and hex digits) needs no escaping.
         payload = f'{head}{iat},"exp":{iat + lifetime},"jti":"{_JTIS.next()}"}}'.encode()
         signing_input = self._head + self._b64(payload)
-        signature = self._signer.sign(signing_input, self._signing_key)
+        signature = self._signer.sign(signing_input, self._sign_key)
         return (signing_input + b"." + self._b64(signature)).decode("ascii")
 
     def public_jwk(self) -> dict[str, Any]:
