@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from .jwks import ASYMMETRIC_ALGORITHMS, KeyChoiceError, PublicKey, select_key
-from .jws import decode_compact, signature_algorithms
+from .jws import b64decode, decode_compact, signature_algorithms
 
 __all__ = [
     "CLIENT_ASSERTION_METHODS",
@@ -116,7 +116,6 @@ class _Jose(NamedTuple):
     JoseError: type[Exception]
     OctKey: Any
     algorithms: Mapping[str, Any]
-    urlsafe_b64decode: Callable[[bytes], bytes]
 
 
 @functools.cache
@@ -126,9 +125,8 @@ def _jose() -> _Jose:
     from joserfc import jws
     from joserfc.errors import JoseError
     from joserfc.jwk import OctKey
-    from joserfc.util import urlsafe_b64decode
 
-    return _Jose(JoseError, OctKey, jws.JWSRegistry.algorithms, urlsafe_b64decode)
+    return _Jose(JoseError, OctKey, jws.JWSRegistry.algorithms)
 
 
 def hmac_key(secret: str) -> Any:
@@ -260,7 +258,7 @@ def _check_signature(signed: tuple[bytes, bytes], alg: str, key: Any) -> None:
             model, key = signature_algorithms()[alg], key.verify_key
         else:
             model.check_key(key)
-        signature = jose.urlsafe_b64decode(signed[1])
+        signature = b64decode(signed[1])
     except (jose.JoseError, ValueError):
         raise _reject("signature", f"the registered key does not allow {alg}") from None
     # RFC 7523 §3 item 9 / RFC 7515 §5.2: the signature must verify with the client's key.

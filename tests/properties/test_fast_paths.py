@@ -241,3 +241,40 @@ def test_form_content_types_are_judged_alike_on_every_path(
     else:
         with pytest.raises(OAuthError, match="invalid_request"):
             parse_form(b"grant_type=x", content_type, allow_charset=allow_charset)
+
+
+def _joserfc_b64decode(segment: bytes) -> bytes | str:
+    from joserfc.util import urlsafe_b64decode
+
+    try:
+        return urlsafe_b64decode(segment)
+    except ValueError:
+        return "refused"
+
+
+def _b64decode(segment: bytes) -> bytes | str:
+    from mock_provider.protocol.jws import b64decode
+
+    try:
+        return b64decode(segment)
+    except ValueError:
+        return "refused"
+
+
+base64url_like = st.binary(max_size=40) | st.text(
+    st.sampled_from("AQgwYWJjz09-_+/= \n\x00é"), max_size=24
+).map(str.encode)
+
+
+@given(base64url_like)
+@example(b"")
+@example(b"YR")
+@example(b"YQ")
+@example(b"Y")
+def test_the_jws_base64url_decoder_answers_as_joserfcs(segment: bytes) -> None:
+    assert _b64decode(segment) == _joserfc_b64decode(segment)
+
+
+@given(st.binary(max_size=64))
+def test_the_jws_base64url_decoder_reverses_base64url(raw: bytes) -> None:
+    assert _b64decode(base64.urlsafe_b64encode(raw).rstrip(b"=")) == raw
