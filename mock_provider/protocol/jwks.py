@@ -338,6 +338,7 @@ _HINTS: tuple[tuple[str, str, Callable[[PublicKey], str | None]], ...] = (
     ("x5t#S256", "RFC 7515 §4.1.8", attrgetter("x5t_s256")),
     ("x5t", "RFC 7515 §4.1.7", attrgetter("x5t")),
 )
+_HINT_MEMBERS = frozenset({*(member for member, _, _ in _HINTS), "x5c"})
 
 
 def select_key(header: Mapping[str, Any], keys: Iterable[PublicKey], alg: str) -> PublicKey:
@@ -357,6 +358,8 @@ def select_key(header: Mapping[str, Any], keys: Iterable[PublicKey], alg: str) -
     )
     if not usable:
         raise KeyChoiceError("alg", f"no registered key of this client can verify {alg}")
+    if len(usable) == 1 and header.keys().isdisjoint(_HINT_MEMBERS):
+        return usable[0]  # no hint to check: the rules below end at "the client's only key"
     for member, section, attribute in _HINTS:
         if member not in header:
             continue

@@ -234,3 +234,19 @@ def test_rfc7517_5_the_per_set_key_filter_is_bounded() -> None:
     for _ in range(300):
         select_key({"alg": "EdDSA"}, load_public_keys({"keys": [jwk]}), "EdDSA")
     assert _usable_in.cache_info().currsize <= 256
+
+
+@pytest.mark.parametrize("member", ["kid", "x5t#S256", "x5t", "x5c"])
+def test_rfc7515_4_1_a_hint_is_checked_even_against_the_clients_only_key(member: str) -> None:
+    only = load_public_keys({"keys": [public_jwk(rsa_key(), kid="k1", x5c=[b64(certificate())])]})
+    assert select_key({"alg": "RS256"}, only, "RS256") is only[0]  # no hint: the only key
+    stranger = certificate("stranger")
+    hints = {
+        "kid": "k2",
+        "x5t#S256": x5t_s256(stranger),
+        "x5t": x5t(stranger),
+        "x5c": [b64(stranger)],
+    }
+    with pytest.raises(KeyChoiceError) as refused:
+        select_key({"alg": "RS256", member: hints[member]}, only, "RS256")
+    assert refused.value.rule == member
