@@ -38,8 +38,21 @@ __all__ = ["SignatureAlgorithm", "b64decode", "decode_compact", "signature_algor
 # joserfc's JWS bounds, raised: an x5c header carries a certificate chain (MSAL sends one),
 # 16 KiB, not 512 bytes; RFC 7518 §3.3 signatures of 8192-bit RSA keys: 1366 in base64url.
 _MAX_HEADER, _MAX_PAYLOAD, _MAX_SIGNATURE = 16384, 16384, 1400
-# json.loads of a str without options, minus its argument checks.
-_decode_json = json.JSONDecoder().decode
+_DECODER = json.JSONDecoder()
+_scan, _decode = _DECODER.scan_once, _DECODER.decode
+
+
+def _decode_json(text: str) -> Any:
+    """``json.loads(text)`` for a str, exactly: the C scanner alone when the text is one
+    JSON value with nothing around it (what a JOSE encoder writes), else the full decoder
+    (whitespace around the value is JSON too, RFC 8259 §2; anything else is its error)."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:  # leading whitespace, or no JSON value: the decoder says which
+        return _decode(text)
+    return value if end == len(text) else _decode(text)
+
+
 # Decoded headers by their segment's octets, bounded: a client's assertions repeat one
 # header; an x5c chain (up to 16 KiB) is decoded each time rather than kept.
 _HEADERS: dict[bytes, tuple[dict[str, Any], bool]] = {}

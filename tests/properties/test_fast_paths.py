@@ -278,3 +278,43 @@ def test_the_jws_base64url_decoder_answers_as_joserfcs(segment: bytes) -> None:
 @given(st.binary(max_size=64))
 def test_the_jws_base64url_decoder_reverses_base64url(raw: bytes) -> None:
     assert _b64decode(base64.urlsafe_b64encode(raw).rstrip(b"=")) == raw
+
+
+def _json_answer(decode: Any, text: str) -> Any:
+    try:
+        return ("value", decode(text))
+    except ValueError as error:
+        return ("refused", str(error))
+
+
+json_like = st.text(
+    st.sampled_from('{}[]":,0123456789.eE+-tfrunlaxs \\n\t'), max_size=24
+) | st.builds(
+    lambda value, before, after: before + json.dumps(value) + after,
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.text(max_size=6),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=4), children, max_size=3)
+        ),
+        max_leaves=8,
+    ),
+    st.sampled_from(["", " ", "\n"]),
+    st.sampled_from(["", " ", "\t\n", "x", "{}", ","]),
+)
+
+
+@given(json_like)
+@example('{"a":1}')
+@example(' {"a":1}')
+@example('{"a":1} ')
+@example('{"a":1}}')
+@example("")
+def test_the_jws_json_decoder_answers_as_json_loads(text: str) -> None:
+    from mock_provider.protocol.jws import _decode_json
+
+    assert _json_answer(_decode_json, text) == _json_answer(json.loads, text)
