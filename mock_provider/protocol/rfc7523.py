@@ -170,6 +170,9 @@ def _check_identity(claims: Mapping[str, Any], client_id: str | None) -> str:
     return iss
 
 
+_UNCHECKED = object()  # a ClaimedAssertion made by hand: its identity rules run at verification
+
+
 @dataclass(frozen=True)
 class ClaimedAssertion:
     """An assertion decoded once, whose identity rules passed; nothing else is verified."""
@@ -180,6 +183,9 @@ class ClaimedAssertion:
     # What the signature covers (RFC 7515 §5.2 step 8: the header and payload segments,
     # dot-joined) and the signature segment, still base64url.
     signed: tuple[bytes, bytes] = field(repr=False)
+    # The client_id parameter the identity rules passed with (set by claim_assertion): a
+    # verification with the same parameter does not run them again on the same claims.
+    checked_with: object = field(default=_UNCHECKED, repr=False, compare=False)
 
 
 def claim_assertion(assertion: object, kind: object, client_id: str | None) -> ClaimedAssertion:
@@ -189,7 +195,7 @@ def claim_assertion(assertion: object, kind: object, client_id: str | None) -> C
         AssertionRejected: a wrong type, a malformed JWT, iss/sub/client_id disagreeing.
     """
     signed, header, claims = _parse(assertion, kind)
-    return ClaimedAssertion(_check_identity(claims, client_id), header, claims, signed)
+    return ClaimedAssertion(_check_identity(claims, client_id), header, claims, signed, client_id)
 
 
 def claimed_client_id(assertion: object, assertion_type: object, client_id: str | None) -> str:
@@ -354,9 +360,11 @@ def verify_client_assertion(
     """
     if isinstance(assertion, ClaimedAssertion):
         signed, header, claims = assertion.signed, assertion.header, assertion.claims
+        checked = assertion.checked_with == client_id  # claim_assertion ran the rules
+        identity = assertion.client_id if checked else _check_identity(claims, client_id)
     else:
         signed, header, claims = _parse(assertion, assertion_type)
-    identity = _check_identity(claims, client_id)
+        identity = _check_identity(claims, client_id)
     alg = _check_header(header)
     method, key = _verification_key(alg, header, secret, keys, auth_methods, secret_key)
     _check_signature(signed, alg, key)
@@ -365,4 +373,4 @@ def verify_client_assertion(
     # kept "for the length of time for which the JWT would be considered valid".
     if replay.seen(identity, jti, exp + skew):
         raise _reject("jti", "this jti was already used: an assertion is single-use (OIDC §9)")
-    return VerifiedAssertion(client_id=identity, jti=jti, exp=exp, method=method, alg=alg)
+    return VerifiedAssertion(identity, jti, exp, method, alg)
