@@ -30,7 +30,7 @@ from __future__ import annotations
 import binascii
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = ["SignatureAlgorithm", "b64decode", "decode_compact", "signature_algorithms"]
@@ -39,7 +39,9 @@ __all__ = ["SignatureAlgorithm", "b64decode", "decode_compact", "signature_algor
 # 16 KiB, not 512 bytes; RFC 7518 §3.3 signatures of 8192-bit RSA keys: 1366 in base64url.
 _MAX_HEADER, _MAX_PAYLOAD, _MAX_SIGNATURE = 16384, 16384, 1400
 _DECODER = json.JSONDecoder()
-_scan, _decode = _DECODER.scan_once, _DECODER.decode
+# The decoder's C scanner (json.scanner.make_scanner), which typeshed does not declare.
+_scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+_decode = _DECODER.decode
 
 
 def _decode_json(text: str) -> Any:
