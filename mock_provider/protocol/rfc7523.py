@@ -276,6 +276,8 @@ def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
+    if type(value) is int:  # what clients send: a JSON integer (never a bool, by its type)
+        return float(value)
     # RFC 7519 §2: a NumericDate is a JSON number (integer or not) of seconds.
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _reject(name, f"{name} must be a NumericDate (RFC 7519 §2)")
