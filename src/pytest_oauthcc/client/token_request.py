@@ -61,8 +61,12 @@ _ENCODED = {
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
+_LONGEST_ENCODED = max(map(len, _ENCODED))
+
+
 def _quote(text: str) -> str:
-    encoded = _ENCODED.get(text)
+    # An assertion is longer than every constant: not hashed to be looked up in vain.
+    encoded = _ENCODED.get(text) if len(text) <= _LONGEST_ENCODED else None
     if encoded is not None:
         return encoded
     return text if _UNRESERVED.fullmatch(text) else quote_plus(text)
