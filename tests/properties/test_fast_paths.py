@@ -318,3 +318,55 @@ def test_the_jws_json_decoder_answers_as_json_loads(text: str) -> None:
     from mock_provider.protocol.jws import _decode_json
 
     assert _json_answer(_decode_json, text) == _json_answer(json.loads, text)
+
+
+field_text = st.text(st.sampled_from("ab:é +&=%~-_."), max_size=8)
+
+
+@given(
+    client_id=field_text.filter(bool),
+    assertion=st.text(st.sampled_from("aZ09-_.~+/= "), max_size=12),
+    scopes=st.lists(field_text.filter(bool), max_size=2),
+    audience=st.none() | field_text,
+    resources=st.lists(field_text, max_size=2),
+    extra=st.dictionaries(field_text.filter(bool), field_text, max_size=2),
+)
+def test_a_client_assertion_form_encoded_ahead_is_the_body_urlencode_makes(
+    client_id: str,
+    assertion: str,
+    scopes: list[str],
+    audience: str | None,
+    resources: list[str],
+    extra: dict[str, str],
+) -> None:
+    from urllib.parse import urlencode
+
+    from pytest_oauthcc.client.token_request import (
+        _assertion_form_head,
+        _quote,
+        form_body,
+        urlencoded,
+    )
+
+    pairs = [
+        ("client_id", client_id),
+        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+        ("client_assertion", assertion),
+    ]
+    encoded = _assertion_form_head(client_id) + _quote(assertion)
+    assert encoded == urlencoded(pairs) == urlencode(pairs)
+    options: dict[str, Any] = {
+        "scopes": scopes,
+        "audience": audience,
+        "resources": resources,
+        "extra_params": extra,
+    }
+    body = form_body(credentials=pairs, encoded_credentials=encoded, **options)
+    assert body == form_body(credentials=pairs, **options)
+    expected = [("grant_type", "client_credentials"), *pairs]
+    if scopes:
+        expected.append(("scope", " ".join(scopes)))
+    if audience is not None:
+        expected.append(("audience", audience))
+    expected += [("resource", r) for r in resources] + list(extra.items())
+    assert body == urlencode(expected).encode("ascii")
