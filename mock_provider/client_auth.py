@@ -125,7 +125,7 @@ def _assertion_client(
             realm=realm,
         )
     settings = core.settings
-    audiences = _audiences(settings.url, settings.endpoint_url("token"), ex.request.path)
+    audiences = _audiences(settings.url, settings.paths["token"], ex.request.path)
     # Recorded as the method its alg implies until verified; the keys at a jwks_uri are
     # fetched only for a private_key_jwt assertion.
     ex.auth_method = _method_of(claimed.header.get("alg"))
@@ -155,9 +155,11 @@ def _assertion_client(
 
 
 @functools.lru_cache(maxsize=64)
-def _audiences(issuer: str, token_url: str, path: str) -> frozenset[str]:
+def _audiences(issuer: str, token_path: str, path: str) -> frozenset[str]:
     """The ``aud`` values an assertion sent to ``path`` may name (a provider's few endpoints
-    and issuers: computed once each)."""
+    and issuers: computed once each, keyed by the strings the settings hold, not by a token
+    endpoint URL joined per request)."""
+    token_url = issuer + token_path  # Settings.endpoint_url("token")
     origin = urlsplit(issuer)
     called = f"{origin.scheme}://{origin.netloc}{path}"
     # RFC 7523 §3 item 3: the token endpoint URL as the audience; the issuer is accepted too

@@ -313,6 +313,14 @@ def _fits(key: PublicKey, alg: str) -> bool:
     return key.kty == kty and (not curves or key.crv in curves)
 
 
+@functools.lru_cache(maxsize=256)
+def _usable_in(keys: tuple[PublicKey, ...], alg: str) -> tuple[PublicKey, ...]:
+    # A registered set's keys of alg's type, once per set and alg rather than per assertion.
+    # A set is a tuple of keys that compare by identity: re-registering a client or fetching
+    # a rotated jwks_uri makes new keys, so a changed set is never answered from here.
+    return tuple(key for key in keys if _fits(key, alg))
+
+
 def _x5c_leaf_spki(header: Mapping[str, Any]) -> bytes:
     chain = header["x5c"]
     if not isinstance(chain, list) or not chain:
@@ -330,6 +338,7 @@ _HINTS: tuple[tuple[str, str, Callable[[PublicKey], str | None]], ...] = (
     ("x5t#S256", "RFC 7515 §4.1.8", attrgetter("x5t_s256")),
     ("x5t", "RFC 7515 §4.1.7", attrgetter("x5t")),
 )
+_HINT_MEMBERS = frozenset({*(member for member, _, _ in _HINTS), "x5c"})
 
 
 def select_key(header: Mapping[str, Any], keys: Iterable[PublicKey], alg: str) -> PublicKey:
@@ -342,9 +351,15 @@ def select_key(header: Mapping[str, Any], keys: Iterable[PublicKey], alg: str) -
     Raises:
         KeyChoiceError: when no registered key fits; ``rule`` names the header member.
     """
-    usable = [key for key in keys if _fits(key, alg)]
+    usable = (
+        _usable_in(keys, alg)
+        if isinstance(keys, tuple)
+        else tuple(key for key in keys if _fits(key, alg))
+    )
     if not usable:
         raise KeyChoiceError("alg", f"no registered key of this client can verify {alg}")
+    if len(usable) == 1 and header.keys().isdisjoint(_HINT_MEMBERS):
+        return usable[0]  # no hint to check: the rules below end at "the client's only key"
     for member, section, attribute in _HINTS:
         if member not in header:
             continue

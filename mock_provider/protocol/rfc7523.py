@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from .jwks import ASYMMETRIC_ALGORITHMS, KeyChoiceError, PublicKey, select_key
-from .jws import decode_compact, signature_algorithms
+from .jws import b64decode, decode_compact, signature_algorithms
 
 __all__ = [
     "CLIENT_ASSERTION_METHODS",
@@ -116,7 +116,6 @@ class _Jose(NamedTuple):
     JoseError: type[Exception]
     OctKey: Any
     algorithms: Mapping[str, Any]
-    urlsafe_b64decode: Callable[[bytes], bytes]
 
 
 @functools.cache
@@ -126,9 +125,8 @@ def _jose() -> _Jose:
     from joserfc import jws
     from joserfc.errors import JoseError
     from joserfc.jwk import OctKey
-    from joserfc.util import urlsafe_b64decode
 
-    return _Jose(JoseError, OctKey, jws.JWSRegistry.algorithms, urlsafe_b64decode)
+    return _Jose(JoseError, OctKey, jws.JWSRegistry.algorithms)
 
 
 def hmac_key(secret: str) -> Any:
@@ -172,6 +170,9 @@ def _check_identity(claims: Mapping[str, Any], client_id: str | None) -> str:
     return iss
 
 
+_UNCHECKED = object()  # a ClaimedAssertion made by hand: its identity rules run at verification
+
+
 @dataclass(frozen=True)
 class ClaimedAssertion:
     """An assertion decoded once, whose identity rules passed; nothing else is verified."""
@@ -182,6 +183,9 @@ class ClaimedAssertion:
     # What the signature covers (RFC 7515 §5.2 step 8: the header and payload segments,
     # dot-joined) and the signature segment, still base64url.
     signed: tuple[bytes, bytes] = field(repr=False)
+    # The client_id parameter the identity rules passed with (set by claim_assertion): a
+    # verification with the same parameter does not run them again on the same claims.
+    checked_with: object = field(default=_UNCHECKED, repr=False, compare=False)
 
 
 def claim_assertion(assertion: object, kind: object, client_id: str | None) -> ClaimedAssertion:
@@ -191,7 +195,7 @@ def claim_assertion(assertion: object, kind: object, client_id: str | None) -> C
         AssertionRejected: a wrong type, a malformed JWT, iss/sub/client_id disagreeing.
     """
     signed, header, claims = _parse(assertion, kind)
-    return ClaimedAssertion(_check_identity(claims, client_id), header, claims, signed)
+    return ClaimedAssertion(_check_identity(claims, client_id), header, claims, signed, client_id)
 
 
 def claimed_client_id(assertion: object, assertion_type: object, client_id: str | None) -> str:
@@ -260,7 +264,7 @@ def _check_signature(signed: tuple[bytes, bytes], alg: str, key: Any) -> None:
             model, key = signature_algorithms()[alg], key.verify_key
         else:
             model.check_key(key)
-        signature = jose.urlsafe_b64decode(signed[1])
+        signature = b64decode(signed[1])
     except (jose.JoseError, ValueError):
         raise _reject("signature", f"the registered key does not allow {alg}") from None
     # RFC 7523 §3 item 9 / RFC 7515 §5.2: the signature must verify with the client's key.
@@ -272,6 +276,8 @@ def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
+    if type(value) is int:  # what clients send: a JSON integer (never a bool, by its type)
+        return float(value)
     # RFC 7519 §2: a NumericDate is a JSON number (integer or not) of seconds.
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _reject(name, f"{name} must be a NumericDate (RFC 7519 §2)")
@@ -356,9 +362,11 @@ def verify_client_assertion(
     """
     if isinstance(assertion, ClaimedAssertion):
         signed, header, claims = assertion.signed, assertion.header, assertion.claims
+        checked = assertion.checked_with == client_id  # claim_assertion ran the rules
+        identity = assertion.client_id if checked else _check_identity(claims, client_id)
     else:
         signed, header, claims = _parse(assertion, assertion_type)
-    identity = _check_identity(claims, client_id)
+        identity = _check_identity(claims, client_id)
     alg = _check_header(header)
     method, key = _verification_key(alg, header, secret, keys, auth_methods, secret_key)
     _check_signature(signed, alg, key)
@@ -367,4 +375,4 @@ def verify_client_assertion(
     # kept "for the length of time for which the JWT would be considered valid".
     if replay.seen(identity, jti, exp + skew):
         raise _reject("jti", "this jti was already used: an assertion is single-use (OIDC §9)")
-    return VerifiedAssertion(client_id=identity, jti=jti, exp=exp, method=method, alg=alg)
+    return VerifiedAssertion(identity, jti, exp, method, alg)

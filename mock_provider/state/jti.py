@@ -35,17 +35,23 @@ class JtiStore:
 
     def seen(self, client_id: str, jti: str, expires: float) -> bool:
         """Record ``jti`` for ``client_id`` until ``expires``; True if it was recorded before."""
+        spent, expiry, key = self._spent, self._expiry, (client_id, jti)
         with self._lock:
-            now = self._clock()
-            while self._expiry and self._expiry[0][0] < now:
-                _, old_client, old_jti = heapq.heappop(self._expiry)
-                if self._spent.get((old_client, old_jti), math.inf) < now:
-                    del self._spent[(old_client, old_jti)]
-            if (client_id, jti) in self._spent:
+            if expiry and expiry[0][0] < (now := self._clock()):
+                self._forget(now)
+            if key in spent:
                 return True
-            self._spent[(client_id, jti)] = expires
-            heapq.heappush(self._expiry, (expires, client_id, jti))
+            spent[key] = expires
+            heapq.heappush(expiry, (expires, client_id, jti))
             return False
+
+    def _forget(self, now: float) -> None:
+        # RFC 7523 §3 item 7: a jti is kept only while its JWT would be valid (lock held).
+        spent, expiry = self._spent, self._expiry
+        while expiry and expiry[0][0] < now:
+            _, old_client, old_jti = heapq.heappop(expiry)
+            if spent.get((old_client, old_jti), math.inf) < now:
+                del spent[(old_client, old_jti)]
 
     def clear(self) -> None:
         """Forget every spent jti (a provider reset)."""

@@ -105,3 +105,30 @@ def test_the_header_cache_is_bounded_and_keeps_no_large_header() -> None:
     chain = {"alg": "RS256", "x5c": ["A" * jws._MAX_CACHED_HEADER]}
     assert jws.decode_compact(_compact(chain, {}))[2] == chain
     assert jws._HEADERS == {}  # an x5c chain is decoded each time, not kept
+
+
+@pytest.mark.parametrize(
+    "segment",
+    [b"YWJj=", b"YWI=", b"YW+i", b"YW/i", b"YW i", b"YW\ni", b"Y", b"YWJ", b"YR", b"\xff\xfe"],
+    ids=[
+        "padding",
+        "padded",
+        "plus",
+        "slash",
+        "space",
+        "newline",
+        "one-digit",
+        "non-canonical",
+        "non-canonical-2",
+        "non-ascii",
+    ],
+)
+def test_rfc7515_2_base64url_is_refused_unless_canonical_and_unpadded(segment: bytes) -> None:
+    with pytest.raises(ValueError):
+        jws.b64decode(segment)
+
+
+def test_rfc7515_2_base64url_decodes_the_url_safe_alphabet() -> None:
+    raw = bytes(range(256))
+    assert jws.b64decode(base64.urlsafe_b64encode(raw).rstrip(b"=")) == raw
+    assert jws.b64decode(b"") == b""

@@ -10,9 +10,11 @@ import pytest
 
 from mock_provider.protocol.jwks import (
     JWKSError,
+    KeyChoiceError,
     cert_der,
     jwks_problems,
     load_public_keys,
+    select_key,
     x5t,
     x5t_s256,
 )
@@ -210,3 +212,41 @@ def test_rfc7517_4_7_x5c_entries_are_standard_base64_possibly_wrapped() -> None:
     der = certificate()
     wrapped = "\n".join(b64(der)[i : i + 64] for i in range(0, len(b64(der)), 64))
     assert cert_der(wrapped) == der
+
+
+def test_rfc7517_5_key_choice_reads_each_set_it_is_given() -> None:
+    from joserfc.jwk import OKPKey
+
+    first = load_public_keys({"keys": [public_jwk(okp_key())]})
+    second = load_public_keys({"keys": [public_jwk(OKPKey.generate_key("Ed25519"))]})
+    for _ in range(2):  # the second time from the per-set cache
+        assert select_key({"alg": "EdDSA"}, first, "EdDSA") is first[0]
+        assert select_key({"alg": "EdDSA"}, second, "EdDSA") is second[0]
+    assert select_key({"alg": "EdDSA"}, list(second), "EdDSA") is second[0]  # not a tuple
+    with pytest.raises(KeyChoiceError):
+        select_key({"alg": "ES256"}, first, "ES256")
+
+
+def test_rfc7517_5_the_per_set_key_filter_is_bounded() -> None:
+    from mock_provider.protocol.jwks import _usable_in
+
+    jwk = public_jwk(okp_key())
+    for _ in range(300):
+        select_key({"alg": "EdDSA"}, load_public_keys({"keys": [jwk]}), "EdDSA")
+    assert _usable_in.cache_info().currsize <= 256
+
+
+@pytest.mark.parametrize("member", ["kid", "x5t#S256", "x5t", "x5c"])
+def test_rfc7515_4_1_a_hint_is_checked_even_against_the_clients_only_key(member: str) -> None:
+    only = load_public_keys({"keys": [public_jwk(rsa_key(), kid="k1", x5c=[b64(certificate())])]})
+    assert select_key({"alg": "RS256"}, only, "RS256") is only[0]  # no hint: the only key
+    stranger = certificate("stranger")
+    hints = {
+        "kid": "k2",
+        "x5t#S256": x5t_s256(stranger),
+        "x5t": x5t(stranger),
+        "x5c": [b64(stranger)],
+    }
+    with pytest.raises(KeyChoiceError) as refused:
+        select_key({"alg": "RS256", member: hints[member]}, only, "RS256")
+    assert refused.value.rule == member

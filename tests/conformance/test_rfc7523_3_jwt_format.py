@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from joserfc.util import json_b64encode
 
+from mock_provider.protocol import rfc7523
 from mock_provider.protocol.rfc7523 import CLOCK_SKEW, MAX_LIFETIME, AssertionRejected
 from mock_provider.state.jti import JtiStore
 from tests.assertions import CLIENT_ID, ISSUER, NOW, TOKEN_URL, claims, sign, verify
@@ -290,3 +291,20 @@ def test_no_refusal_echoes_the_assertion_or_a_claim_value() -> None:
             assert secret_looking not in text
             assert assertion not in text
             assert not signature or signature not in text
+
+
+def _refused(assertion: Any) -> AssertionRejected:
+    with pytest.raises(AssertionRejected) as refused:
+        verify(assertion)
+    return refused.value
+
+
+def test_rfc7523_3_a_claimed_assertion_made_by_hand_has_its_identity_checked() -> None:
+    real = rfc7523.claim_assertion(sign(claims()), rfc7523.JWT_BEARER, None)
+    # Not made by claim_assertion: the identity rules run at verification.
+    forged = rfc7523.ClaimedAssertion(
+        CLIENT_ID, real.header, {**real.claims, "sub": "other"}, real.signed
+    )
+    assert _refused(forged).rule == "sub"  # OpenID Connect Core §9: iss and sub differ
+    checked = rfc7523.claim_assertion(sign(claims(jti="y")), rfc7523.JWT_BEARER, CLIENT_ID)
+    assert verify(checked, client_id=CLIENT_ID).client_id == CLIENT_ID

@@ -320,3 +320,19 @@ def test_rfc7515_4_a_header_that_is_no_json_object_is_invalid_client(http: httpx
     assertion = ".".join(base64.urlsafe_b64encode(s).rstrip(b"=").decode() for s in segments)
     description = _refusal(_token(http, assertion))
     assert description == "client assertion: is not a decodable JWS compact serialization"
+
+
+def test_rfc7523_3_9_a_re_registered_key_replaces_the_old_one_for_key_choice(
+    provider: MockProvider, http: httpx.Client
+) -> None:
+    from joserfc.jwk import OKPKey
+
+    old, new = OKPKey.generate_key("Ed25519"), OKPKey.generate_key("Ed25519")
+    provider.add_client("okp", jwks={"keys": [public_jwk(old)]}, auth_methods=["private_key_jwt"])
+    first = sign(claims(iss="okp", sub="okp", jti="a"), old, "EdDSA")
+    assert _token(http, first).status_code == 200  # the old key's set filtered (and kept)
+    provider.add_client("okp", jwks={"keys": [public_jwk(new)]}, auth_methods=["private_key_jwt"])
+    stale = sign(claims(iss="okp", sub="okp", jti="b"), old, "EdDSA")
+    assert "does not verify" in _refusal(_token(http, stale))
+    fresh = sign(claims(iss="okp", sub="okp", jti="c"), new, "EdDSA")
+    assert _token(http, fresh).status_code == 200

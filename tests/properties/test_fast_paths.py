@@ -241,3 +241,132 @@ def test_form_content_types_are_judged_alike_on_every_path(
     else:
         with pytest.raises(OAuthError, match="invalid_request"):
             parse_form(b"grant_type=x", content_type, allow_charset=allow_charset)
+
+
+def _joserfc_b64decode(segment: bytes) -> bytes | str:
+    from joserfc.util import urlsafe_b64decode
+
+    try:
+        return urlsafe_b64decode(segment)
+    except ValueError:
+        return "refused"
+
+
+def _b64decode(segment: bytes) -> bytes | str:
+    from mock_provider.protocol.jws import b64decode
+
+    try:
+        return b64decode(segment)
+    except ValueError:
+        return "refused"
+
+
+base64url_like = st.binary(max_size=40) | st.text(
+    st.sampled_from("AQgwYWJjz09-_+/= \n\x00é"), max_size=24
+).map(str.encode)
+
+
+@given(base64url_like)
+@example(b"")
+@example(b"YR")
+@example(b"YQ")
+@example(b"Y")
+def test_the_jws_base64url_decoder_answers_as_joserfcs(segment: bytes) -> None:
+    assert _b64decode(segment) == _joserfc_b64decode(segment)
+
+
+@given(st.binary(max_size=64))
+def test_the_jws_base64url_decoder_reverses_base64url(raw: bytes) -> None:
+    assert _b64decode(base64.urlsafe_b64encode(raw).rstrip(b"=")) == raw
+
+
+def _json_answer(decode: Any, text: str) -> Any:
+    try:
+        return ("value", decode(text))
+    except ValueError as error:
+        return ("refused", str(error))
+
+
+json_like = st.text(
+    st.sampled_from('{}[]":,0123456789.eE+-tfrunlaxs \\n\t'), max_size=24
+) | st.builds(
+    lambda value, before, after: before + json.dumps(value) + after,
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.text(max_size=6),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=4), children, max_size=3)
+        ),
+        max_leaves=8,
+    ),
+    st.sampled_from(["", " ", "\n"]),
+    st.sampled_from(["", " ", "\t\n", "x", "{}", ","]),
+)
+
+
+@given(json_like)
+@example('{"a":1}')
+@example(' {"a":1}')
+@example('{"a":1} ')
+@example('{"a":1}}')
+@example("")
+def test_the_jws_json_decoder_answers_as_json_loads(text: str) -> None:
+    from mock_provider.protocol.jws import _decode_json
+
+    assert _json_answer(_decode_json, text) == _json_answer(json.loads, text)
+
+
+field_text = st.text(st.sampled_from("ab:é +&=%~-_."), max_size=8)
+
+
+@given(
+    client_id=field_text.filter(bool),
+    assertion=st.text(st.sampled_from("aZ09-_.~+/= "), max_size=12),
+    scopes=st.lists(field_text.filter(bool), max_size=2),
+    audience=st.none() | field_text,
+    resources=st.lists(field_text, max_size=2),
+    extra=st.dictionaries(field_text.filter(bool), field_text, max_size=2),
+)
+def test_a_client_assertion_form_encoded_ahead_is_the_body_urlencode_makes(
+    client_id: str,
+    assertion: str,
+    scopes: list[str],
+    audience: str | None,
+    resources: list[str],
+    extra: dict[str, str],
+) -> None:
+    from urllib.parse import urlencode
+
+    from pytest_oauthcc.client.token_request import (
+        _assertion_form_head,
+        _quote,
+        form_body,
+        urlencoded,
+    )
+
+    pairs = [
+        ("client_id", client_id),
+        ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+        ("client_assertion", assertion),
+    ]
+    encoded = _assertion_form_head(client_id) + _quote(assertion)
+    assert encoded == urlencoded(pairs) == urlencode(pairs)
+    options: dict[str, Any] = {
+        "scopes": scopes,
+        "audience": audience,
+        "resources": resources,
+        "extra_params": extra,
+    }
+    body = form_body(credentials=pairs, encoded_credentials=encoded, **options)
+    assert body == form_body(credentials=pairs, **options)
+    expected = [("grant_type", "client_credentials"), *pairs]
+    if scopes:
+        expected.append(("scope", " ".join(scopes)))
+    if audience is not None:
+        expected.append(("audience", audience))
+    expected += [("resource", r) for r in resources] + list(extra.items())
+    assert body == urlencode(expected).encode("ascii")

@@ -12,6 +12,7 @@ Layering: imports httpx, :mod:`mock_provider.protocol`, :mod:`.assertion`, :mod:
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, quote_plus
@@ -61,8 +62,13 @@ _ENCODED = {
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
+_LONGEST_ENCODED = max(map(len, _ENCODED))
+_GRANT = "grant_type=client_credentials"  # every token request's first field
+
+
 def _quote(text: str) -> str:
-    encoded = _ENCODED.get(text)
+    # An assertion is longer than every constant: not hashed to be looked up in vain.
+    encoded = _ENCODED.get(text) if len(text) <= _LONGEST_ENCODED else None
     if encoded is not None:
         return encoded
     return text if _UNRESERVED.fullmatch(text) else quote_plus(text)
@@ -96,14 +102,20 @@ class ClientAuth:
     """One request's client authentication: an ``Authorization`` header or form pairs, and
     the credential values it carries (so that an error echoing them can be scrubbed)."""
 
-    __slots__ = ("authorization", "pairs", "sent")
+    __slots__ = ("authorization", "form", "pairs", "sent")
 
     def __init__(
-        self, authorization: str | None, pairs: list[tuple[str, str]], sent: tuple[str, ...]
+        self,
+        authorization: str | None,
+        pairs: list[tuple[str, str]],
+        sent: tuple[str, ...],
+        form: str | None = None,
     ) -> None:
         self.authorization = authorization
         self.pairs = pairs
         self.sent = sent
+        # ``urlencoded(pairs)``, when it was built with the pairs (a client assertion's).
+        self.form = form
 
     def __repr__(self) -> str:
         return f"ClientAuth(params={[name for name, _ in self.pairs]!r})"
@@ -135,7 +147,17 @@ def client_auth(settings: ClientSettings) -> ClientAuth:
         ("client_assertion_type", CLIENT_ASSERTION_TYPE),
         ("client_assertion", assertion),
     ]
-    return ClientAuth(None, pairs, (assertion,) if secret is None else (assertion, secret))
+    form = _assertion_form_head(client_id) + _quote(assertion)
+    sent = (assertion,) if secret is None else (assertion, secret)
+    return ClientAuth(None, pairs, sent, form)
+
+
+@functools.lru_cache(maxsize=64)
+def _assertion_form_head(client_id: str) -> str:
+    # What every assertion request of a client repeats before its assertion, form-encoded
+    # once per client_id: ``urlencoded(pairs)`` up to the assertion value.
+    pairs = [("client_id", client_id), ("client_assertion_type", CLIENT_ASSERTION_TYPE)]
+    return urlencoded(pairs) + "&client_assertion="
 
 
 def form_body(
@@ -145,9 +167,13 @@ def form_body(
     resources: Sequence[str],
     extra_params: Mapping[str, str],
     credentials: Sequence[tuple[str, str]] = (),
+    encoded_credentials: str | None = None,
 ) -> bytes:
-    """The §4.4.2 token request body (``credentials``: the form's client authentication)."""
+    """The §4.4.2 token request body (``credentials``: the form's client authentication, or
+    ``encoded_credentials``: the same pairs already form-encoded, :attr:`ClientAuth.form`)."""
     pairs: list[tuple[str, str]] = [("grant_type", "client_credentials"), *credentials]
+    if encoded_credentials is not None:  # the grant, then the pairs encoded with the rest
+        pairs = []
     # §3.3: scope is "a list of space-delimited, case-sensitive strings"; omitted when empty,
     # because some providers (Azure AD) reject an empty scope parameter.
     if scopes:
@@ -158,7 +184,12 @@ def form_body(
     # token is intended to be used at multiple resources."
     pairs += [("resource", r) for r in resources]
     pairs += list(extra_params.items())
-    return urlencoded(pairs).encode("ascii")
+    if encoded_credentials is None:
+        return urlencoded(pairs).encode("ascii")
+    fields = [_GRANT, encoded_credentials] if encoded_credentials else [_GRANT]
+    if pairs:
+        fields.append(urlencoded(pairs))
+    return "&".join(fields).encode("ascii")
 
 
 def token_request(
@@ -173,6 +204,7 @@ def token_request(
         resources=settings.resources,
         extra_params=settings.extra_params,
         credentials=auth.pairs,
+        encoded_credentials=auth.form,
     )
     return _request(settings, settings.token_url, body, auth, stack), auth
 
