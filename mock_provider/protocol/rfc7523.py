@@ -276,12 +276,21 @@ def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
-    if type(value) is int:  # what clients send: a JSON integer (never a bool, by its type)
+    if type(value) is int and -_LARGEST < value < _LARGEST:  # what clients send (never a bool)
         return float(value)
     # RFC 7519 §2: a NumericDate is a JSON number (integer or not) of seconds.
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _reject(name, f"{name} must be a NumericDate (RFC 7519 §2)")
+    if isinstance(value, int) and abs(value) >= _LARGEST:  # 10**400: no float holds it
+        raise _reject(name, f"{name} is out of range for a NumericDate (RFC 7519 §2)")
+    if not math.isfinite(value):
         raise _reject(name, f"{name} must be a NumericDate (RFC 7519 §2)")
     return float(value)
+
+
+# Past this many seconds (about 3e11 years) a NumericDate is no date; every integer below it
+# converts to a float exactly enough for the rules, and no integer above it fits one anyway.
+_LARGEST = 10**19
 
 
 def _check_claims(

@@ -119,6 +119,16 @@ def test_rfc7519_2_dates_are_numeric_dates(name: str, value: Any) -> None:
     _pinned(sign(claims(**{name: value})), name, f"{name} must be a NumericDate (RFC 7519 §2)")
 
 
+@pytest.mark.parametrize("name", ["exp", "iat", "nbf"])
+def test_rfc7519_2_a_numeric_date_past_any_float_is_refused_not_a_crash(name: str) -> None:
+    # JSON allows any integer; 10**400 has no float (float() raised OverflowError: a 500).
+    _pinned(
+        sign(claims(**{name: 10**400})),
+        name,
+        f"{name} is out of range for a NumericDate (RFC 7519 §2)",
+    )
+
+
 def test_rfc7523_3_4_a_lifetime_beyond_the_maximum_is_refused() -> None:
     at_limit = claims(exp=NOW + MAX_LIFETIME)
     assert verify(sign(at_limit)).exp == NOW + MAX_LIFETIME
