@@ -124,6 +124,10 @@ def _number(value: Any, name: str) -> float:
         raise InvalidTokenResponseError(
             f"the token response's {name} is the string {str(value)[:40]!r}, expected a number"
         ) from None
+    except OverflowError:  # a JSON integer no float holds (10**400)
+        raise InvalidTokenResponseError(
+            f"the token response's {name} is not a finite number"
+        ) from None
     if number != number or number in (float("inf"), float("-inf")):
         raise InvalidTokenResponseError(f"the token response's {name} is not a finite number")
     return number
