@@ -12,6 +12,7 @@ Layering: imports only the standard library (below everything but ``protocol``).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,26 @@ def type_problems(data: Any, options: Mapping[str, Option], *, what: str) -> lis
             problems.append(
                 (key, f"expected {expected} but got {type(data[key]).__name__} {shown}")
             )
+        elif (range_problem := _number_problem(data[key])) is not None:
+            problems.append((key, range_problem))
     return problems
+
+
+# RFC 7493 §2.2 (I-JSON): no number of "greater magnitude or precision than an IEEE 754 double",
+# and integers are interoperable only within +-(2**53 - 1). A value past it (10**400 parses
+# in Python) would overflow where the provider computes with it.
+_LARGEST_INTEGER = 2**53 - 1
+
+
+def _number_problem(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and abs(value) > _LARGEST_INTEGER:
+        return "is out of range: JSON integers interoperate within +-(2**53 - 1) (RFC 7493 §2.2)"
+    # RFC 8259 §6: "Infinity and NaN" are not JSON (Python's parser reads them anyway).
+    if isinstance(value, float) and not math.isfinite(value):
+        return "is not a finite number (RFC 8259 §6)"
+    return None
 
 
 def value_problems(data: Mapping[str, Any], options: Mapping[str, Option]) -> list[Problem]:

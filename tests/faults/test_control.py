@@ -256,3 +256,45 @@ def test_fault_for_an_unknown_endpoint_is_refused_whole(
         "metadata, jwks, openid_configuration, resource_metadata, authorize"
     )
     assert provider.faults.pending == []
+
+
+BEYOND = b"1" + b"0" * 400  # a JSON integer Python parses and no float holds
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/_mock/clock", b'{"advance": %s}' % BEYOND, "advance"),
+        ("/_mock/faults", b'{"endpoint": "token", "delay": %s}' % BEYOND, "delay"),
+        ("/_mock/faults", b'{"endpoint": "token", "times": -%s}' % BEYOND, "times"),
+        ("/_mock/quirks", b'{"claimed_expires_in": %s}' % BEYOND, "claimed_expires_in"),
+        ("/_mock/clients", b'{"client_id": "c", "expires_in": %s}' % BEYOND, "expires_in"),
+    ],
+)
+def test_rfc7493_2_2_integers_beyond_a_double_are_refused_not_a_500(
+    served: tuple[MockProvider, httpx.Client], path: str, body: bytes, field: str
+) -> None:
+    _, http = served
+    refused = http.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "error": "invalid_request",
+        "message": f"{field}: is out of range: JSON integers interoperate within "
+        "+-(2**53 - 1) (RFC 7493 §2.2)",
+    }
+
+
+def test_rfc8259_6_infinity_and_nan_are_not_json_numbers(
+    served: tuple[MockProvider, httpx.Client],
+) -> None:
+    _, http = served
+    for literal in (b"Infinity", b"-Infinity", b"NaN"):
+        refused = http.post(
+            "/_mock/clock",
+            content=b'{"advance": %s}' % literal,
+            headers={"Content-Type": "application/json"},
+        )
+        assert refused.status_code == 400
+        assert refused.json()["message"] == "advance: is not a finite number (RFC 8259 §6)"
+    at_the_edge = http.post("/_mock/clock", json={"advance": 2**53 - 1})
+    assert at_the_edge.status_code == 200

@@ -138,6 +138,15 @@ BROKEN = [
         id="json-types",
     ),
     pytest.param(
+        "huge.yaml",
+        "faults:\n  - endpoint: token\n    delay: 1" + "0" * 400 + "\n",
+        [
+            "{f}:3: key 'faults[0].delay': is out of range: JSON integers interoperate "
+            "within +-(2**53 - 1) (RFC 7493 §2.2)",
+        ],
+        id="integer-beyond-a-double",
+    ),
+    pytest.param(
         "list.yaml",
         "- endpoint: token\n",
         [
