@@ -109,15 +109,19 @@ class RequestLog:
             entries.append(exchange)
             self._raw += 1
 
-    def _settle(self) -> None:
-        # Called with the lock held: every raw exchange becomes its record, in place.
+    def _settle(self, raw: list[tuple[int, Any]] | None = None) -> None:
+        # Called with the lock held: every raw exchange (or those matching the ``raw``
+        # filters) becomes its record, in place.
         if self._raw:
             entries = self._entries
             self._entries = deque(
-                (record_of(e) if type(e) is tuple else e for e in entries),
+                (
+                    record_of(e) if type(e) is tuple and (raw is None or _matches(e, raw)) else e
+                    for e in entries
+                ),
                 maxlen=entries.maxlen,
             )
-            self._raw = 0
+            self._raw = 0 if raw is None else sum(type(e) is tuple for e in self._entries)
 
     @property
     def entries(self) -> list[RecordedRequest]:
@@ -150,17 +154,11 @@ class RequestLog:
             if not raw:
                 self._settle()
             elif self._raw:
-                entries = self._entries
-                matched, records = _scan(entries, raw)
+                matched, records = _scan(self._entries, raw)
                 if not matched and not records:
                     return []  # the plugin's checks after a test, mostly
                 if matched:
-                    settled = (
-                        record_of(e) if type(e) is tuple and _matches(e, raw) else e
-                        for e in entries
-                    )
-                    self._entries = deque(settled, maxlen=entries.maxlen)
-                    self._raw = sum(type(e) is tuple for e in self._entries)
+                    self._settle(raw)
             # Raw exchanges left now match no raw filter, so neither would their records.
             kept = [e for e in self._entries if type(e) is not tuple]
         if not kept:  # no record to select from
