@@ -66,6 +66,12 @@ class RequestLog:
         self._entries: deque[RecordedRequest | Exchange] = deque(maxlen=_check_bound(max_requests))
         self._dropped = 0
         self._raw = 0  # how many entries may still be raw exchanges
+        # Every endpoint name and status recorded since the last clear (a superset of those
+        # kept: the ring drops entries), so find() answers "none" for a value never seen
+        # without reading an entry: the plugin's check after each test asks for unmatched
+        # requests (endpoint None) and provider failures (status 500), mostly in vain.
+        self._endpoints: set[str | None] = set()
+        self._statuses: set[int] = set()
 
     @property
     def max_requests(self) -> int:
@@ -83,6 +89,18 @@ class RequestLog:
             self._entries = kept
 
     @property
+    def endpoints_seen(self) -> set[str | None]:
+        """Every endpoint name a request had since the last clear (``None``: it matched
+        none), whether or not the log still keeps it. Not a copy: not to be modified."""
+        return self._endpoints
+
+    @property
+    def statuses_seen(self) -> set[int]:
+        """Every status answered since the last clear, whether or not the log still keeps
+        the request. Not a copy: not to be modified."""
+        return self._statuses
+
+    @property
     def dropped(self) -> int:
         """How many requests were dropped from the log since it was last cleared."""
         return self._dropped
@@ -95,6 +113,8 @@ class RequestLog:
             if len(entries) == entries.maxlen:
                 self._dropped += 1
             entries.append(entry)
+            self._endpoints.add(entry.endpoint)
+            self._statuses.add(entry.status)
 
     def append_exchange(self, exchange: Exchange) -> None:
         """Record one exchange, dropping the oldest when full: kept raw until the log is
@@ -108,6 +128,8 @@ class RequestLog:
                 self._dropped += 1
             entries.append(exchange)
             self._raw += 1
+            self._endpoints.add(exchange[1])
+            self._statuses.add(exchange[4])
 
     def _settle(self, raw: list[tuple[int, Any]] | None = None) -> None:
         # Called with the lock held: every raw exchange (or those matching the ``raw``
@@ -137,6 +159,8 @@ class RequestLog:
             self._entries.clear()
             self._dropped = 0
             self._raw = 0
+            self._endpoints = set()
+            self._statuses = set()
         return count
 
     def find(self, **filters: Any) -> list[RecordedRequest]:
@@ -149,6 +173,8 @@ class RequestLog:
         """
         if not FILTERS.issuperset(filters):
             select((), **filters)  # an unknown filter name raises before any work
+        if self._never_seen(filters):
+            return []
         raw = [(_RAW_FIELDS[name], value) for name, value in filters.items() if name in _RAW_FIELDS]
         with self._lock:
             if not raw:
@@ -164,6 +190,15 @@ class RequestLog:
         if not kept:  # no record to select from
             return []
         return select(kept, **filters)  # type: ignore[arg-type]  # records only
+
+    def _never_seen(self, filters: dict[str, Any]) -> bool:
+        # An endpoint or status no request since the last clear had: nothing can match.
+        try:
+            return ("endpoint" in filters and filters["endpoint"] not in self._endpoints) or (
+                "status" in filters and filters["status"] not in self._statuses
+            )
+        except TypeError:  # an unhashable filter value: select() compares it
+            return False
 
     def last_token_request(self) -> RecordedRequest:
         """The latest token request.

@@ -53,8 +53,9 @@ class CheckedProvider(MockProvider):
             errors: report requests the provider failed on (500 ``server_error``).
         """
         found = []
-        if faults:
-            unfired = self.faults.unfired()
+        queue = self.faults
+        if faults and queue:  # (an empty queue is the rule: no lock, no list)
+            unfired = queue.unfired()
             if unfired:
                 found.append(
                     f"{self._where()}: {_count(unfired, 'queued fault')} never fired:\n"
@@ -62,8 +63,9 @@ class CheckedProvider(MockProvider):
                     + "Make the request the fault waits for, remove the fault, or pass "
                     f"@pytest.mark.{MARKER}(assert_all_faults_fired=False)."
                 )
-        if unmatched:
-            # find_requests builds the records of matching requests only (none, mostly).
+        log = self.core.request_log
+        if unmatched and None in log.endpoints_seen:
+            # find_requests builds the records of matching requests only.
             lost = self.find_requests(endpoint=None)
             if lost:
                 served = "\n".join(f"  {path} [{name}]" for path, name in self.routes().items())
@@ -73,7 +75,7 @@ class CheckedProvider(MockProvider):
                     + f"Served:\n{served}\nFix the URL, or pass "
                     f"@pytest.mark.{MARKER}(assert_all_requests_matched=False)."
                 )
-        if errors:
+        if errors and 500 in log.statuses_seen:
             failed = [
                 r
                 for r in self.find_requests(status=500, error="server_error")
