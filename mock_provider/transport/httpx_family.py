@@ -14,7 +14,6 @@ and :mod:`.routing`; never the stacks themselves (their module is an argument).
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -24,7 +23,7 @@ from mock_provider.protocol.http import Headers, Request, Response, Served
 from . import routing
 from .fault_wait import Outcome, async_wait_out, wait_out
 
-__all__ = ["answer", "answer_async", "install_hook", "to_provider_request"]
+__all__ = ["answer", "answer_async", "hook_patches", "to_provider_request"]
 
 
 def to_provider_request(request: Any, body: bytes) -> Request:
@@ -45,14 +44,21 @@ def to_provider_request(request: Any, body: bytes) -> Request:
 def _header_pairs(headers: Any) -> list[tuple[str, str]]:
     """``headers.multi_items()``: (lower-case name, value) pairs, decoded as the stack does
     (the names are lower-case either way)."""
-    encoding = headers.encoding
     try:
-        # Both stacks keep (name, lower-case name, value) byte triples in Headers._list;
-        # multi_items() reads the same triples but looks the encoding up twice per field.
-        return [(name.decode(encoding), value.decode(encoding)) for _, name, value in headers._list]
-    except (AttributeError, TypeError, ValueError):  # another layout: the public way
+        # Both stacks keep (name, lower-case name, value) byte triples in Headers._list, and
+        # their encoding in _encoding once asked for or set: ASCII when every field is ASCII,
+        # as tried here first (asking Headers.encoding would decode every field once more).
+        triples = headers._list
+        encoding = headers._encoding
+    except AttributeError:  # another layout: the public way
         pairs: list[tuple[str, str]] = headers.multi_items()
         return pairs
+    if encoding is None:
+        try:
+            return [(name.decode("ascii"), value.decode("ascii")) for _, name, value in triples]
+        except UnicodeDecodeError:  # not ASCII: the encoding the stack picks
+            encoding = headers.encoding
+    return [(name.decode(encoding), value.decode(encoding)) for _, name, value in triples]
 
 
 def _read_timeout(request: Any) -> float | None:
@@ -103,42 +109,32 @@ def _target(request: Any) -> routing.Target | None:
     return routing.lookup(url.scheme, url.host, url.port)
 
 
-def install_hook(http: ModuleType) -> Callable[[], None]:
-    """Answer registered origins from the stack's default transports; return the undo.
+def hook_patches(http: ModuleType) -> tuple[routing.Patch, ...]:
+    """What answers registered origins from the stack's default transports.
 
-    It replaces the two network entry points, ``HTTPTransport.handle_request`` and
-    ``AsyncHTTPTransport.handle_async_request``: clients a library builds itself are reached;
-    explicit transports (``MockTransport``, respx, ASGI, WSGI) and every other origin are
-    left alone. The undo restores the stack's own methods unless something patched them
-    after this hook (then the hook stays, passing everything through once nothing is
-    registered).
+    The hooks replace the two network entry points, ``HTTPTransport.handle_request`` and
+    ``AsyncHTTPTransport.handle_async_request``, wrapping what they are now: clients a library
+    builds itself are reached; explicit transports (``MockTransport``, respx, ASGI, WSGI) and
+    every other origin are left alone.
     """
     sync_cls: Any = http.HTTPTransport
     async_cls: Any = http.AsyncHTTPTransport
-    handle_request, handle_async_request, undo = _hooks(
-        http, sync_cls.handle_request, async_cls.handle_async_request
-    )
-    sync_cls.handle_request = handle_request
-    async_cls.handle_async_request = handle_async_request
-    return undo
-
-
-# The hooks made for a stack's module and the methods they wrap, by module name: a suite
-# installs them once per test, and the same methods get the same hooks (one entry per name,
-# so a stack re-imported by pytester's in-process runs replaces its old one).
-_made: dict[str, tuple[tuple[Any, ...], Any, Any, Callable[[], None]]] = {}
-
-
-def _hooks(
-    http: ModuleType, network_sync: Any, network_async: Any
-) -> tuple[Any, Any, Callable[[], None]]:
-    wrapped = (http, network_sync, network_async)
+    wrapped = (http, sync_cls.handle_request, async_cls.handle_async_request)
     made = _made.get(http.__name__)
     if made is not None and all(map(operator.is_, made[0], wrapped)):
-        return made[1:]
-    sync_cls: Any = http.HTTPTransport
-    async_cls: Any = http.AsyncHTTPTransport
+        return made[1]
+    patches = _patches(http, *wrapped[1:])
+    _made[http.__name__] = (wrapped, patches)
+    return patches
 
+
+# The patches made for a stack's module and the methods they wrap, by module name: a suite
+# installs them once per test, and the same methods get the same hooks (one entry per name,
+# so a stack re-imported by pytester's in-process runs replaces its old one).
+_made: dict[str, tuple[tuple[Any, ...], tuple[routing.Patch, ...]]] = {}
+
+
+def _patches(http: ModuleType, network_sync: Any, network_async: Any) -> tuple[routing.Patch, ...]:
     def handle_request(self: Any, request: Any) -> Any:
         target = _target(request)
         if target is None:
@@ -151,11 +147,7 @@ def _hooks(
             return await network_async(self, request)
         return await answer_async(http, target, request)
 
-    def undo() -> None:
-        if sync_cls.handle_request is handle_request:
-            sync_cls.handle_request = network_sync
-        if async_cls.handle_async_request is handle_async_request:
-            async_cls.handle_async_request = network_async
-
-    _made[http.__name__] = (wrapped, handle_request, handle_async_request, undo)
-    return handle_request, handle_async_request, undo
+    return (
+        (http.HTTPTransport, "handle_request", handle_request, network_sync),
+        (http.AsyncHTTPTransport, "handle_async_request", handle_async_request, network_async),
+    )

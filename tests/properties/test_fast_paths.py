@@ -166,6 +166,35 @@ def test_header_pairs_fall_back_to_multi_items_for_another_layout() -> None:
     assert _header_pairs(OtherHeaders()) == [("only-two", "fields")]
 
 
+@pytest.mark.parametrize("stack", ["httpx", "httpx2"])
+@pytest.mark.parametrize(
+    "value",
+    [b"ascii only", "caf\xe9".encode(), "caf\xe9".encode("latin-1"), b"\xff\xfe"],
+    ids=["ascii", "utf-8", "latin-1", "not-utf-8"],
+)
+@pytest.mark.parametrize("asked", [False, True], ids=["fresh", "encoding-asked-first"])
+def test_header_pairs_decode_as_multi_items_in_every_encoding(
+    stack: str, value: bytes, asked: bool
+) -> None:
+    http = pytest.importorskip(stack)
+    from mock_provider.transport.httpx_family import _header_pairs
+
+    request = http.Request("GET", "https://a.test/", headers=[("X-Value", value), ("A", "b")])
+    if asked:
+        assert request.headers.encoding
+    assert _header_pairs(request.headers) == http.Headers(request.headers.raw).multi_items()
+
+
+@pytest.mark.parametrize("stack", ["httpx", "httpx2"])
+def test_header_pairs_decode_with_an_encoding_set_by_hand(stack: str) -> None:
+    http = pytest.importorskip(stack)
+    from mock_provider.transport.httpx_family import _header_pairs
+
+    headers = http.Headers([("X-Value", "caf\xe9".encode())])
+    headers.encoding = "latin-1"
+    assert _header_pairs(headers) == headers.multi_items() == [("x-value", "caf\xc3\xa9")]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
