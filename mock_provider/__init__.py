@@ -36,6 +36,7 @@ from .state.clock import Clock, ManualClock, SystemClock
 from .state.keys import process_key
 from .state.log import RecordedRequest
 from .state.process_clock import ProcessClock, ProcessClockError
+from .transport.routing import keep_hooks as keep_in_process_hooks
 from .transport.routing import register as register_in_process
 from .transport.server import ProviderServer
 
@@ -88,6 +89,7 @@ __all__ = [
     "add_serve_arguments",
     "fingerprint",
     "is_loopback",
+    "keep_in_process_hooks",
     "process_key",
     "redact_form",
     "redact_headers",

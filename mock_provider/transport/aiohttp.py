@@ -17,7 +17,7 @@ the provider is reached through its own pass-through (``aioresponses(passthrough
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -30,7 +30,7 @@ from mock_provider.protocol.http import Headers, Request, Response
 from . import routing
 from .fault_wait import async_wait_out
 
-__all__ = ["InProcessTransport", "install"]
+__all__ = ["InProcessTransport", "patches"]
 
 
 class InProcessTransport(asyncio.Transport):
@@ -163,14 +163,17 @@ class InProcessTransport(asyncio.Transport):
         return False
 
 
-def install() -> Callable[[], None]:
-    """Answer registered origins for every ``aiohttp.ClientSession`` using the default
-    ``TCPConnector``; return the undo.
+# The patches made for the method they wrap (a suite installs them once per test).
+_made: tuple[Any, tuple[routing.Patch, ...]] | None = None
 
-    The undo restores aiohttp's method unless something replaced it after this hook (then
-    the hook stays, passing everything through once nothing is registered).
-    """
+
+def patches() -> tuple[routing.Patch, ...]:
+    """What answers registered origins for every ``aiohttp.ClientSession`` using the default
+    ``TCPConnector``: a ``TCPConnector._create_connection`` wrapping the one there now."""
+    global _made
     original: Any = aiohttp.TCPConnector._create_connection
+    if _made is not None and _made[0] is original:
+        return _made[1]
 
     async def _create_connection(
         self: aiohttp.TCPConnector, req: Any, traces: Any, timeout: Any
@@ -183,10 +186,8 @@ def install() -> Callable[[], None]:
         protocol.connection_made(InProcessTransport(protocol, target, url.scheme, url.host))
         return protocol
 
-    aiohttp.TCPConnector._create_connection = _create_connection  # type: ignore[method-assign]
-
-    def undo() -> None:
-        if aiohttp.TCPConnector._create_connection is _create_connection:
-            aiohttp.TCPConnector._create_connection = original  # type: ignore[method-assign]
-
-    return undo
+    _made = (
+        original,
+        ((aiohttp.TCPConnector, "_create_connection", _create_connection, original),),
+    )
+    return _made[1]

@@ -11,15 +11,14 @@ Layering: imports httpx2, ``protocol`` and :mod:`.httpx_family` only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx2
 
 from mock_provider.protocol.http import Served
 
-from .httpx_family import answer, answer_async, install_hook
+from .httpx_family import answer, answer_async, hook_patches
+from .routing import Patch
 
-__all__ = ["AsyncProviderTransport", "ProviderTransport", "install"]
+__all__ = ["AsyncProviderTransport", "ProviderTransport", "patches"]
 
 
 class ProviderTransport(httpx2.BaseTransport):
@@ -46,6 +45,6 @@ class AsyncProviderTransport(httpx2.AsyncBaseTransport):
         return response
 
 
-def install() -> Callable[[], None]:
-    """Answer registered origins from httpx2's default transports; return the undo."""
-    return install_hook(httpx2)
+def patches() -> tuple[Patch, ...]:
+    """What answers registered origins from httpx2's default transports."""
+    return hook_patches(httpx2)

@@ -1,5 +1,5 @@
 """The routing table's hook for httpx: answers registered origins from httpx's own default
-transports (see :func:`.httpx_family.install_hook`), so clients a library builds itself are
+transports (see :func:`.httpx_family.hook_patches`), so clients a library builds itself are
 reached.
 
 Layering: imports httpx and :mod:`.httpx_family` only.
@@ -7,15 +7,14 @@ Layering: imports httpx and :mod:`.httpx_family` only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 
-from .httpx_family import install_hook
+from .httpx_family import hook_patches
+from .routing import Patch
 
-__all__ = ["install"]
+__all__ = ["patches"]
 
 
-def install() -> Callable[[], None]:
-    """Answer registered origins from httpx's default transports; return the undo."""
-    return install_hook(httpx)
+def patches() -> tuple[Patch, ...]:
+    """What answers registered origins from httpx's default transports."""
+    return hook_patches(httpx)

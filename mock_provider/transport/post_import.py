@@ -97,6 +97,8 @@ _finder = _Finder()
 def watch(names: dict[str, str], callback: Callable[[str], None]) -> None:
     """Call ``callback(names[module])`` right after ``module`` is first imported, for each
     module named in ``names`` (top-level names), until :func:`unwatch`."""
+    if _finder.names == names and _finder.callback is callback and _finder in sys.meta_path:
+        return  # watching these already (hooks kept from one test to the next)
     unwatch()
     _finder.names = dict(names)
     _finder.callback = callback

@@ -18,7 +18,7 @@ provider is reached through its own pass-through (``real_http=True``).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,7 +36,7 @@ from mock_provider.protocol.http import Headers, Request, Response
 from . import routing
 from .fault_wait import wait_out
 
-__all__ = ["ProviderAdapter", "install"]
+__all__ = ["ProviderAdapter", "patches"]
 
 
 def to_provider_request(request: requests.PreparedRequest) -> Request:
@@ -151,13 +151,17 @@ class ProviderAdapter(BaseAdapter):
         """Nothing to release: no connections are opened."""
 
 
-def install() -> Callable[[], None]:
-    """Answer registered origins for every ``requests.Session``; return the undo.
+# The patches made for the method they wrap (a suite installs them once per test).
+_made: tuple[Any, tuple[routing.Patch, ...]] | None = None
 
-    The undo restores ``Session.get_adapter`` unless something replaced it after this hook
-    (then the hook stays, passing everything through once nothing is registered).
-    """
+
+def patches() -> tuple[routing.Patch, ...]:
+    """What answers registered origins for every ``requests.Session``: a
+    ``Session.get_adapter`` wrapping the one there now."""
+    global _made
     original: Any = requests.Session.get_adapter
+    if _made is not None and _made[0] is original:
+        return _made[1]
 
     def get_adapter(self: requests.Session, url: str) -> BaseAdapter:
         adapter: BaseAdapter = original(self, url)
@@ -167,10 +171,5 @@ def install() -> Callable[[], None]:
                 return ProviderAdapter(target)
         return adapter
 
-    requests.Session.get_adapter = get_adapter  # type: ignore[method-assign]
-
-    def undo() -> None:
-        if requests.Session.get_adapter is get_adapter:
-            requests.Session.get_adapter = original  # type: ignore[method-assign]
-
-    return undo
+    _made = (original, ((requests.Session, "get_adapter", get_adapter, original),))
+    return _made[1]

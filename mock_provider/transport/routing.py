@@ -8,6 +8,13 @@ stack itself. A stack already imported is hooked at once; one imported later, wh
 is registered (a library that imports ``requests`` inside a function), is hooked right after
 its import by :mod:`.post_import`.
 
+A hook is a list of :data:`Patch` (a class attribute replaced by a function wrapping the one
+there before), applied and undone here, once for every stack. :func:`keep_hooks` keeps them
+installed past the last removal, for a next registration that follows at once (the pytest
+plugin does so between two tests that both use a provider: installing and undoing them cost
+a test more than registering); a registration then checks that each is still on top of its
+stack (another mock may have patched over it meanwhile) and hooks the stack again where not.
+
 A hook answers a request whose origin is registered and sends every other request where it
 would have gone without it, so loopback servers and the user's own mocks keep working.
 """
@@ -19,15 +26,30 @@ import importlib
 import sys
 import threading
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from mock_provider.protocol.http import Served
 
 from . import post_import
 
-__all__ = ["STACKS", "Origin", "Target", "hooked_stacks", "lookup", "lookup_url", "register"]
+__all__ = [
+    "STACKS",
+    "Origin",
+    "Patch",
+    "Target",
+    "hooked_stacks",
+    "keep_hooks",
+    "lookup",
+    "lookup_url",
+    "register",
+]
 
 Origin = tuple[str, str, int]
+
+#: One replaced class attribute: (the class, the attribute's name, the replacement, the value
+#: it replaces), made by a stack's hook module to wrap what the class holds when it is made.
+Patch = tuple[Any, str, Any, Any]
 
 # stack -> (the module that must be importable, the module holding its hook).
 STACKS: dict[str, tuple[str, str]] = {
@@ -43,9 +65,47 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 Target = Served
 
 
+class _Hook:
+    """One stack's patches as applied: each with the attribute's value before, and the
+    stack's module they were made for."""
+
+    __slots__ = ("applied", "module")
+
+    def __init__(self, module: object, patches: tuple[Patch, ...]) -> None:
+        self.module = module
+        self.applied = patches
+        for owner, name, new, _ in patches:
+            setattr(owner, name, new)
+
+    def undo(self) -> bool:
+        """Restore each attribute this hook still holds; one that something patched after
+        the hook keeps that patch (and the hook below it passes everything through once
+        nothing is registered). Returns whether every attribute was restored (or had been)."""
+        restored = True
+        for owner, name, new, old in reversed(self.applied):
+            current = getattr(owner, name)
+            if current is new:
+                setattr(owner, name, old)
+            elif current is not old:
+                restored = False
+        return restored
+
+
 _lock = threading.RLock()
 _routes: dict[Origin, tuple[Target, object]] = {}
-_undo_hooks: dict[str, Callable[[], None]] = {}
+# Per stack, its hooks in the order installed (more than one when another mock patched over
+# a kept hook and the stack was hooked again on top).
+_hooks: dict[str, list[_Hook]] = {}
+# Hooks undone while another mock was patched over them: a mock that stops puts back what
+# it found, one of these, which the next keep_hooks(False) then undoes (the plugin calls it
+# after each test that routed, once its fixtures, the user's mocks too, were torn down).
+_patched_over: list[_Hook] = []
+_keep = False
+# What the last removal kept, to check at the next registration in two flat loops: the
+# replacement each attribute held, and each hooked stack's module.
+_Kept = tuple[list[tuple[Any, str, Any]], list[tuple[str, object]]]
+_kept: _Kept | None = None
+_kept_made: _Kept | None = None  # the same, for the hooks installed now
 
 
 def origin(scheme: str, host: str, port: int | None) -> Origin:
@@ -91,7 +151,7 @@ def register(url: str, target: Target) -> Callable[[], None]:
         if key in _routes:
             scheme, host, port = key
             raise ValueError(f"a provider already answers {scheme}://{host}:{port}")
-        if not _routes:
+        if not _routes and (_kept is None or not _kept_on_top()):
             _install_hooks()
         # Each registration is its own entry, so a stale undo never removes a later one.
         entry = (target, object())
@@ -102,9 +162,58 @@ def register(url: str, target: Target) -> Callable[[], None]:
             if _routes.get(key) is entry:
                 del _routes[key]
                 if not _routes:
-                    _uninstall_hooks()
+                    if _keep:
+                        _note_kept()
+                    else:
+                        _uninstall_hooks()
 
     return undo
+
+
+def keep_hooks(keep: bool) -> None:
+    """Keep the stacks' hooks installed past the last removal (``True``), passing every
+    request through until the next registration; ``False``: undo them at the last removal
+    again, and at once when nothing is registered now."""
+    global _keep
+    with _lock:
+        _keep = keep
+        if not keep and not _routes:
+            if _hooks:
+                _uninstall_hooks()
+            if _patched_over:
+                _patched_over[:] = [hook for hook in _patched_over if not hook.undo()]
+
+
+def _note_kept() -> None:
+    global _kept, _kept_made
+    if _kept_made is None:  # made again only when the hooks changed
+        _kept_made = (
+            [
+                (owner, name, new)
+                for hooks in _hooks.values()
+                for owner, name, new, _ in hooks[-1].applied
+            ],
+            [(STACKS[stack][0], hooks[0].module) for stack, hooks in _hooks.items()],
+        )
+    _kept = _kept_made
+
+
+def _kept_on_top() -> bool:
+    """Whether the hooks kept at the last removal are all still in place, on the same
+    imports of their stacks (then the next registration needs no other check)."""
+    global _kept
+    kept, _kept = _kept, None
+    if kept is None:
+        return False
+    attributes, modules = kept
+    for owner, name, new in attributes:
+        if getattr(owner, name) is not new:
+            return False
+    modules_now = sys.modules
+    for name, module in modules:  # noqa: SIM110 - a loop makes no generator
+        if modules_now.get(name) is not module:
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=256)
@@ -117,8 +226,9 @@ def _url_origin(url: str) -> Origin:
 
 
 def hooked_stacks() -> tuple[str, ...]:
-    """The stacks whose hook is installed now (empty once nothing is registered)."""
-    return tuple(_undo_hooks)
+    """The stacks whose hook is installed now (empty once nothing is registered and the
+    hooks are not kept)."""
+    return tuple(_hooks)
 
 
 def _install_hooks() -> None:
@@ -128,32 +238,74 @@ def _install_hooks() -> None:
         if imported is None:
             later[module] = stack
         elif not getattr(imported.__spec__, "_initializing", False):
-            _hook(stack)
+            hooks = _hooks.get(stack)
+            if hooks is not None and hooks[0].module is not imported:
+                _forget(stack)
+                hooks = None
+            if hooks is None or not _answering(hooks):
+                _hook(stack, imported)
         # else another thread is importing the stack right now: importing its hook here,
         # under the lock, would wait for that import, which may be waiting for the lock.
     if later:
         post_import.watch(later, _hook_imported)
 
 
-def _hook(stack: str) -> None:
+def _hook(stack: str, imported: object) -> None:
     name = STACKS[stack][1]
     # sys.modules first: a test suite installs the hooks once per test, and import_module's
     # checks cost more than the hook. (Not cached here: pytester's in-process runs drop the
     # modules they imported, and a re-imported stack needs its hook module re-imported.)
     module = sys.modules.get(name) or importlib.import_module(name)
-    _undo_hooks[stack] = module.install()
+    global _kept_made
+    hook = _Hook(imported, module.patches())
+    _kept_made = None
+    hooks = _hooks.get(stack)
+    if hooks is None:
+        _hooks[stack] = [hook]
+    else:
+        hooks.append(hook)
+
+
+def _answering(hooks: list[_Hook]) -> bool:
+    """Whether each attribute the stack's hooks replace holds one of their replacements (any
+    of them answers from this table). Once the last removal kept them, a mock may have
+    patched over one; a mock that stopped put back what it found, which answers again."""
+    for owner, name, _, _ in hooks[0].applied:
+        current = getattr(owner, name)
+        if not any(new is current for hook in hooks for _, _, new, _ in hook.applied):
+            return False
+    return True
+
+
+def _forget(stack: str) -> None:
+    """Forget hooks made for another import of the stack: pytester's in-process runs drop
+    the modules they imported, and the next import is a new module, with new classes."""
+    global _kept_made
+    _kept_made = None
+    for hook in reversed(_hooks.pop(stack)):
+        hook.undo()  # (harmless on classes nothing uses any more)
 
 
 def _hook_imported(stack: str) -> None:
     # Called by the import system right after ``stack`` was first imported.
     with _lock:
-        if _routes and stack not in _undo_hooks:
-            _hook(stack)
+        imported = sys.modules.get(STACKS[stack][0])
+        hooks = _hooks.get(stack)
+        if hooks is not None and hooks[0].module is not imported:
+            _forget(stack)
+            hooks = None
+        if (_routes or _keep) and hooks is None:
+            _hook(stack, imported)
 
 
 def _uninstall_hooks() -> None:
+    global _kept, _kept_made
+    _kept = _kept_made = None
     post_import.unwatch()
     # Undone in reverse order of installation, so hooks that wrap each other (httpx aliased
-    # to httpx2 by ``httpx2.alias_httpx()``) unwind as they were stacked.
-    for stack in reversed(list(_undo_hooks)):
-        _undo_hooks.pop(stack)()
+    # to httpx2 by ``httpx2.alias_httpx()``, a stack hooked again over another mock) unwind
+    # as they were stacked.
+    for stack in reversed(list(_hooks)):
+        for hook in reversed(_hooks.pop(stack)):
+            if not hook.undo():
+                _patched_over.append(hook)

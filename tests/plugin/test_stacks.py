@@ -1,4 +1,5 @@
-"""oauth_provider answers every HTTP stack in-process, per test and per xdist worker."""
+"""oauth_provider answers every HTTP stack in-process, per test and per xdist worker; a test
+that routes nothing sees every stack's own code."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import httpx
 import httpx2
 import pytest
 import requests
+
+from mock_provider.transport import routing
 
 FORM = {"grant_type": "client_credentials"}
 BASIC = ("demo-client", "demo-secret")
@@ -34,8 +37,17 @@ ORIGINAL = entry_points()
 
 
 @pytest.fixture(autouse=True)
-def restored_after_each_test():
+def nothing_routed_after_a_test(request):
+    # Between two tests that route, the hooks may stay (passing everything through); a
+    # test that routes nothing gets the stacks' own code, and no route outlives its test.
+    if "oauth_provider" not in request.fixturenames:
+        assert entry_points() == ORIGINAL
     yield
+    assert routing.lookup_url("https://mock-oauth.test/") is None
+
+
+@pytest.mark.parametrize("n", range(8))
+def test_a_test_that_routes_nothing_sees_the_stacks_own_code(n):
     assert entry_points() == ORIGINAL
 
 
@@ -91,10 +103,26 @@ def test_a_fault_that_never_fires_fails_the_test_on_every_stack(oauth_provider):
 """
 
 
+UNCONFIGURE = """
+from pathlib import Path
+
+from test_stacks import ORIGINAL, entry_points
+
+
+def pytest_unconfigure(config):
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    Path(f"restored-{worker}.txt").write_text(str(entry_points() == ORIGINAL))
+"""
+
+
 def test_every_stack_is_answered_under_xdist(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_stacks=STACK_TESTS)
+    pytester.makeconftest(UNCONFIGURE)
     result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2")
-    result.assert_outcomes(passed=21, failed=1)
+    result.assert_outcomes(passed=29, failed=1)
+    # After each worker's last test (and on the controller), every stack's own code is back.
+    restored = {p.name: p.read_text() for p in pytester.path.glob("restored-*.txt")}
+    assert restored == {f"restored-{name}.txt": "True" for name in ("gw0", "gw1", "main")}
     result.stdout.fnmatch_lines(
         [
             "*FAILED test_stacks.py::test_a_fault_that_never_fires_fails_the_test_on_every_stack*",

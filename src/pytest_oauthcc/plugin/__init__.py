@@ -27,6 +27,7 @@ from .hooks import (
     pytest_configure,
     pytest_runtest_call,
     pytest_runtest_protocol,
+    pytest_sessionfinish,
 )
 from .keys import DEFAULT_FILES, STEP_PROPERTY
 
@@ -46,4 +47,5 @@ __all__ = [
     "pytest_configure",
     "pytest_runtest_call",
     "pytest_runtest_protocol",
+    "pytest_sessionfinish",
 ]

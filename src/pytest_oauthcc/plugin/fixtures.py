@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .keys import RUNNING, USED
+from .keys import RUNNING, USED, providers_module
 from .options import MARKER, merge_markers
 
 if TYPE_CHECKING:
@@ -59,13 +59,9 @@ def oauth_provider() -> Iterator[CheckedProvider]:
     code under test creates). Configured by ``@pytest.mark.oauth_provider(...)``; demo
     client ``demo-client`` / ``demo-secret``."""
     __tracebackhide__ = True
-    # Absolute: a relative import in a function resolves its package through the module
-    # spec's ``parent`` property (Python code) on every call, i.e. in every test.
-    from pytest_oauthcc.plugin.providers import routed
-
     item = _running_item()
     options = _options(item)
-    provider, release = routed(item, options, issuer=options.issuer)
+    provider, release = providers_module().routed(item, options, issuer=options.issuer)
     try:
         yield provider
     finally:

@@ -9,13 +9,14 @@ imports only pytest, :mod:`.options` and :mod:`.keys` at module level; everythin
 from __future__ import annotations
 
 import fnmatch
+import sys
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .keys import DEFAULT_FILES, RUNNING, STEP_PROPERTY, USED
+from .keys import DEFAULT_FILES, RUNNING, STEP_PROPERTY, USED, providers_module, uses_routing
 from .options import marker_signature
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = [
     "pytest_configure",
     "pytest_runtest_call",
     "pytest_runtest_protocol",
+    "pytest_sessionfinish",
 ]
 
 
@@ -134,13 +136,35 @@ def pytest_runtest_protocol(
     item: pytest.Item, nextitem: pytest.Item | None
 ) -> Generator[None, Any, Any]:
     """Make ``item`` the running item (:data:`~.keys.RUNNING`) for its whole run protocol;
-    the provider fixtures read their test's markers and stash from it."""
-    outer = RUNNING.item
-    RUNNING.item = item
+    the provider fixtures read their test's markers and stash from it.
+
+    At its end, unless the next item routes a provider too, no hook of the plugin's is left
+    on any stack: neither hooks kept for this item (it asks for a provider but routed none:
+    skipped, or its set-up failed first), nor one that a mock of the test patched over and
+    put back at its teardown, after the provider's."""
+    outer, outer_next = RUNNING.item, RUNNING.nextitem
+    RUNNING.item, RUNNING.nextitem = item, nextitem
     try:
         return (yield)
     finally:
-        RUNNING.item = outer
+        RUNNING.item, RUNNING.nextitem = outer, outer_next
+        if (RUNNING.kept_hooks or USED in item.stash) and not uses_routing(nextitem):
+            drop_kept_hooks()
+
+
+def drop_kept_hooks() -> None:
+    """Undo the in-process hooks kept for a next test, and any a mock put back (once
+    nothing is routed)."""
+    from mock_provider import keep_in_process_hooks
+
+    RUNNING.kept_hooks = False
+    keep_in_process_hooks(False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Undo hooks kept for a test that did not run (``-x``, an interrupted session)."""
+    if RUNNING.kept_hooks or "mock_provider" in sys.modules:
+        drop_kept_hooks()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -150,9 +174,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Result[None], None
     outcome = yield
     if USED not in item.stash:  # (Stash.get would raise and catch a KeyError in every test)
         return
-    from pytest_oauthcc.plugin.providers import problems  # absolute: see fixtures.py
-
-    found = problems(item)
+    found = providers_module().problems(item)
     if not found:
         return
     message = "\n\n".join(found)

@@ -1,15 +1,28 @@
 """Names the plugin's modules share: the step-result property, the stash key, file patterns,
-and the item whose test is running.
+the item whose test is running, and the way to the fixtures' work (:mod:`.providers`).
 
-Layering: a leaf; imports only pytest. It sits below hooks, fixtures, collect and report so
-that none of them imports another for a constant.
+Layering: a leaf; imports only pytest and the standard library. It sits below hooks,
+fixtures, collect and report so that none of them imports another for a constant.
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
+from types import ModuleType
+
 import pytest
 
-__all__ = ["DEFAULT_FILES", "RUNNING", "STEP_PROPERTY", "USED", "Running"]
+__all__ = [
+    "DEFAULT_FILES",
+    "ROUTING_FIXTURES",
+    "RUNNING",
+    "STEP_PROPERTY",
+    "USED",
+    "Running",
+    "providers_module",
+    "uses_routing",
+]
 
 DEFAULT_FILES = ("*.oauthcc.yaml", "*.oauthcc.yml", "*.oauthcc.json", "*.oauthcc.toml")
 # The user property carrying a connection step's result from its item (maybe on an xdist
@@ -30,6 +43,38 @@ class Running:
     """
 
     item: pytest.Item | None = None
+    #: The item pytest runs after it (``None`` for the last).
+    nextitem: pytest.Item | None = None
+    #: Whether the in-process hooks were kept installed for the next item (see
+    #: :func:`uses_routing`).
+    kept_hooks: bool = False
 
 
 RUNNING = Running()
+
+#: The fixtures that answer in-process through the routing table.
+ROUTING_FIXTURES = ("oauth_provider", "make_oauth_provider")
+
+
+def uses_routing(item: pytest.Item | None) -> bool:
+    """Whether ``item`` asks for a fixture that answers in-process (directly or through
+    another fixture): the plugin then keeps the stacks' hooks installed from the test before
+    it, where installing and undoing them cost a test more than registering its provider."""
+    names = getattr(item, "fixturenames", ())
+    return ROUTING_FIXTURES[0] in names or ROUTING_FIXTURES[1] in names
+
+
+def providers_module() -> ModuleType:
+    """:mod:`.providers` (what the fixtures do), imported at the first test that uses it.
+
+    Looked up in ``sys.modules``: an import statement in a fixture runs the import
+    machinery's checks again in every test. Never cached here: pytester's in-process runs
+    drop the modules they imported, and the next run imports them anew.
+    """
+    module = sys.modules.get(_PROVIDERS)
+    if module is None:
+        module = importlib.import_module(_PROVIDERS)
+    return module
+
+
+_PROVIDERS = "pytest_oauthcc.plugin.providers"

@@ -22,10 +22,12 @@ from mock_provider import (
     ManualClock,
     ProcessClock,
     ProcessClockError,
+    keep_in_process_hooks,
     register_in_process,
 )
 
 from .checked import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, CheckedProvider, build_provider
+from .keys import RUNNING, uses_routing
 from .options import MARKER, ProviderOptions
 from .servers import ServerPool
 
@@ -115,7 +117,10 @@ def _untrack(test: ProvidersOfTest, provider: CheckedProvider) -> None:
     # Items live as long as the session: a provider kept on its item after the test (with its
     # tokens and recording) would keep growing the heap every garbage collection walks.
     tracked = test.providers
-    tracked[:] = [entry for entry in tracked if entry[0] is not provider]
+    if len(tracked) == 1 and tracked[0][0] is provider:  # one provider per test, mostly
+        tracked.clear()
+    else:
+        tracked[:] = [entry for entry in tracked if entry[0] is not provider]
 
 
 def issuer_under(base: str, issuer: str | None) -> str | None:
@@ -133,7 +138,9 @@ def routed(
     release returned with it is called, on every HTTP stack the process uses (httpx,
     httpx2, requests, aiohttp: the routing table of :func:`mock_provider.register_in_process`);
     requests to other hosts go where they would without it. (A release, not an
-    ``ExitStack``: a suite sets up and tears down one provider per test.)
+    ``ExitStack``: a suite sets up and tears down one provider per test.) When the next
+    test routes a provider too, the release leaves the stacks' hooks installed for it,
+    passing everything through in between (see :func:`~.keys.uses_routing`).
 
     Raises:
         ValueError: if another provider of this test already answers that host.
@@ -155,6 +162,13 @@ def routed(
         _untrack(test, provider)
         # Release any request still waiting on a scripted delay before the router stops.
         provider.clear_faults()
+        # The stacks' hooks stay installed for a next test that routes too; for any other,
+        # the last removal undoes them (a test that routes nothing sees its stacks as they
+        # are without the plugin).
+        keep = uses_routing(RUNNING.nextitem)
+        if keep is not RUNNING.kept_hooks:
+            RUNNING.kept_hooks = keep
+            keep_in_process_hooks(keep)
         unroute()
         hosts.discard(host)
 
