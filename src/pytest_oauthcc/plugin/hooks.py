@@ -155,16 +155,17 @@ def pytest_runtest_protocol(
 def drop_kept_hooks() -> None:
     """Undo the in-process hooks kept for a next test, and any a mock put back (once
     nothing is routed)."""
-    from mock_provider import keep_in_process_hooks
-
     RUNNING.kept_hooks = False
-    keep_in_process_hooks(False)
+    # Looked up, not imported: a provider fixture imported it (an import statement of a
+    # package runs the import machinery's fromlist handling, in Python, in every test).
+    provider_package = sys.modules.get("mock_provider")
+    if provider_package is not None:
+        provider_package.keep_in_process_hooks(False)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Undo hooks kept for a test that did not run (``-x``, an interrupted session)."""
-    if RUNNING.kept_hooks or "mock_provider" in sys.modules:
-        drop_kept_hooks()
+    drop_kept_hooks()
 
 
 @pytest.hookimpl(hookwrapper=True)
