@@ -200,7 +200,8 @@ def _note_kept() -> None:
 
 def _kept_on_top() -> bool:
     """Whether the hooks kept at the last removal are all still in place, on the same
-    imports of their stacks (then the next registration needs no other check)."""
+    imports of their stacks, and every stack imported is hooked (then the next registration
+    needs no other check)."""
     global _kept
     kept, _kept = _kept, None
     if kept is None:
@@ -210,8 +211,13 @@ def _kept_on_top() -> bool:
         if getattr(owner, name) is not new:
             return False
     modules_now = sys.modules
-    for name, module in modules:  # noqa: SIM110 - a loop makes no generator
+    for name, module in modules:
         if modules_now.get(name) is not module:
+            return False
+    # A stack imported since but not hooked (its import was under way in another thread
+    # when the hooks were installed, so no watch saw it) needs the full installation.
+    for stack, (name, _) in STACKS.items():
+        if stack not in _hooks and name in modules_now:
             return False
     return True
 

@@ -191,3 +191,21 @@ def test_a_hook_put_back_by_a_mock_after_it_was_undone_is_undone_at_the_next_let
     assert httpx.HTTPTransport.handle_request is kept  # what the mock found, put back
     routing.keep_hooks(False)
     assert httpx.HTTPTransport.handle_request is original
+
+
+def test_a_stack_imported_but_not_hooked_is_hooked_at_the_next_registration(
+    monkeypatch: pytest.MonkeyPatch, keeping: None
+) -> None:
+    # As when the stack's import was under way in another thread at the last installation:
+    # in sys.modules, never hooked, never seen by the post-import watch.
+    provider = MockProvider("https://unhooked.test")
+    routing.register(provider.url, provider)()
+    monkeypatch.setitem(routing.STACKS, "fake", ("fake_http_stack", "fake_http_stack_hook"))
+    monkeypatch.setitem(sys.modules, "fake_http_stack_hook", _fake_hook())
+    stack = _fake_stack()
+    monkeypatch.setitem(sys.modules, "fake_http_stack", stack)
+    undo = routing.register(provider.url, provider)
+    assert stack.Transport().send() == "hooked"
+    undo()
+    routing.keep_hooks(False)
+    assert stack.Transport().send() == "network"
