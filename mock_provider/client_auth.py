@@ -93,7 +93,8 @@ def authenticate(core: ProviderCore, ex: RequestFacts, form: Params) -> Register
             "client authentication failed: unknown client_id or wrong client_secret",
             realm=realm,
         )
-    _require_method(client, creds.method, realm)
+    if creds.method not in client.auth_methods:
+        _require_method(client, creds.method, realm)
     return client
 
 
