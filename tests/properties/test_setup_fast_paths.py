@@ -82,13 +82,15 @@ def test_the_request_log_keeps_the_default_bound() -> None:
 
 def test_params_share_a_read_only_empty_multi() -> None:
     params = Params()
-    assert params.multi == {} and not params.multi
+    assert params.multi == {}
+    assert not params.multi
     with pytest.raises(TypeError):
         params.multi["resource"] = ["x"]  # type: ignore[index]
     parsed = parse_parameters("resource=a&resource=b&x=1", where="request body")
     assert parsed.multi == {"resource": ["a", "b"]}
     assert parsed.getlist("resource") == ["a", "b"]
-    assert Params().multi == {} and parse_parameters("x=1", where="request body").multi == {}
+    assert Params().multi == {}
+    assert parse_parameters("x=1", where="request body").multi == {}
 
 
 def test_default_options_are_what_merging_no_marker_gives() -> None:
@@ -141,6 +143,4 @@ def _token_request(provider: MockProvider) -> Any:
             ("Authorization", "Basic ZGVtby1jbGllbnQ6ZGVtby1zZWNyZXQ="),
         ]
     )
-    return Request(
-        "POST", "/oauth/token", headers=headers, body=b"grant_type=client_credentials"
-    )
+    return Request("POST", "/oauth/token", headers=headers, body=b"grant_type=client_credentials")
