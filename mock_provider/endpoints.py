@@ -83,14 +83,19 @@ def _form(ex: RequestFacts, *, allow_charset: bool = True) -> Params:
 def token(core: ProviderCore, ex: RequestFacts) -> Response:
     """``POST /oauth/token``: the client credentials grant (RFC 6749 §4.4), and the refresh
     grant (§6) for clients registered with ``refresh_tokens=True``."""
-    if ex.request.method != "POST":
-        _require_post(ex.request)  # §3.2: "The client MUST use the HTTP POST method"
+    request = ex.request
+    if request.method != "POST":
+        _require_post(request)  # §3.2: "The client MUST use the HTTP POST method"
     scripting = core.scripting
     # Without per-client quirks (most providers) the provider-wide ones are every client's:
     # read once, not asked for the presented client and again for the authenticated one.
     shared = not scripting.has_client_quirks
-    quirks = scripting.quirks if shared else core.quirks_for_request(ex.request, "token")
-    form = _form(ex, allow_charset=not quirks.reject_request_charset)
+    quirks = scripting.quirks if shared else core.quirks_for_request(request, "token")
+    form = ex.form = parse_form(  # what _form does, inline
+        request.body,
+        request.headers.get("Content-Type"),
+        allow_charset=not quirks.reject_request_charset,
+    )
     grant_type = form.get("grant_type")
     if grant_type is None:
         raise OAuthError("invalid_request", "missing grant_type (RFC 6749 §4.4.2)")

@@ -88,8 +88,13 @@ class MockProvider(ProviderURLs):
         control: bool = False,
         max_requests: int = DEFAULT_MAX_REQUESTS,
     ) -> None:
-        paths = {"token": token_path, "revoke": revocation_path, "introspect": introspection_path}
-        paths |= {"jwks": jwks_path, "authorize": authorization_path}
+        paths = {
+            "token": token_path,
+            "revoke": revocation_path,
+            "introspect": introspection_path,
+            "jwks": jwks_path,
+            "authorize": authorization_path,
+        }
         settings = Settings(
             issuer, expires_in, token_format, realm, basic_form_encoded, paths, access_token_alg
         )

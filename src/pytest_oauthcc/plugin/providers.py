@@ -149,15 +149,20 @@ def routed(
     if issuer is not None:
         issuer = issuer_under(DEFAULT_ISSUER, issuer)
     provider = build_provider(options, issuer=issuer)
-    host = _host(provider.url)
-    test = _of(item)
+    url = provider.url
+    host = _host(url)
+    stash = item.stash  # (what _of does, inline: one provider per test, mostly)
+    if PROVIDERS in stash:
+        test = stash[PROVIDERS]
+    else:
+        test = stash[PROVIDERS] = ProvidersOfTest()
     hosts = test.hosts
     if host in hosts:
         raise ValueError(
             f"two providers of this test would answer {host}; give each its own issuer, "
             f"e.g. make_{MARKER}(issuer='https://other-issuer.test')"
         )
-    unroute = register_in_process(provider.url, provider)
+    unroute = register_in_process(url, provider)
     hosts.add(host)
 
     def release() -> None:
