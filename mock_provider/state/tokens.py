@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import _thread
 import binascii
+import math
 import os
 from typing import TYPE_CHECKING
 
@@ -85,7 +86,7 @@ class TokenStore:
         self._keys: SigningKeys | None = None
         self.refresh_tokens = RefreshTokens(clock)
         self._purge_above = _PURGE_ABOVE
-        self._last_purge = float("-inf")
+        self._last_purge = -math.inf  # (float("-inf") parses its text in every set-up)
 
     @property
     def signing_keys(self) -> SigningKeys:
