@@ -88,13 +88,8 @@ class MockProvider(ProviderURLs):
         control: bool = False,
         max_requests: int = DEFAULT_MAX_REQUESTS,
     ) -> None:
-        paths = {
-            "token": token_path,
-            "revoke": revocation_path,
-            "introspect": introspection_path,
-            "jwks": jwks_path,
-            "authorize": authorization_path,
-        }
+        paths = {"token": token_path, "revoke": revocation_path, "introspect": introspection_path}
+        paths |= {"jwks": jwks_path, "authorize": authorization_path}
         settings = Settings(
             issuer, expires_in, token_format, realm, basic_form_encoded, paths, access_token_alg
         )
@@ -399,7 +394,6 @@ class MockProvider(ProviderURLs):
         )
 
 
-# What MockProvider's set-up serves "me" with unless told otherwise (a valid endpoint
-# path), and the method it would call to (a subclass's own add_resource is called).
+# The default "me" path (valid), and the add_resource a subclass may replace (then called).
 _ME_PATH = "/api/me"
 _ADD_RESOURCE = MockProvider.add_resource
