@@ -144,3 +144,16 @@ def _token_request(provider: MockProvider) -> Any:
         ]
     )
     return Request("POST", "/oauth/token", headers=headers, body=b"grant_type=client_credentials")
+
+
+@pytest.mark.parametrize(
+    "issuer", [None, "https://idp.test", "https://idp.test/tenant/", "http://127.0.0.1:8080"]
+)
+@pytest.mark.parametrize("name", ["token", "revoke", "introspect", "jwks", "authorize"])
+def test_endpoint_urls_join_the_issuer_url_and_the_path(issuer: str | None, name: str) -> None:
+    provider = MockProvider(issuer)
+    settings = provider.core.settings
+    assert settings.endpoint_url(name) == settings.url + settings.paths[name]
+    if issuer is None:  # a server's URL becomes the issuer: the endpoints follow it
+        settings.bind_url("http://127.0.0.1:9999/")
+        assert settings.endpoint_url(name) == "http://127.0.0.1:9999" + settings.paths[name]
