@@ -89,8 +89,8 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
     scripting = core.scripting
     # Without per-client quirks (most providers) the provider-wide ones are every client's:
     # read once, not asked for the presented client and again for the authenticated one.
-    shared = not scripting.has_client_quirks
-    quirks = scripting.quirks if shared else core.quirks_for_request(request, "token")
+    shared = scripting.shared_quirks()
+    quirks = shared if shared is not None else core.quirks_for_request(request, "token")
     form = ex.form = parse_form(  # what _form does, inline
         request.body,
         request.headers.get("Content-Type"),
@@ -114,7 +114,7 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
         )
     scope = form.get("scope")
     requested = parse_scope(scope) if scope is not None else ()
-    if not shared:
+    if shared is None:
         quirks = scripting.quirks_for(client.client_id)
     store = core.token_store
     if refreshing:

@@ -149,7 +149,7 @@ def routed(
     if issuer is not None:
         issuer = issuer_under(DEFAULT_ISSUER, issuer)
     provider = build_provider(options, issuer=issuer)
-    url = provider.url
+    url = provider.core.settings.url  # (provider.url, without the facade's property)
     host = _host(url)
     stash = item.stash  # (what _of does, inline: one provider per test, mostly)
     if PROVIDERS in stash:
