@@ -97,7 +97,7 @@ class ProviderCore:
         self.jti_store = JtiStore(clock.time)
         self.control: ControlSettings | None = None
         self.served_urls: list[str] = []  # the socket servers' URLs, as they were bound
-        self._routes: tuple[str | None, int, _Served] | None = None
+        self._routes: tuple[tuple[str | None, int], _Served] | None = None
 
     def bind_url(self, url: str) -> None:
         """A server now serves this provider at ``url``: the issuer unless one was given."""
@@ -121,19 +121,14 @@ class ProviderCore:
         # Kept until the issuer or the resources change (the endpoint paths are fixed when
         # the settings are made); built from what it depends on only, so providers set up
         # alike (one per test) share one table.
-        # (The issuer and version compared one by one: no key tuple made per request.)
-        settings, registry = self.settings, self.registry
+        key = (self.settings.issuer, self.registry.resources_version)  # url is issuer or default
         cached = self._routes
-        if (
-            cached is not None
-            and cached[0] == settings.issuer  # url is issuer or default
-            and cached[1] == registry.resources_version
-        ):
-            return cached[2]
-        key = (settings.issuer, registry.resources_version)
-        resources = registry.resource_routes
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        settings = self.settings
+        resources = self.registry.resource_routes
         served = _served_paths(settings.url, tuple(settings.paths.items()), resources)
-        self._routes = (*key, served)
+        self._routes = (key, served)
         return served
 
     def resource_metadata_path(self, resource: Resource) -> str:
