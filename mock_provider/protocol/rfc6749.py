@@ -14,6 +14,7 @@ import binascii
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 from urllib.parse import parse_qsl, quote_plus, unquote_plus
 
@@ -50,12 +51,14 @@ _SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
 
 
 class Params(dict[str, str]):
-    """Request parameters: one value per name, plus every value of repeatable ones."""
+    """Request parameters: one value per name, plus every value of repeatable ones.
 
-    __slots__ = ("multi",)
+    ``multi`` maps each repeatable name sent to its values (read-only; a parse gives a
+    Params its own when a repeatable parameter is sent). No ``__init__`` of its own: every
+    request makes two (query and form), so ``Params()`` runs dict's alone.
+    """
 
-    def __init__(self) -> None:  # dict's own __init__ has nothing to do without arguments
-        self.multi: dict[str, list[str]] = {}
+    multi: Mapping[str, list[str]] = MappingProxyType({})
 
     def getlist(self, name: str) -> list[str]:
         """Every value of a repeatable parameter (e.g. RFC 8707 ``resource``), in order."""
@@ -127,11 +130,14 @@ def parse_parameters(text: str, *, where: str) -> Params:
         # fields skipped, a field without "=" has the empty value).
         pairs = [field.partition("=")[::2] for field in text.split("&") if field]
     form = Params()
+    multi: dict[str, list[str]] | None = None
     seen: set[str] = set()
     for name, value in pairs:
         if name in REPEATABLE:
             if value != "":
-                form.multi.setdefault(name, []).append(value)
+                if multi is None:
+                    multi = form.multi = {}
+                multi.setdefault(name, []).append(value)
                 form.setdefault(name, value)
             continue
         # §3.1 / §3.2: "Request and response parameters MUST NOT be included more than once."

@@ -89,19 +89,20 @@ class ClientRegistry:
             ValueError: for a placement :func:`~mock_provider.protocol.token_placement`
                 refuses.
         """
-        resource = None
+        resource = route = None
         if body is None and type(methods) is tuple and type(scopes) is tuple:
             # Every provider serves "me" as it was set up: one immutable record for all.
             try:
-                resource = _plain_resource(
+                resource, route = _plain_resource(
                     name, path, methods, scopes, token_header, token_prefix, token_query
                 )
             except TypeError:  # an unhashable member: made as any other resource
-                resource = None
-        if resource is None:
+                resource = route = None
+        if resource is None or route is None:
             resource = _resource(
                 name, path, methods, scopes, body, token_header, token_prefix, token_query
             )
+            route = _route(resource)
         with self._lock:
             replaced = name in self._resources
             self._resources[name] = resource
@@ -109,7 +110,7 @@ class ClientRegistry:
             if replaced:  # keeps its place, as in the dict
                 self.resource_routes = tuple(_route(r) for r in self._resources.values())
             else:
-                self.resource_routes += (_route(resource),)
+                self.resource_routes += (route,)
         return resource
 
     def resource(self, name: str) -> Resource:
@@ -232,7 +233,9 @@ def _plain_resource(
     token_header: str,
     token_prefix: str,
     token_query: str | None,
-) -> Resource:
+) -> tuple[Resource, tuple[str, str, str | None, str | None]]:
     # Resources are frozen records of immutable values: one made with the same options
-    # (a path, tuples, no body) is the same resource wherever it is registered.
-    return _resource(name, path, methods, scopes, None, token_header, token_prefix, token_query)
+    # (a path, tuples, no body) is the same resource wherever it is registered; its route
+    # (strings only) is kept beside it.
+    resource = _resource(name, path, methods, scopes, None, token_header, token_prefix, token_query)
+    return resource, _route(resource)

@@ -26,9 +26,11 @@ from .fault_wait import Outcome, async_wait_out, wait_out
 __all__ = ["answer", "answer_async", "hook_patches", "to_provider_request"]
 
 
-def to_provider_request(request: Any, body: bytes) -> Request:
+def to_provider_request(
+    request: Any, body: bytes, scheme: str | None = None, host: str | None = None
+) -> Request:
     """Translate an ``httpx`` / ``httpx2`` request (whose body was read) to the provider's
-    model."""
+    model; ``scheme`` and ``host``: its URL's, when the caller read them already."""
     url = request.url
     return Request(
         request.method,
@@ -36,8 +38,8 @@ def to_provider_request(request: Any, body: bytes) -> Request:
         url.query.decode("ascii", "replace"),
         Headers(_header_pairs(request.headers), lowercase=True),
         body,
-        url.scheme,
-        url.host,
+        url.scheme if scheme is None else scheme,
+        url.host if host is None else host,
     )
 
 
@@ -136,10 +138,19 @@ _made: dict[str, tuple[tuple[Any, ...], tuple[routing.Patch, ...]]] = {}
 
 def _patches(http: ModuleType, network_sync: Any, network_async: Any) -> tuple[routing.Patch, ...]:
     def handle_request(self: Any, request: Any) -> Any:
-        target = _target(request)
+        # What _target and answer() do, inline: the URL's scheme and host (two properties
+        # each) are read once, for the lookup and the provider's request.
+        url = request.url
+        scheme, host = url.scheme, url.host
+        target = routing.lookup(scheme, host, url.port)
         if target is None:
             return network_sync(self, request)
-        return answer(http, target, request)
+        response = target.handle(to_provider_request(request, request.read(), scheme, host))
+        if not isinstance(response, FaultResponse):  # nothing scripted: no timeout to read
+            return http.Response(
+                response.status, headers=response.headers, content=response.body, request=request
+            )
+        return _response(http, response, request, wait_out(response, _read_timeout(request)))
 
     async def handle_async_request(self: Any, request: Any) -> Any:
         target = _target(request)

@@ -114,6 +114,16 @@ class CheckedProvider(MockProvider):
 
     def check_options(self, options: ProviderOptions) -> list[str]:
         """:meth:`problems` with the checks the marker options leave switched on."""
+        # The check after every test mostly finds nothing to report: no fault queued, no
+        # request that matched no endpoint or was answered 500 (what problems() asks first).
+        core = self.core
+        log = core.request_log
+        if (
+            not core.scripting.faults
+            and None not in log.endpoints_seen
+            and 500 not in log.statuses_seen
+        ):
+            return []
         return self.problems(
             faults=options.assert_all_faults_fired,
             unmatched=options.assert_all_requests_matched,
@@ -149,7 +159,8 @@ def build_provider(options: ProviderOptions, *, issuer: str | None) -> CheckedPr
         access_token_alg=options.access_token_alg,
         max_requests=options.max_requests,
     )
-    provider.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)
+    # What provider.add_client does with no keys given, without its keyword handling.
+    provider.core.registry.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)
     # Most tests set none of these: the Mapping checks (ABC instance checks) are skipped.
     clients = options.clients
     if clients:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-__all__ = ["MARKER", "ProviderOptions", "marker_signature", "merge_markers"]
+__all__ = ["MARKER", "ProviderOptions", "default_options", "marker_signature", "merge_markers"]
 
 MARKER = "oauth_provider"
 TOKEN_FORMATS = ("opaque", "jwt")
@@ -175,11 +175,13 @@ def merge_markers(markers: Iterable[Any]) -> ProviderOptions:
         build(marker.kwargs, where=f"@pytest.mark.{MARKER}()", positional=marker.args)
         merged = dict(marker.kwargs) | merged
     # Most tests have no marker: the (frozen) defaults are validated once, not per test.
-    return ProviderOptions(**merged) if merged else _defaults()
+    return ProviderOptions(**merged) if merged else default_options()
 
 
 @functools.cache
-def _defaults() -> ProviderOptions:
+def default_options() -> ProviderOptions:
+    """The options of a test without a marker (what ``merge_markers([])`` answers), made
+    and validated once: they are frozen."""
     return ProviderOptions()
 
 

@@ -146,22 +146,34 @@ def routed(
         ValueError: if another provider of this test already answers that host.
     """
     __tracebackhide__ = True
-    provider = build_provider(options, issuer=issuer_under(DEFAULT_ISSUER, issuer))
-    host = _host(provider.url)
-    test = _of(item)
+    if issuer is not None:
+        issuer = issuer_under(DEFAULT_ISSUER, issuer)
+    provider = build_provider(options, issuer=issuer)
+    url = provider.core.settings.url  # (provider.url, without the facade's property)
+    host = _host(url)
+    stash = item.stash  # (what _of does, inline: one provider per test, mostly)
+    if PROVIDERS in stash:
+        test = stash[PROVIDERS]
+    else:
+        test = stash[PROVIDERS] = ProvidersOfTest()
     hosts = test.hosts
     if host in hosts:
         raise ValueError(
             f"two providers of this test would answer {host}; give each its own issuer, "
             f"e.g. make_{MARKER}(issuer='https://other-issuer.test')"
         )
-    unroute = register_in_process(provider.url, provider)
+    unroute = register_in_process(url, provider)
     hosts.add(host)
 
     def release() -> None:
-        _untrack(test, provider)
-        # Release any request still waiting on a scripted delay before the router stops.
-        provider.clear_faults()
+        tracked = test.providers
+        if len(tracked) == 1 and tracked[0][0] is provider:  # what _untrack does, inline
+            tracked.clear()
+        else:
+            _untrack(test, provider)
+        # Release any request still waiting on a scripted delay before the router stops
+        # (what provider.clear_faults() does).
+        provider.core.scripting.faults.clear()
         # The stacks' hooks stay installed for a next test that routes too; for any other,
         # the last removal undoes them (a test that routes nothing sees its stacks as they
         # are without the plugin).
@@ -172,11 +184,15 @@ def routed(
         unroute()
         hosts.discard(host)
 
-    try:
-        stop_clock = _start_clock(test, provider)
-    except BaseException:
-        release()
-        raise
+    # A manual clock (most tests) has nothing to start.
+    if type(provider.core.clock) is ManualClock:
+        stop_clock = None
+    else:
+        try:
+            stop_clock = _start_clock(test, provider)
+        except BaseException:
+            release()
+            raise
     test.providers.append((provider, options))
     if stop_clock is None:
         return provider, release
