@@ -64,9 +64,7 @@ def handle(core: ProviderCore, request: Request) -> Response:
             response = fault_answer(fault, name or "", realm=core.settings.realm)
             error = recorded_error(response)
         else:
-            # A built-in endpoint (most requests) is called without the dispatch around it.
-            endpoint = ENDPOINTS.get(name) if name is not None else None
-            response = endpoint(core, ex) if endpoint is not None else _dispatch(core, name, ex)
+            response = _dispatch(core, name, ex)
     except OAuthError as exc:
         error = None if isinstance(exc, BearerError) and exc.bare else exc.error
         status, headers, body = exc.render()

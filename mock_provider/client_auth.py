@@ -73,7 +73,7 @@ def authenticate(core: ProviderCore, ex: RequestFacts, form: Params) -> Register
         basic_form_encoded=core.settings.basic_form_encoded,
     )
     ex.client_id, ex.auth_method = creds.client_id, creds.method
-    if creds.assertion is not None or creds.assertion_type is not None:  # (has_assertion)
+    if creds.has_assertion:
         return _assertion_client(core, ex, creds)
     if creds.method is None or creds.client_secret is None or not creds.client_id:
         # §4.4: "The client credentials grant type MUST only be used by confidential
@@ -93,8 +93,7 @@ def authenticate(core: ProviderCore, ex: RequestFacts, form: Params) -> Register
             "client authentication failed: unknown client_id or wrong client_secret",
             realm=realm,
         )
-    if creds.method not in client.auth_methods:
-        _require_method(client, creds.method, realm)
+    _require_method(client, creds.method, realm)
     return client
 
 

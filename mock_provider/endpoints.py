@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .client_auth import authenticate
-from .faults.quirks import CONFORMANT
 from .faults.shaping import shape_token_response
 from .protocol.errors import BearerError, OAuthError
 from .protocol.http import Request, Response
@@ -84,18 +83,13 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
     """``POST /oauth/token``: the client credentials grant (RFC 6749 §4.4), and the refresh
     grant (§6) for clients registered with ``refresh_tokens=True``."""
     request = ex.request
-    if request.method != "POST":
-        _require_post(request)  # §3.2: "The client MUST use the HTTP POST method"
+    _require_post(request)  # §3.2: "The client MUST use the HTTP POST method"
     scripting = core.scripting
     # Without per-client quirks (most providers) the provider-wide ones are every client's:
     # read once, not asked for the presented client and again for the authenticated one.
     shared = scripting.shared_quirks()
     quirks = shared if shared is not None else core.quirks_for_request(request, "token")
-    form = ex.form = parse_form(  # what _form does, inline
-        request.body,
-        request.headers.get("Content-Type"),
-        allow_charset=not quirks.reject_request_charset,
-    )
+    form = _form(ex, allow_charset=not quirks.reject_request_charset)
     grant_type = form.get("grant_type")
     if grant_type is None:
         raise OAuthError("invalid_request", "missing grant_type (RFC 6749 §4.4.2)")
@@ -139,8 +133,7 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
         granted = requested or client.granted_by_default
         if quirks.narrow_scope is not None:
             granted = tuple(s for s in granted if s in quirks.narrow_scope)
-        # (Most requests name no audience: the check _requested_audience starts with.)
-        audience = _requested_audience(form, client) if form.multi or "audience" in form else ()
+        audience = _requested_audience(form, client)
         sticky = store.sticky(client.client_id, granted) if quirks.sticky_token else None
         issued = sticky or store.issue(client, granted, audience)
         # §4.4.3: "A refresh token SHOULD NOT be included" - unless the client is set to.
@@ -161,8 +154,6 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
         body["scope"] = format_scope(granted)
     if refresh is not None:
         body["refresh_token"] = refresh.value
-    if quirks is CONFORMANT:  # what shape_token_response answers first, without the call
-        return Response.json(200, body, NO_STORE)
     return shape_token_response(quirks, body, expires_at=issued.expires_at, headers=NO_STORE)
 
 

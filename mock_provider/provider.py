@@ -96,11 +96,7 @@ class MockProvider(ProviderURLs):
         self.core = ProviderCore(settings, clock if clock is not None else ManualClock())
         if type(max_requests) is not int or max_requests != DEFAULT_MAX_REQUESTS:
             self.core.request_log.max_requests = max_requests  # validated there
-        if me_path == _ME_PATH and me_scopes == () and type(self).add_resource is _ADD_RESOURCE:
-            # Every provider's set-up: what add_resource does, for a path known to pass.
-            self.core.registry.add_resource("me", _ME_PATH)
-        else:
-            self.add_resource("me", me_path, scopes=me_scopes)
+        self.add_resource("me", me_path, scopes=me_scopes)
         if control:
             self.enable_control()
 
@@ -392,8 +388,3 @@ class MockProvider(ProviderURLs):
             f"MockProvider(issuer={self.url!r}, clients={sorted(self.clients)!r}, "
             f"token_format={self.token_format!r}, access_token_alg={self.access_token_alg!r})"
         )
-
-
-# The default "me" path (valid), and the add_resource a subclass may replace (then called).
-_ME_PATH = "/api/me"
-_ADD_RESOURCE = MockProvider.add_resource

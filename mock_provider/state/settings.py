@@ -83,8 +83,7 @@ class Settings:
 
     def endpoint_url(self, name: str) -> str:
         """The URL of the endpoint ``name`` (``token``, ``revoke``, ...)."""
-        # (What self.url answers, inline: a test asks for token_url at least once.)
-        return (self.issuer or DEFAULT_ISSUER) + self.paths[name]
+        return self.url + self.paths[name]
 
     @property
     def metadata_path(self) -> str:

@@ -84,10 +84,17 @@ def _response(http: ModuleType, response: Response, request: Any, outcome: Outco
     )
 
 
-def answer(http: ModuleType, target: Served, request: Any) -> Any:
+def answer(
+    http: ModuleType,
+    target: Served,
+    request: Any,
+    scheme: str | None = None,
+    host: str | None = None,
+) -> Any:
     """``target``'s answer to ``request`` as a response of the stack ``http``; a scripted
-    delay blocks this thread (cut short when the provider's faults are cleared)."""
-    response = target.handle(to_provider_request(request, request.read()))
+    delay blocks this thread (cut short when the provider's faults are cleared).
+    ``scheme`` and ``host``: the request URL's, when the caller read them already."""
+    response = target.handle(to_provider_request(request, request.read(), scheme, host))
     if not isinstance(response, FaultResponse):  # nothing scripted: no timeout to read
         return http.Response(
             response.status, headers=response.headers, content=response.body, request=request
@@ -95,20 +102,22 @@ def answer(http: ModuleType, target: Served, request: Any) -> Any:
     return _response(http, response, request, wait_out(response, _read_timeout(request)))
 
 
-async def answer_async(http: ModuleType, target: Served, request: Any) -> Any:
+async def answer_async(
+    http: ModuleType,
+    target: Served,
+    request: Any,
+    scheme: str | None = None,
+    host: str | None = None,
+) -> Any:
     """:func:`answer` for an async client: a delay never blocks the event loop."""
-    response = target.handle(to_provider_request(request, await request.aread()))
+    body = await request.aread()
+    response = target.handle(to_provider_request(request, body, scheme, host))
     if not isinstance(response, FaultResponse):
         return http.Response(
             response.status, headers=response.headers, content=response.body, request=request
         )
     outcome = await async_wait_out(response, _read_timeout(request))
     return _response(http, response, request, outcome)
-
-
-def _target(request: Any) -> routing.Target | None:
-    url = request.url
-    return routing.lookup(url.scheme, url.host, url.port)
 
 
 def hook_patches(http: ModuleType) -> tuple[routing.Patch, ...]:
@@ -137,26 +146,23 @@ _made: dict[str, tuple[tuple[Any, ...], tuple[routing.Patch, ...]]] = {}
 
 
 def _patches(http: ModuleType, network_sync: Any, network_async: Any) -> tuple[routing.Patch, ...]:
+    # The URL's scheme and host (two properties each) are read once, for the lookup and
+    # the provider's request.
     def handle_request(self: Any, request: Any) -> Any:
-        # What _target and answer() do, inline: the URL's scheme and host (two properties
-        # each) are read once, for the lookup and the provider's request.
         url = request.url
         scheme, host = url.scheme, url.host
         target = routing.lookup(scheme, host, url.port)
         if target is None:
             return network_sync(self, request)
-        response = target.handle(to_provider_request(request, request.read(), scheme, host))
-        if not isinstance(response, FaultResponse):  # nothing scripted: no timeout to read
-            return http.Response(
-                response.status, headers=response.headers, content=response.body, request=request
-            )
-        return _response(http, response, request, wait_out(response, _read_timeout(request)))
+        return answer(http, target, request, scheme, host)
 
     async def handle_async_request(self: Any, request: Any) -> Any:
-        target = _target(request)
+        url = request.url
+        scheme, host = url.scheme, url.host
+        target = routing.lookup(scheme, host, url.port)
         if target is None:
             return await network_async(self, request)
-        return await answer_async(http, target, request)
+        return await answer_async(http, target, request, scheme, host)
 
     return (
         (http.HTTPTransport, "handle_request", handle_request, network_sync),

@@ -52,9 +52,14 @@ class CheckedProvider(MockProvider):
             unmatched: report requests that matched no endpoint.
             errors: report requests the provider failed on (500 ``server_error``).
         """
-        found = []
         queue = self.faults
-        if faults and queue:  # (an empty queue is the rule: no lock, no list)
+        log = self.core.request_log
+        # What the check after every test mostly finds: no fault queued, and no request that
+        # matched no endpoint or was answered 500 (read without the lock, no record built).
+        if not queue and None not in log.endpoints_seen and 500 not in log.statuses_seen:
+            return []
+        found = []
+        if faults and queue:
             unfired = queue.unfired()
             if unfired:
                 found.append(
@@ -63,7 +68,6 @@ class CheckedProvider(MockProvider):
                     + "Make the request the fault waits for, remove the fault, or pass "
                     f"@pytest.mark.{MARKER}(assert_all_faults_fired=False)."
                 )
-        log = self.core.request_log
         if unmatched and None in log.endpoints_seen:
             # find_requests builds the records of matching requests only.
             lost = self.find_requests(endpoint=None)
@@ -114,16 +118,6 @@ class CheckedProvider(MockProvider):
 
     def check_options(self, options: ProviderOptions) -> list[str]:
         """:meth:`problems` with the checks the marker options leave switched on."""
-        # The check after every test mostly finds nothing to report: no fault queued, no
-        # request that matched no endpoint or was answered 500 (what problems() asks first).
-        core = self.core
-        log = core.request_log
-        if (
-            not core.scripting.faults
-            and None not in log.endpoints_seen
-            and 500 not in log.statuses_seen
-        ):
-            return []
         return self.problems(
             faults=options.assert_all_faults_fired,
             unmatched=options.assert_all_requests_matched,

@@ -78,9 +78,7 @@ def oauth_provider() -> Iterator[CheckedProvider]:
     code under test creates). Configured by ``@pytest.mark.oauth_provider(...)``; demo
     client ``demo-client`` / ``demo-secret``."""
     __tracebackhide__ = True
-    item = RUNNING.item  # what _running_item() does, inline (one set-up per test)
-    if item is None:  # pragma: no cover - pytest sets fixtures up inside a run protocol
-        item = _running_item()
+    item = _running_item()
     options = _options(item)
     provider, release = providers_module().routed(item, options, issuer=options.issuer)
     try:

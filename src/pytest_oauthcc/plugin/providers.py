@@ -151,11 +151,7 @@ def routed(
     provider = build_provider(options, issuer=issuer)
     url = provider.core.settings.url  # (provider.url, without the facade's property)
     host = _host(url)
-    stash = item.stash  # (what _of does, inline: one provider per test, mostly)
-    if PROVIDERS in stash:
-        test = stash[PROVIDERS]
-    else:
-        test = stash[PROVIDERS] = ProvidersOfTest()
+    test = _of(item)
     hosts = test.hosts
     if host in hosts:
         raise ValueError(
@@ -166,14 +162,9 @@ def routed(
     hosts.add(host)
 
     def release() -> None:
-        tracked = test.providers
-        if len(tracked) == 1 and tracked[0][0] is provider:  # what _untrack does, inline
-            tracked.clear()
-        else:
-            _untrack(test, provider)
-        # Release any request still waiting on a scripted delay before the router stops
-        # (what provider.clear_faults() does).
-        provider.core.scripting.faults.clear()
+        _untrack(test, provider)
+        # Release any request still waiting on a scripted delay before the router stops.
+        provider.clear_faults()
         # The stacks' hooks stay installed for a next test that routes too; for any other,
         # the last removal undoes them (a test that routes nothing sees its stacks as they
         # are without the plugin).
