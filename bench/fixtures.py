@@ -180,7 +180,7 @@ def measure_fixtures(settings: Settings) -> list[Row]:
     """Part 3: per-test overhead of each fixture, and the ratios to pytest-httpx."""
     count = settings.suite_tests
     kinds, rows = available_kinds()
-    repeats = {"smoke": 1, "quick": 3}.get(settings.mode, 5)
+    repeats = {"smoke": 1}.get(settings.mode, 5)  # quick too: 3 let one noisy run decide
     runs: list[dict[str, tuple[float, float]]] = []
     worst: list[dict[str, tuple[float, float]]] = []
     worst_kinds: list[str] = [k for k in ("plain", "floor", "oauth_provider") if k in kinds]
