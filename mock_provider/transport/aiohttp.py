@@ -163,17 +163,10 @@ class InProcessTransport(asyncio.Transport):
         return False
 
 
-# The patches made for the method they wrap (a suite installs them once per test).
-_made: tuple[Any, tuple[routing.Patch, ...]] | None = None
-
-
 def patches() -> tuple[routing.Patch, ...]:
     """What answers registered origins for every ``aiohttp.ClientSession`` using the default
     ``TCPConnector``: a ``TCPConnector._create_connection`` wrapping the one there now."""
-    global _made
     original: Any = aiohttp.TCPConnector._create_connection
-    if _made is not None and _made[0] is original:
-        return _made[1]
 
     async def _create_connection(
         self: aiohttp.TCPConnector, req: Any, traces: Any, timeout: Any
@@ -186,8 +179,4 @@ def patches() -> tuple[routing.Patch, ...]:
         protocol.connection_made(InProcessTransport(protocol, target, url.scheme, url.host))
         return protocol
 
-    _made = (
-        original,
-        ((aiohttp.TCPConnector, "_create_connection", _create_connection, original),),
-    )
-    return _made[1]
+    return ((aiohttp.TCPConnector, "_create_connection", _create_connection, original),)

@@ -13,7 +13,6 @@ and :mod:`.routing`; never the stacks themselves (their module is an argument).
 
 from __future__ import annotations
 
-import operator
 from types import ModuleType
 from typing import Any
 
@@ -130,22 +129,9 @@ def hook_patches(http: ModuleType) -> tuple[routing.Patch, ...]:
     """
     sync_cls: Any = http.HTTPTransport
     async_cls: Any = http.AsyncHTTPTransport
-    wrapped = (http, sync_cls.handle_request, async_cls.handle_async_request)
-    made = _made.get(http.__name__)
-    if made is not None and all(map(operator.is_, made[0], wrapped)):
-        return made[1]
-    patches = _patches(http, *wrapped[1:])
-    _made[http.__name__] = (wrapped, patches)
-    return patches
+    network_sync = sync_cls.handle_request
+    network_async = async_cls.handle_async_request
 
-
-# The patches made for a stack's module and the methods they wrap, by module name: a suite
-# installs them once per test, and the same methods get the same hooks (one entry per name,
-# so a stack re-imported by pytester's in-process runs replaces its old one).
-_made: dict[str, tuple[tuple[Any, ...], tuple[routing.Patch, ...]]] = {}
-
-
-def _patches(http: ModuleType, network_sync: Any, network_async: Any) -> tuple[routing.Patch, ...]:
     # The URL's scheme and host (two properties each) are read once, for the lookup and
     # the provider's request.
     def handle_request(self: Any, request: Any) -> Any:
@@ -165,6 +151,6 @@ def _patches(http: ModuleType, network_sync: Any, network_async: Any) -> tuple[r
         return await answer_async(http, target, request, scheme, host)
 
     return (
-        (http.HTTPTransport, "handle_request", handle_request, network_sync),
-        (http.AsyncHTTPTransport, "handle_async_request", handle_async_request, network_async),
+        (sync_cls, "handle_request", handle_request, network_sync),
+        (async_cls, "handle_async_request", handle_async_request, network_async),
     )

@@ -151,17 +151,10 @@ class ProviderAdapter(BaseAdapter):
         """Nothing to release: no connections are opened."""
 
 
-# The patches made for the method they wrap (a suite installs them once per test).
-_made: tuple[Any, tuple[routing.Patch, ...]] | None = None
-
-
 def patches() -> tuple[routing.Patch, ...]:
     """What answers registered origins for every ``requests.Session``: a
     ``Session.get_adapter`` wrapping the one there now."""
-    global _made
     original: Any = requests.Session.get_adapter
-    if _made is not None and _made[0] is original:
-        return _made[1]
 
     def get_adapter(self: requests.Session, url: str) -> BaseAdapter:
         adapter: BaseAdapter = original(self, url)
@@ -171,5 +164,4 @@ def patches() -> tuple[routing.Patch, ...]:
                 return ProviderAdapter(target)
         return adapter
 
-    _made = (original, ((requests.Session, "get_adapter", get_adapter, original),))
-    return _made[1]
+    return ((requests.Session, "get_adapter", get_adapter, original),)

@@ -101,11 +101,15 @@ _hooks: dict[str, list[_Hook]] = {}
 # after each test that routed, once its fixtures, the user's mocks too, were torn down).
 _patched_over: list[_Hook] = []
 _keep = False
-# What the last removal kept, to check at the next registration in two flat loops: the
-# replacement each attribute held, and each hooked stack's module.
-_Kept = tuple[list[tuple[Any, str, Any]], list[tuple[str, object]]]
-_kept: _Kept | None = None
-_kept_made: _Kept | None = None  # the same, for the hooks installed now
+# Hooks installed while nothing is registered were kept (see keep_hooks). For the next
+# registration to check them in two flat loops: the replacement each attribute holds and
+# each hooked stack's module, made again whenever the hooks change.
+_Installed = tuple[list[tuple[Any, str, Any]], list[tuple[str, object]]]
+_installed: _Installed | None = None
+# Per stack, the stack's module and the patches last made for it: made again only when an
+# attribute no longer holds what they wrap (a suite installs them once per test, and the
+# same methods get the same hooks).
+_made: dict[str, tuple[object, tuple[Patch, ...]]] = {}
 
 
 def origin(scheme: str, host: str, port: int | None) -> Origin:
@@ -151,7 +155,7 @@ def register(url: str, target: Target) -> Callable[[], None]:
         if key in _routes:
             scheme, host, port = key
             raise ValueError(f"a provider already answers {scheme}://{host}:{port}")
-        if not _routes and (_kept is None or not _kept_on_top()):
+        if not _routes and not (_hooks and _kept_in_place()):
             _install_hooks()
         # Each registration is its own entry, so a stale undo never removes a later one.
         entry = (target, object())
@@ -161,11 +165,8 @@ def register(url: str, target: Target) -> Callable[[], None]:
         with _lock:
             if _routes.get(key) is entry:
                 del _routes[key]
-                if not _routes:
-                    if _keep:
-                        _note_kept()
-                    else:
-                        _uninstall_hooks()
+                if not _routes and not _keep:
+                    _uninstall_hooks()
 
     return undo
 
@@ -184,10 +185,13 @@ def keep_hooks(keep: bool) -> None:
                 _patched_over[:] = [hook for hook in _patched_over if not hook.undo()]
 
 
-def _note_kept() -> None:
-    global _kept, _kept_made
-    if _kept_made is None:  # made again only when the hooks changed
-        _kept_made = (
+def _kept_in_place() -> bool:
+    """Whether the hooks kept past the last removal are all still in place, on the same
+    imports of their stacks, and every stack imported is hooked (then the next registration
+    needs no other check)."""
+    global _installed
+    if _installed is None:
+        _installed = (
             [
                 (owner, name, new)
                 for hooks in _hooks.values()
@@ -195,18 +199,7 @@ def _note_kept() -> None:
             ],
             [(STACKS[stack][0], hooks[0].module) for stack, hooks in _hooks.items()],
         )
-    _kept = _kept_made
-
-
-def _kept_on_top() -> bool:
-    """Whether the hooks kept at the last removal are all still in place, on the same
-    imports of their stacks, and every stack imported is hooked (then the next registration
-    needs no other check)."""
-    global _kept
-    kept, _kept = _kept, None
-    if kept is None:
-        return False
-    attributes, modules = kept
+    attributes, modules = _installed
     for owner, name, new in attributes:
         if getattr(owner, name) is not new:
             return False
@@ -258,18 +251,26 @@ def _install_hooks() -> None:
 
 def _hook(stack: str, imported: object) -> None:
     name = STACKS[stack][1]
-    # sys.modules first: a test suite installs the hooks once per test, and import_module's
-    # checks cost more than the hook. (Not cached here: pytester's in-process runs drop the
-    # modules they imported, and a re-imported stack needs its hook module re-imported.)
-    module = sys.modules.get(name) or importlib.import_module(name)
-    global _kept_made
-    hook = _Hook(imported, module.patches())
-    _kept_made = None
+    # sys.modules first: import_module's checks cost more than the hook. (The module is not
+    # cached here: pytester's in-process runs drop the modules they imported, and a
+    # re-imported stack needs its hook module re-imported.)
+    global _installed
+    made = _made.get(stack)
+    if made is None or made[0] is not imported or not _wrap_current(made[1]):
+        module = sys.modules.get(name) or importlib.import_module(name)
+        made = _made[stack] = (imported, module.patches())
+    hook = _Hook(imported, made[1])
+    _installed = None
     hooks = _hooks.get(stack)
     if hooks is None:
         _hooks[stack] = [hook]
     else:
         hooks.append(hook)
+
+
+def _wrap_current(patches: tuple[Patch, ...]) -> bool:
+    """Whether every attribute still holds what these patches wrap."""
+    return all(getattr(owner, name) is old for owner, name, _, old in patches)
 
 
 def _answering(hooks: list[_Hook]) -> bool:
@@ -286,8 +287,8 @@ def _answering(hooks: list[_Hook]) -> bool:
 def _forget(stack: str) -> None:
     """Forget hooks made for another import of the stack: pytester's in-process runs drop
     the modules they imported, and the next import is a new module, with new classes."""
-    global _kept_made
-    _kept_made = None
+    global _installed
+    _installed = None
     for hook in reversed(_hooks.pop(stack)):
         hook.undo()  # (harmless on classes nothing uses any more)
 
@@ -305,8 +306,8 @@ def _hook_imported(stack: str) -> None:
 
 
 def _uninstall_hooks() -> None:
-    global _kept, _kept_made
-    _kept = _kept_made = None
+    global _installed
+    _installed = None
     post_import.unwatch()
     # Undone in reverse order of installation, so hooks that wrap each other (httpx aliased
     # to httpx2 by ``httpx2.alias_httpx()``, a stack hooked again over another mock) unwind
