@@ -84,12 +84,8 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
     grant (§6) for clients registered with ``refresh_tokens=True``."""
     request = ex.request
     _require_post(request)  # §3.2: "The client MUST use the HTTP POST method"
-    scripting = core.scripting
-    # Without per-client quirks (most providers) the provider-wide ones are every client's:
-    # read once, not asked for the presented client and again for the authenticated one.
-    shared = scripting.shared_quirks()
-    quirks = shared if shared is not None else core.quirks_for_request(request, "token")
-    form = _form(ex, allow_charset=not quirks.reject_request_charset)
+    strict = core.quirks_for_request(request, "token").reject_request_charset
+    form = _form(ex, allow_charset=not strict)
     grant_type = form.get("grant_type")
     if grant_type is None:
         raise OAuthError("invalid_request", "missing grant_type (RFC 6749 §4.4.2)")
@@ -108,8 +104,7 @@ def token(core: ProviderCore, ex: RequestFacts) -> Response:
         )
     scope = form.get("scope")
     requested = parse_scope(scope) if scope is not None else ()
-    if shared is None:
-        quirks = scripting.quirks_for(client.client_id)
+    quirks = core.scripting.quirks_for(client.client_id)
     store = core.token_store
     if refreshing:
         old, granted = store.refresh_tokens.redeem(client, form.get("refresh_token"), requested)

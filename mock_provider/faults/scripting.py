@@ -73,11 +73,6 @@ class Scripting:
         """Whether any client has quirks of its own (else the presented client is moot)."""
         return bool(self._client_quirks)
 
-    def shared_quirks(self) -> Quirks | None:
-        """The provider-wide quirks when no client has its own (then they are every
-        client's), else ``None``: :attr:`quirks` and :attr:`has_client_quirks` in one call."""
-        return None if self._client_quirks else self._quirks
-
     def set_quirks(self, client_id: str | None = None, **quirks: Any) -> Quirks:
         """Switch quirks on, provider-wide or for one client; return those now in force.
 

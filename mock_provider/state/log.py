@@ -63,9 +63,7 @@ class RequestLog:
 
     def __init__(self, max_requests: int = DEFAULT_MAX_REQUESTS) -> None:
         self._lock = threading.Lock()
-        if type(max_requests) is not int or max_requests != DEFAULT_MAX_REQUESTS:
-            _check_bound(max_requests)  # (the default, every provider's, is known good)
-        self._entries: deque[RecordedRequest | Exchange] = deque(maxlen=max_requests)
+        self._entries: deque[RecordedRequest | Exchange] = deque(maxlen=_check_bound(max_requests))
         self._dropped = 0
         self._raw = 0  # how many entries may still be raw exchanges
         # Every endpoint name and status recorded since the last clear (a superset of those

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from mock_provider.protocol import rfc8414
-from mock_provider.protocol.rfc9068 import ALGORITHM, SIGNING_KEYS, access_token_alg_problem
+from mock_provider.protocol.rfc9068 import ALGORITHM, access_token_alg_problem
 
 __all__ = ["DEFAULT_ISSUER", "TOKEN_FORMATS", "Settings", "endpoint_path"]
 
@@ -54,12 +54,7 @@ class Settings:
             raise ValueError(
                 f"token_format must be one of {TOKEN_FORMATS}, got {self.token_format!r}"
             )
-        alg = self.access_token_alg
-        # A known algorithm (every provider's set-up) passes without the call that words
-        # the refusal; anything else is asked, as before.
-        if (type(alg) is not str or alg not in SIGNING_KEYS) and (
-            problem := access_token_alg_problem(alg)
-        ) is not None:
+        if (problem := access_token_alg_problem(self.access_token_alg)) is not None:
             raise ValueError(problem)
         lifetime = self.expires_in
         if isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime < 0:

@@ -9,10 +9,10 @@ Layering: imports ``protocol``, ``state.clock``, ``state.keys``, ``state.records
 
 from __future__ import annotations
 
-import _thread
 import binascii
 import math
 import os
+import threading
 from typing import TYPE_CHECKING
 
 from mock_provider.protocol.rfc9068 import access_token_claims
@@ -80,8 +80,7 @@ class TokenStore:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        # What threading.RLock() returns, without the Python function that picks it.
-        self._lock = _thread.RLock()
+        self._lock = threading.RLock()
         self._tokens: dict[str, IssuedToken] = {}
         self._keys: SigningKeys | None = None
         self.refresh_tokens = RefreshTokens(clock)

@@ -157,17 +157,3 @@ def test_endpoint_urls_join_the_issuer_url_and_the_path(issuer: str | None, name
     if issuer is None:  # a server's URL becomes the issuer: the endpoints follow it
         settings.bind_url("http://127.0.0.1:9999/")
         assert settings.endpoint_url(name) == "http://127.0.0.1:9999" + settings.paths[name]
-
-
-def test_shared_quirks_are_the_provider_wide_ones_while_no_client_has_its_own() -> None:
-    provider = MockProvider()
-    scripting = provider.core.scripting
-    assert scripting.shared_quirks() is scripting.quirks
-    provider.set_quirks(sticky_token=True)
-    assert scripting.shared_quirks() is scripting.quirks
-    assert scripting.shared_quirks() == scripting.quirks_for("anyone")
-    provider.set_quirks(client_id="odd", expires_in_as="string")
-    assert scripting.shared_quirks() is None
-    assert scripting.has_client_quirks
-    provider.clear_quirks(client_id="odd")
-    assert scripting.shared_quirks() is scripting.quirks

@@ -153,8 +153,7 @@ def build_provider(options: ProviderOptions, *, issuer: str | None) -> CheckedPr
         access_token_alg=options.access_token_alg,
         max_requests=options.max_requests,
     )
-    # What provider.add_client does with no keys given, without its keyword handling.
-    provider.core.registry.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)
+    provider.add_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, scopes=options.scopes)
     # Most tests set none of these: the Mapping checks (ABC instance checks) are skipped.
     clients = options.clients
     if clients:

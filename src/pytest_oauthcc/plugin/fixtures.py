@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .keys import RUNNING, USED, providers_module
-from .options import MARKER, default_options, merge_markers
+from .options import MARKER, merge_markers
 
 if TYPE_CHECKING:
     import httpx
@@ -47,28 +47,9 @@ def _running_item() -> pytest.Item:
 
 def _options(item: pytest.Item) -> ProviderOptions:
     __tracebackhide__ = True
-    markers = provider_markers(item)
-    # Most tests have no marker: the validated defaults, without the merge.
-    options = merge_markers(markers) if markers else default_options()
+    options = merge_markers(item.iter_markers(MARKER))
     item.stash[USED] = True
     return options
-
-
-def provider_markers(item: pytest.Item) -> list[pytest.Mark]:
-    """``list(item.iter_markers(MARKER))``: the item's ``oauth_provider`` markers, closest
-    first. For a plain ``pytest.Function`` (whose marker lookup is pytest's own) the same
-    walk up the node chain is written out, without the two generators pytest stacks for it
-    at every node; any other item kind is asked."""
-    if type(item) is not pytest.Function:
-        return list(item.iter_markers(MARKER))
-    found = []
-    node: pytest.Item | pytest.Collector | None = item
-    while node is not None:
-        for mark in node.own_markers:
-            if getattr(mark, "name", None) == MARKER:
-                found.append(mark)
-        node = node.parent
-    return found
 
 
 @pytest.fixture

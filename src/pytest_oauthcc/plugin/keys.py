@@ -53,7 +53,7 @@ class Running:
 RUNNING = Running()
 
 #: The fixtures that answer in-process through the routing table.
-ROUTING_FIXTURES = ("oauth_provider", "make_oauth_provider")
+ROUTING_FIXTURES = frozenset({"oauth_provider", "make_oauth_provider"})
 
 
 def uses_routing(item: pytest.Item | None) -> bool:
@@ -61,7 +61,7 @@ def uses_routing(item: pytest.Item | None) -> bool:
     another fixture): the plugin then keeps the stacks' hooks installed from the test before
     it, where installing and undoing them cost a test more than registering its provider."""
     names = getattr(item, "fixturenames", ())
-    return ROUTING_FIXTURES[0] in names or ROUTING_FIXTURES[1] in names
+    return not ROUTING_FIXTURES.isdisjoint(names)
 
 
 def providers_module() -> ModuleType:
